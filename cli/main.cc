@@ -1,0 +1,20 @@
+// The `strata` command.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/inventory_command.h"
+
+int main(int argc, char** argv) {
+  CLI::App app("strata: find what is inside container images, and what is vulnerable in it");
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "strata 0.1.0");
+  int exit_code = 0;
+  strata::cli::add_inventory_command(app, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  return exit_code;
+}

@@ -1,0 +1,34 @@
+// What the analysis of one layer yields: the contract between the worker that walks a layer and
+// everything that merges, caches or matches. Independent of vulnerability feeds. Results are
+// sorted (databases by path, packages by name) so that equal layers give equal values.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/package.h"
+
+namespace strata {
+
+// One package database file as this layer holds it; it replaces the same path below.
+struct PackageDatabase {
+  std::string path;  // relative to the image root, no leading "/" or "./"
+  Ecosystem ecosystem = Ecosystem::kDeb;
+  std::vector<Package> packages;
+  bool operator==(const PackageDatabase&) const = default;
+};
+
+struct LayerAnalysis {
+  std::vector<PackageDatabase> databases;
+  std::map<std::string, std::string, std::less<>> distro_files;  // path → content
+  std::vector<std::string> whiteouts;    // paths this layer deletes from the layers below
+  std::vector<std::string> opaque_dirs;  // directories this layer empties of lower content
+  std::vector<std::string> warnings;     // damage skipped, each naming its input
+  std::uint64_t entries = 0;
+  std::uint64_t uncompressed_bytes = 0;
+  bool operator==(const LayerAnalysis&) const = default;
+};
+
+}  // namespace strata

@@ -1,0 +1,35 @@
+// The image view: layers merged bottom to top. `.wh.NAME` deletes NAME below, `.wh..wh..opq`
+// empties its directory below, and a package database in a higher layer replaces the one at the
+// same path below. Each package is attributed to the lowest layer from which it is continuously
+// present with the same version. Pure.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/distro.h"
+#include "common/image/layer_analysis.h"
+
+namespace strata {
+
+struct LayerRef {
+  std::string id;  // what packages name as their layer: the diff_id
+  const LayerAnalysis* analysis = nullptr;
+};
+
+struct ImagePackage {
+  Package package;
+  std::string layer;
+};
+
+struct ImageView {
+  std::vector<ImagePackage> packages;  // sorted by ecosystem, name, arch, version, path
+  std::optional<Distro> distro;
+};
+
+ImageView merge_layers(std::span<const LayerRef> layers);
+
+}  // namespace strata

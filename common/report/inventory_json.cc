@@ -1,0 +1,95 @@
+#include "common/report/inventory_json.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "common/purl.h"
+
+namespace strata {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json or_null(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
+
+Json document(const ImageInventory& inv) {
+  Json layers = Json::array();
+  for (const auto& l : inv.layers) {
+    Json layer = {{"digest", or_null(l.digest)},
+                  {"diff_id", or_null(l.diff_id)},
+                  {"size", l.size},
+                  {"media_type", or_null(l.media_type)}};
+    if (l.foreign) layer["foreign"] = true;
+    layers.push_back(std::move(layer));
+  }
+  Json distro = nullptr;
+  if (inv.view.distro) {
+    distro = {{"id", inv.view.distro->id},
+              {"version", inv.view.distro->version},
+              {"namespace", or_null(inv.view.distro->namespace_)}};
+  }
+  Json packages = Json::array();
+  for (const auto& ip : inv.view.packages) {
+    const Package& p = ip.package;
+    packages.push_back({{"ecosystem", std::string(to_string(p.ecosystem))},
+                        {"name", p.name},
+                        {"version", p.version},
+                        {"source_name", p.source_name},
+                        {"source_version", p.source_version},
+                        {"arch", or_null(p.arch)},
+                        {"layer", or_null(ip.layer)},
+                        {"path", p.path},
+                        {"purl", package_url(p, inv.view.distro)}});
+  }
+  return Json{{"schema", "strata.inventory/v1"},
+              {"image",
+               {{"ref", inv.ref},
+                {"digest", or_null(inv.digest)},
+                {"config_digest", or_null(inv.config_digest)},
+                {"os", or_null(inv.os)},
+                {"arch", or_null(inv.arch)},
+                {"layers", std::move(layers)}}},
+              {"distro", std::move(distro)},
+              {"packages", std::move(packages)},
+              {"warnings", inv.warnings}};
+}
+
+}  // namespace
+
+std::string inventory_json(const ImageInventory& inventory) {
+  return document(inventory).dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+std::string inventory_json(std::span<const ImageInventory> inventories) {
+  Json all = Json::array();
+  for (const auto& inv : inventories) all.push_back(document(inv));
+  return all.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+std::string inventory_table(std::span<const ImageInventory> inventories) {
+  std::string out;
+  for (const auto& inv : inventories) {
+    out += inv.ref;
+    if (!inv.os.empty()) out += " (" + inv.os + "/" + inv.arch + ")";
+    if (inv.view.distro) out += "  " + inv.view.distro->namespace_;
+    out += "  " + std::to_string(inv.layers.size()) + " layers, " +
+           std::to_string(inv.view.packages.size()) + " packages\n";
+    std::size_t name_w = 4, version_w = 7;
+    for (const auto& ip : inv.view.packages) {
+      name_w = std::max(name_w, ip.package.name.size());
+      version_w = std::max(version_w, ip.package.version.size());
+    }
+    auto pad = [](const std::string& s, std::size_t w) { return s + std::string(w - s.size() + 2, ' '); };
+    out += pad("TYPE", 4) + pad("NAME", name_w) + pad("VERSION", version_w) + "LAYER\n";
+    for (const auto& ip : inv.view.packages) {
+      const std::string layer = ip.layer.size() > 19 ? ip.layer.substr(0, 19) : ip.layer;
+      out += pad(std::string(to_string(ip.package.ecosystem)), 4) + pad(ip.package.name, name_w) +
+             pad(ip.package.version, version_w) + layer + "\n";
+    }
+    for (const auto& w : inv.warnings) out += "warning: " + w + "\n";
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace strata

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs every Debian package that strata's build, tests and benchmarks need.
+# Idempotent: installs only what is missing, and runs `apt-get update` at most once.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git time
+  # fuzzing: libFuzzer needs clang; clang 16 is the first whose __cpp_concepts
+  # unlocks libstdc++'s std::expected
+  clang-16 libclang-rt-16-dev
+  # libraries
+  libarchive-dev libisal-dev libzstd-dev zlib1g-dev libssl-dev
+  libsqlite3-dev librpm-dev nlohmann-json3-dev libcli11-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # the end-to-end test compares with this machine's own dpkg database
+  dpkg
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "bootstrap: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "bootstrap: installing ${missing[*]}"
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+if ! "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}" >/tmp/strata-apt.log 2>&1; then
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,43 @@
+#include "worker/image/image_inventory.h"
+
+#include "worker/walk/layer_walker.h"
+
+namespace strata::worker {
+
+void finish_inventory(ImageInventory& inventory, const std::vector<LayerRef>& layers) {
+  for (const auto& layer : layers) {
+    for (const auto& w : layer.analysis->warnings) {
+      inventory.warnings.push_back(layer.id.empty() ? w : "layer " + layer.id + ": " + w);
+    }
+  }
+  inventory.view = merge_layers(layers);
+}
+
+Result<std::vector<ImageInventory>> inventory_image(const ImageReference& ref,
+                                                    const InventoryOptions& options,
+                                                    const AnalyzerRegistry& registry) {
+  Result<std::vector<ImageInventory>> result = [&] {
+    switch (ref.transport) {
+      case Transport::kOciLayout: return inventory_oci_layout(ref, options, registry);
+      case Transport::kDockerArchive: return inventory_docker_archive(ref, options, registry);
+      case Transport::kRootfs: break;
+    }
+    return inventory_rootfs(ref, options, registry);
+  }();
+  if (!result) return std::unexpected(result.error().with_context(ref.text));
+  return result;
+}
+
+Result<std::vector<ImageInventory>> inventory_rootfs(const ImageReference& ref,
+                                                     const InventoryOptions& options,
+                                                     const AnalyzerRegistry& registry) {
+  auto analysis = walk_directory(ref.path, registry, options.limits);
+  if (!analysis) return std::unexpected(analysis.error());
+  ImageInventory inventory;
+  inventory.ref = ref.text;
+  inventory.layers.push_back({"", "", analysis->uncompressed_bytes, "rootfs", false});
+  finish_inventory(inventory, {LayerRef{"", &*analysis}});
+  return std::vector<ImageInventory>{std::move(inventory)};
+}
+
+}  // namespace strata::worker

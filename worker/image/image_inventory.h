@@ -1,0 +1,42 @@
+// The inventory of an image on disk, layer by layer: resolve the reference to its manifest(s),
+// analyze each layer once (verified, streamed, never unpacked), merge. What `strata inventory`
+// runs; the cluster runs the same steps split across coordinator and workers.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/image/reference.h"
+#include "common/inventory.h"
+#include "worker/analyzer/registry.h"
+#include "worker/walk/limits.h"
+
+namespace strata::worker {
+
+struct InventoryOptions {
+  std::string platform = "linux/amd64";  // "all" for every platform of an index
+  WalkLimits limits;
+  std::uint64_t max_manifest_bytes = 4 << 20;  // manifests, indexes and configs
+};
+
+// One inventory per image the reference selects (several only with platform "all").
+// Errors name the reference and, for a layer, the layer's digest.
+Result<std::vector<ImageInventory>> inventory_image(const ImageReference& ref,
+                                                    const InventoryOptions& options,
+                                                    const AnalyzerRegistry& registry);
+
+// Per transport; inventory_image dispatches to these.
+Result<std::vector<ImageInventory>> inventory_oci_layout(const ImageReference& ref,
+                                                         const InventoryOptions& options,
+                                                         const AnalyzerRegistry& registry);
+Result<std::vector<ImageInventory>> inventory_docker_archive(const ImageReference& ref,
+                                                             const InventoryOptions& options,
+                                                             const AnalyzerRegistry& registry);
+Result<std::vector<ImageInventory>> inventory_rootfs(const ImageReference& ref,
+                                                     const InventoryOptions& options,
+                                                     const AnalyzerRegistry& registry);
+
+// Merges analyzed layers (bottom first) into `inventory.view`, and collects their warnings.
+void finish_inventory(ImageInventory& inventory, const std::vector<LayerRef>& layers);
+
+}  // namespace strata::worker

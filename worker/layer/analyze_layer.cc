@@ -1,0 +1,35 @@
+#include "worker/layer/analyze_layer.h"
+
+#include "worker/stream/layer_stream.h"
+#include "worker/walk/layer_walker.h"
+
+namespace strata::worker {
+
+Result<AnalyzedLayer> analyze_layer(ByteSource& source, const LayerExpectation& expected,
+                                    const AnalyzerRegistry& registry, const WalkLimits& limits) {
+  LayerStream stream(source, limits.stream);
+  auto analysis = walk_tar(stream, registry, limits);
+  if (!analysis) return std::unexpected(analysis.error());
+  AnalyzedLayer out;
+  out.analysis = std::move(*analysis);
+  out.digest = stream.blob_digest();
+  out.diff_id = stream.diff_id();
+  out.size = stream.compressed_bytes();
+  out.compression = stream.compression();
+  // Checked after the walk, but nothing leaves this function unverified.
+  if (expected.digest && *expected.digest != out.digest) {
+    return fail(ErrorCode::kDigestMismatch, "digest mismatch: the manifest says " +
+                                                expected.digest->to_string() +
+                                                " but the blob hashes to " +
+                                                out.digest.to_string());
+  }
+  if (expected.diff_id && *expected.diff_id != out.diff_id) {
+    return fail(ErrorCode::kDigestMismatch, "diff_id mismatch: the image config says " +
+                                                expected.diff_id->to_string() +
+                                                " but the uncompressed tar hashes to " +
+                                                out.diff_id.to_string());
+  }
+  return out;
+}
+
+}  // namespace strata::worker

@@ -1,0 +1,69 @@
+// LayerStream turns a layer blob into its uncompressed tar bytes in one pass, hashing both
+// sides as they flow: sha256 of the blob (the manifest's `digest`) and of the tar (the config's
+// `diff_id`). Compression is told by magic bytes, whatever the media type claims. Memory is two
+// fixed buffers and the decompressor's window. Not thread-safe; `source` must outlive it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "common/digest.h"
+#include "common/image/media_type.h"
+#include "worker/source/byte_source.h"
+#include "worker/stream/decompressor.h"
+
+namespace strata::worker {
+
+struct StreamLimits {
+  std::uint64_t max_uncompressed_bytes = 32ull << 30;
+  // Uncompressed bytes per compressed byte beyond which a stream counts as a decompression bomb.
+  // Checked once the output passes kRatioFloor, so small layers of zeros do not trip it.
+  std::uint64_t max_ratio = 200;
+  static constexpr std::uint64_t kRatioFloor = 64ull << 20;
+};
+
+class LayerStream {
+ public:
+  LayerStream(ByteSource& source, StreamLimits limits);
+
+  // The next chunk of tar bytes, valid until the next call; empty at the end of the stream.
+  // Errors: kCorrupt (bad or truncated compression), kLimitExceeded, the source's own errors.
+  Result<std::span<const std::byte>> next();
+
+  // Reads what is left (e.g. the padding after a tar's end marker) so the digests cover it all.
+  Result<void> drain();
+
+  bool finished() const { return finished_; }
+  Compression compression() const { return compression_; }
+  std::uint64_t compressed_bytes() const { return compressed_bytes_; }
+  std::uint64_t uncompressed_bytes() const { return uncompressed_bytes_; }
+  // Valid once finished(): the digests of everything streamed.
+  BlobDigest blob_digest();
+  DiffId diff_id();
+
+ private:
+  Result<void> fill_input();
+
+  ByteSource& source_;
+  StreamLimits limits_;
+  std::vector<std::byte> in_;
+  std::vector<std::byte> out_;
+  std::size_t in_pos_ = 0;
+  std::size_t in_end_ = 0;
+  bool source_done_ = false;
+  bool started_ = false;
+  bool finished_ = false;
+  Compression compression_ = Compression::kNone;
+  std::unique_ptr<Decompressor> decompressor_;
+  Sha256 blob_hash_;
+  Sha256 tar_hash_;
+  std::uint64_t compressed_bytes_ = 0;
+  std::uint64_t uncompressed_bytes_ = 0;
+  std::optional<BlobDigest> blob_digest_;
+  std::optional<DiffId> diff_id_;
+};
+
+}  // namespace strata::worker
