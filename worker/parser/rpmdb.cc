@@ -49,6 +49,9 @@ Result<std::vector<std::vector<std::byte>>> sqlite_header_blobs(std::span<const 
   auto* image = static_cast<unsigned char*>(sqlite3_malloc64(bytes.size()));
   if (image == nullptr && !bytes.empty()) return fail(ErrorCode::kInternal, "out of memory");
   if (!bytes.empty()) std::memcpy(image, bytes.data(), bytes.size());
+  // rpm writes its database in WAL mode (header bytes 18 and 19 are 2), which an in-memory
+  // image cannot open; the copy is marked as a rollback-journal database, its content unchanged.
+  if (bytes.size() >= 20 && image[18] == 2 && image[19] == 2) image[18] = image[19] = 1;
   if (sqlite3_deserialize(db.get(), "main", image, static_cast<sqlite3_int64>(bytes.size()),
                           static_cast<sqlite3_int64>(bytes.size()),
                           SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_READONLY) !=

@@ -94,7 +94,9 @@ class ZstdDecompressor final : public Decompressor {
       return fail(ErrorCode::kCorrupt,
                   std::string("zstd stream is corrupt: ") + ZSTD_getErrorName(rc));
     }
-    frame_open_ = rc != 0;
+    // Called again after a frame's end with no input, zstd asks for the next frame's header:
+    // only a call that moved bytes says whether a frame is still open.
+    if (input.pos > 0 || output.pos > 0) frame_open_ = rc != 0;
     return DecompressStep{input.pos, output.pos};
   }
 

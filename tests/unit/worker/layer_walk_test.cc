@@ -116,8 +116,10 @@ TEST(LayerWalk, LimitsAreErrorsOrWarnings) {
   small.max_entry_bytes = 16;  // the dpkg status is larger: a warning, the walk goes on
   auto w = analyze(tar, {}, small);
   ASSERT_TRUE(w);
-  ASSERT_FALSE(w->analysis.warnings.empty());
-  EXPECT_NE(w->analysis.warnings[0].find("var/lib/dpkg/status"), std::string::npos);
+  EXPECT_TRUE(std::any_of(w->analysis.warnings.begin(), w->analysis.warnings.end(),
+                          [](const std::string& s) {
+                            return s.find("dpkg: var/lib/dpkg/status: entry of") != std::string::npos;
+                          }));
 
   WalkLimits short_paths;
   short_paths.max_path_length = 10;
