@@ -3,6 +3,7 @@
 // too big for a page (every rpm header) live on chains of overflow pages (H_OFFPAGE → P_OVERFLOW).
 // Layout: Berkeley DB's dbinc/db_page.h and hash.h. Byte order is the writer's; the metadata
 // magic tells which.
+#include <algorithm>
 #include <string>
 
 #include "worker/parser/byte_reader.h"
@@ -119,7 +120,9 @@ Result<std::vector<std::vector<std::byte>>> bdb_header_blobs(std::span<const std
       } else if (item_type == kItemKeyData) {
         // Small values sit on the page, up to the previous entry (entries grow downwards).
         const auto previous = read_u16(p, kPageHeaderSize + 2 * (i - 1), db.big_endian);
-        const std::size_t end = previous && *previous > *offset ? *previous : db.page_size;
+        const std::size_t end =
+            previous && *previous > *offset ? std::min<std::size_t>(*previous, db.page_size)
+                                            : db.page_size;
         const auto value = p.subspan(*offset + 1, end - *offset - 1);
         // rpm keeps a 4-byte counter under key 0; only header-sized values are packages.
         if (value.size() >= 16) blobs.emplace_back(value.begin(), value.end());

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The main job on a fresh Debian 12 machine: install dependencies, build strata, build a small OCI
+# image from this machine's own files (its os-release and dpkg database, so nothing is
+# downloaded), and print its inventory.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bash "$root/deploy/bootstrap.sh"
+bash "$root/deploy/build.sh" "$root/build" -DSTRATA_TESTS=OFF -DSTRATA_BENCHMARKS=OFF >/dev/null
+
+work=$(mktemp -d /tmp/strata-demo.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+image="$work/image"
+mkdir -p "$image/blobs/sha256" "$work/rootfs/etc" "$work/rootfs/var/lib/dpkg"
+cp /etc/os-release "$work/rootfs/etc/os-release"
+cp /var/lib/dpkg/status "$work/rootfs/var/lib/dpkg/status"
+
+# blob FILE: moves FILE into the layout under its sha256 and prints the digest.
+blob() {
+  local sum
+  sum=$(sha256sum "$1" | cut -d' ' -f1)
+  mv "$1" "$image/blobs/sha256/$sum"
+  echo "sha256:$sum"
+}
+tar -C "$work/rootfs" --owner=0 --group=0 -cf "$work/layer.tar" etc var
+diff_id="sha256:$(sha256sum "$work/layer.tar" | cut -d' ' -f1)"
+gzip -n "$work/layer.tar"
+layer_size=$(stat -c %s "$work/layer.tar.gz")
+layer=$(blob "$work/layer.tar.gz")
+printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["%s"]}}' \
+  "$diff_id" >"$work/config.json"
+config_size=$(stat -c %s "$work/config.json")
+config=$(blob "$work/config.json")
+printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"%s","size":%s}]}' \
+  "$config" "$config_size" "$layer" "$layer_size" >"$work/manifest.json"
+manifest_size=$(stat -c %s "$work/manifest.json")
+manifest=$(blob "$work/manifest.json")
+printf '{"imageLayoutVersion":"1.0.0"}' >"$image/oci-layout"
+printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"%s","size":%s,"annotations":{"org.opencontainers.image.ref.name":"demo"}}]}' \
+  "$manifest" "$manifest_size" >"$image/index.json"
+
+"$root/build/cli/strata" inventory "oci:$image:demo" --format table
+"$root/build/cli/strata" inventory "oci:$image:demo" --format json --output "$work/inventory.json"
+echo "JSON inventory: $(grep -c '"purl"' "$work/inventory.json") packages (strata inventory oci:DIR:demo --format json)"
