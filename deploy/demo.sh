@@ -5,7 +5,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/deploy/bootstrap.sh"
-bash "$root/deploy/build.sh" "$root/build" -DSTRATA_TESTS=OFF -DSTRATA_BENCHMARKS=OFF >/dev/null
+STRATA_TARGETS=strata bash "$root/deploy/build.sh" "$root/build" >/dev/null
 
 work=$(mktemp -d /tmp/strata-demo.XXXXXX)
 trap 'rm -rf "$work"' EXIT

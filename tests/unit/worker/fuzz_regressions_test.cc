@@ -49,7 +49,9 @@ TEST(FuzzRegressions, TextParsersAndLayerWalk) {
     const std::string bytes = test::read_file(path);
     MemorySource source(as_bytes(bytes));
     auto layer = analyze_layer(source, {}, registry, {});
-    if (!layer) EXPECT_FALSE(layer.error().message().empty());
+    if (!layer) {
+      EXPECT_FALSE(layer.error().message().empty());
+    }
   }
 }
 
