@@ -101,6 +101,13 @@ Result<LayerAnalysis> walk_tar(LayerStream& stream, const AnalyzerRegistry& regi
     const int rc = archive_read_next_header2(a.get(), entry.get());
     if (rc == ARCHIVE_EOF) break;
     if (rc == ARCHIVE_FATAL || rc == ARCHIVE_RETRY) return std::unexpected(tar_error(a.get(), state));
+    if (rc == ARCHIVE_FAILED) {  // this entry is unusable, the archive goes on
+      const char* message = archive_error_string(a.get());
+      out.warnings.push_back("entry " + std::to_string(out.entries + 1) + " skipped: " +
+                             (message ? message : "unreadable header"));
+      ++out.entries;
+      continue;
+    }
     if (++out.entries > limits.max_entries) {
       return fail(ErrorCode::kLimitExceeded, "layer has more than " +
                                                  std::to_string(limits.max_entries) +
