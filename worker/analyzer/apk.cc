@@ -1,5 +1,6 @@
 // Alpine (and Wolfi, Chainguard) packages: /lib/apk/db/installed.
 #include "worker/analyzer/builtin.h"
+#include "worker/analyzer/database_entry.h"
 #include "worker/parser/apk_installed.h"
 
 namespace strata::worker {
@@ -16,12 +17,10 @@ class ApkAnalyzer final : public Analyzer {
   }
   Result<void> analyze(const EntryInfo& entry, EntryContent& content,
                        LayerAnalysis& out) const override {
-    auto bytes = content.bytes();
-    if (!bytes) return std::unexpected(bytes.error());
-    ParsedPackages parsed = parse_apk_installed(as_chars(*bytes), entry.path);
-    for (auto& warning : parsed.skipped) out.warnings.push_back("apk: " + std::move(warning));
-    out.databases.push_back({std::string(entry.path), Ecosystem::kApk, std::move(parsed.packages)});
-    return {};
+    return record_database(entry, content, Ecosystem::kApk, "apk", out,
+                           [&](std::span<const std::byte> bytes) -> Result<ParsedPackages> {
+                             return parse_apk_installed(as_chars(bytes), entry.path);
+                           });
   }
 };
 

@@ -2,6 +2,7 @@
 #include <array>
 
 #include "worker/analyzer/builtin.h"
+#include "worker/analyzer/database_entry.h"
 #include "worker/parser/dpkg_status.h"
 
 namespace strata::worker {
@@ -34,13 +35,11 @@ class DpkgAnalyzer final : public Analyzer {
   }
   Result<void> analyze(const EntryInfo& entry, EntryContent& content,
                        LayerAnalysis& out) const override {
-    auto bytes = content.bytes();
-    if (!bytes) return std::unexpected(bytes.error());
     const auto kind = entry.path == kStatus ? DpkgDatabase::kStatus : DpkgDatabase::kStatusD;
-    ParsedPackages parsed = parse_dpkg_status(as_chars(*bytes), entry.path, kind);
-    for (auto& warning : parsed.skipped) out.warnings.push_back("dpkg: " + std::move(warning));
-    out.databases.push_back({std::string(entry.path), Ecosystem::kDeb, std::move(parsed.packages)});
-    return {};
+    return record_database(entry, content, Ecosystem::kDeb, "dpkg", out,
+                           [&](std::span<const std::byte> bytes) -> Result<ParsedPackages> {
+                             return parse_dpkg_status(as_chars(bytes), entry.path, kind);
+                           });
   }
 };
 

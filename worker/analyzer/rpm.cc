@@ -3,6 +3,7 @@
 #include <array>
 
 #include "worker/analyzer/builtin.h"
+#include "worker/analyzer/database_entry.h"
 #include "worker/parser/rpmdb.h"
 
 namespace strata::worker {
@@ -27,20 +28,10 @@ class RpmAnalyzer final : public Analyzer {
   }
   Result<void> analyze(const EntryInfo& entry, EntryContent& content,
                        LayerAnalysis& out) const override {
-    // A database that cannot be read still hides the one below it: record it empty.
-    auto bytes = content.bytes();
-    if (!bytes) {
-      out.databases.push_back({std::string(entry.path), Ecosystem::kRpm, {}});
-      return std::unexpected(bytes.error());
-    }
-    auto parsed = parse_rpmdb(*bytes, entry.path);
-    if (!parsed) {
-      out.databases.push_back({std::string(entry.path), Ecosystem::kRpm, {}});
-      return std::unexpected(parsed.error());
-    }
-    for (auto& warning : parsed->skipped) out.warnings.push_back("rpm: " + std::move(warning));
-    out.databases.push_back({std::string(entry.path), Ecosystem::kRpm, std::move(parsed->packages)});
-    return {};
+    return record_database(entry, content, Ecosystem::kRpm, "rpm", out,
+                           [&](std::span<const std::byte> bytes) {
+                             return parse_rpmdb(bytes, entry.path);
+                           });
   }
 };
 
