@@ -10,20 +10,41 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/deploy/bootstrap.sh"
 cd "$root"
 
+# Runs ctest in a build tree and adds its counts to the totals printed at the end.
+passed=0 failed=0 skipped=0
+run_ctest() {
+  local log
+  log=$(mktemp)
+  local rc=0
+  ctest --test-dir "$@" 2>&1 | tee "$log" || rc=$?
+  local total fail skip
+  total=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$log" | tail -1)
+  fail=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed.*/\1/p' "$log" | tail -1)
+  skip=$(grep -c '\*\*\*Skipped' "$log" || true)
+  rm -f "$log"
+  passed=$((passed + ${total:-0} - ${fail:-0} - skip))
+  failed=$((failed + ${fail:-0}))
+  skipped=$((skipped + skip))
+  if [[ $rc -ne 0 || -z $total ]]; then
+    echo "tests: $passed passed, $((failed > 0 ? failed : 1)) failed, $skipped skipped"
+    exit 1
+  fi
+}
+
 echo "== release build and tests"
 bash deploy/build.sh build
-ctest --test-dir build --output-on-failure -j"$(nproc)"
+run_ctest build --output-on-failure -j"$(nproc)"
 
 echo "== AddressSanitizer + UBSan build and tests"
 bash deploy/build.sh build-asan -DSTRATA_SANITIZE=ON -DSTRATA_BENCHMARKS=OFF
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  ctest --test-dir build-asan --output-on-failure -j"$(nproc)"
+  run_ctest build-asan --output-on-failure -j"$(nproc)"
 
 echo "== fuzz targets"
 CC=clang-16 CXX=clang++-16 bash deploy/build.sh build-fuzz -DSTRATA_FUZZ=ON -DSTRATA_SANITIZE=ON \
   -DSTRATA_TESTS=OFF -DSTRATA_BENCHMARKS=OFF
-ctest --test-dir build-fuzz --output-on-failure -j"$(nproc)"
+run_ctest build-fuzz --output-on-failure -j"$(nproc)"
 
 echo "== benchmark smoke run"
 STRATA_BENCH_MB=16 build/tests/bench/strata_layer_bench --benchmark_min_time=0.01 >/dev/null
-echo "all test stages passed"
+echo "tests: $passed passed, $failed failed, $skipped skipped"
