@@ -82,8 +82,8 @@ void add_inventory_command(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--output,-o", args->output, "write the report to FILE instead of stdout");
   cmd->add_option("--platform", args->options.platform,
-                  "OS/ARCH[/VARIANT] to pick from a multi-platform index, or 'all'")
-      ->capture_default_str();
+                  "OS/ARCH[/VARIANT] to pick from a multi-platform index (default linux/amd64), "
+                  "or 'all'");
   cmd->add_option("--max-entry-size", args->max_entry_mib,
                   "largest file read into memory, MiB")
       ->capture_default_str();

@@ -14,7 +14,9 @@
 namespace strata::worker {
 
 struct InventoryOptions {
-  std::string platform = "linux/amd64";  // "all" for every platform of an index
+  // OS/ARCH[/VARIANT] to pick from a multi-platform index, or "all". Empty: linux/amd64, except
+  // that a layout holding a single image gives that image whatever its platform.
+  std::string platform;
   WalkLimits limits;
   std::uint64_t max_manifest_bytes = 4 << 20;  // manifests, indexes and configs
 };

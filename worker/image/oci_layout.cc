@@ -193,10 +193,11 @@ Result<std::vector<ImageInventory>> inventory_oci_layout(const ImageReference& r
   std::vector<const Candidate*> chosen;
   if (options.platform == "all") {
     for (const auto& c : candidates) chosen.push_back(&c);
-  } else if (candidates.size() == 1 && roots.size() == 1 && !roots.front().platform) {
+  } else if (candidates.size() == 1 && options.platform.empty()) {
     chosen.push_back(&candidates.front());  // a single image, whatever its platform
   } else {
-    auto wanted = Platform::parse(options.platform);
+    const std::string platform = options.platform.empty() ? "linux/amd64" : options.platform;
+    auto wanted = Platform::parse(platform);
     if (!wanted) return std::unexpected(wanted.error());
     for (const auto& c : candidates) {
       if (c.platform.satisfies(*wanted)) {
@@ -209,7 +210,7 @@ Result<std::vector<ImageInventory>> inventory_oci_layout(const ImageReference& r
       for (const auto& c : candidates) {
         available += (available.empty() ? "" : ", ") + c.platform.to_string();
       }
-      return fail(ErrorCode::kNotFound, "no image for platform " + options.platform +
+      return fail(ErrorCode::kNotFound, "no image for platform " + platform +
                                             "; available: " + available +
                                             " (choose with --platform, or --platform all)");
     }

@@ -56,9 +56,11 @@ Result<LayerAnalysis> walk_directory(const std::string& root, const AnalyzerRegi
                                                  " entries (the entry-count limit)");
     }
     const fs::path& full = it->path();
-    const std::string relative = fs::relative(full, root, ec).generic_string();
-    if (ec || relative.size() > limits.max_path_length) {
-      ec.clear();
+    // The iterator's paths all start with `root`; cutting it off avoids a stat per entry.
+    const std::string relative(normalize_entry_path(full.generic_string().substr(root.size())));
+    if (relative.size() > limits.max_path_length) {
+      out.warnings.push_back(full.string() + ": path longer than " +
+                             std::to_string(limits.max_path_length) + " bytes; skipped");
       continue;
     }
     struct stat st {};

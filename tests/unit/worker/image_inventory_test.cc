@@ -126,6 +126,20 @@ TEST_F(ImageInventoryTest, MultiPlatformIndex) {
   EXPECT_NE(none.error().message().find("available: linux/amd64, linux/arm64/v8"), std::string::npos);
 }
 
+TEST_F(ImageInventoryTest, SingleImageOfAnotherPlatform) {
+  auto arm = debian_image();
+  arm.arch = "arm64";
+  test::write_oci_layout(dir_ + "/img", {arm}, /*as_index=*/true);
+  auto any = run("oci:" + dir_ + "/img");
+  ASSERT_TRUE(any) << any.error().message();
+  EXPECT_EQ(any->front().arch, "arm64");
+  InventoryOptions amd;
+  amd.platform = "linux/amd64";
+  auto asked = run("oci:" + dir_ + "/img", amd);
+  ASSERT_FALSE(asked);
+  EXPECT_NE(asked.error().message().find("available: linux/arm64"), std::string::npos);
+}
+
 TEST_F(ImageInventoryTest, CorruptLayerFailsTheImageNamingTheLayer) {
   auto image = debian_image();
   std::string& blob = image.layers[1].blob;
