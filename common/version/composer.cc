@@ -108,11 +108,22 @@ std::string_view strip(std::string_view v) {
 }  // namespace
 
 Result<void> ComposerComparator::validate(std::string_view version) const {
-  if (strip(version).empty()) return fail(ErrorCode::kInvalidInput, "empty Composer version");
+  const std::string_view v = strip(version);
+  if (v.empty()) return fail(ErrorCode::kInvalidInput, "empty Composer version");
+  // Composer's VersionParser takes letters, digits and the separators . - _ + only.
+  for (const char c : v) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_' && c != '+') {
+      return fail(ErrorCode::kInvalidInput,
+                  "'" + std::string(version) + "' is not a Composer version: character '" + c + "'");
+    }
+  }
   return {};
 }
 
 Result<std::strong_ordering> ComposerComparator::compare(std::string_view a, std::string_view b) const {
+  for (const auto v : {a, b}) {
+    if (auto r = validate(v); !r) return std::unexpected(r.error());
+  }
   return ordering_of(php_version_compare(strip(a), strip(b)));
 }
 

@@ -165,8 +165,23 @@ void normalize(Item& list) {
 }
 
 ItemPtr parse_version(std::string_view text) {
+  // Java's toLowerCase(Locale.ENGLISH): ASCII, and the Latin-1 capitals (U+00C0-U+00DE but
+  // U+00D7) that UTF-8 writes as C3 80-9E.
   std::string version;
-  for (const char c : text) version += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c >= 'A' && c <= 'Z') {
+      version += static_cast<char>(c - 'A' + 'a');
+    } else if (static_cast<unsigned char>(c) == 0xC3 && i + 1 < text.size() &&
+               static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(text[i + 1]) <= 0x9E &&
+               static_cast<unsigned char>(text[i + 1]) != 0x97) {
+      version += c;
+      version += static_cast<char>(text[++i] + 0x20);
+    } else {
+      version += c;
+    }
+  }
   auto root = std::make_unique<Item>(Item{Item::kList, {}, {}, {}});
   Item* list = root.get();
   std::vector<Item*> stack{list};
