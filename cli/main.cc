@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/inventory_command.h"
+#include "cli/vercmp_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app("strata: find what is inside container images, and what is vulnerable in it");
@@ -10,6 +11,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "strata 0.1.0");
   int exit_code = 0;
   strata::cli::add_inventory_command(app, &exit_code);
+  strata::cli::add_vercmp_command(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

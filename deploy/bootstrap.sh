@@ -15,6 +15,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # the end-to-end test compares with this machine's own dpkg database
   dpkg
+  # differential tests of the version comparators against the real tools
+  python3-packaging python3-rpm ruby
 )
 
 missing=()
