@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/db_command.h"
 #include "cli/inventory_command.h"
 #include "cli/vercmp_command.h"
 
@@ -12,6 +13,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   strata::cli::add_inventory_command(app, &exit_code);
   strata::cli::add_vercmp_command(app, &exit_code);
+  strata::cli::add_db_command(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,165 @@
+// The Debian security tracker (https://security-tracker.debian.org/tracker/): its JSON export
+// (package → CVE → per-release status) and its DSA/DLA advisory lists
+// (security-tracker data/DSA/list, data/DLA/list). Both become records in the "Debian:N"
+// ecosystems keyed by source package, as Debian's own OSV export does.
+#include <array>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "common/vulndb/feed_batch.h"
+
+namespace strata {
+
+std::string debian_release_number(std::string_view codename) {
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 14> kReleases = {{
+      {"woody", "3.0"}, {"sarge", "3.1"}, {"etch", "4"}, {"lenny", "5"}, {"squeeze", "6"},
+      {"wheezy", "7"}, {"jessie", "8"}, {"stretch", "9"}, {"buster", "10"}, {"bullseye", "11"},
+      {"bookworm", "12"}, {"trixie", "13"}, {"forky", "14"}, {"duke", "15"},
+  }};
+  for (const auto& [name, number] : kReleases) {
+    if (name == codename) return std::string(number);
+  }
+  return "";
+}
+
+FeedBatch convert_debian_tracker_json(std::string_view bytes, std::string_view name) {
+  using nlohmann::json;
+  FeedBatch out;
+  const std::string where(name);
+  const json doc = json::parse(bytes, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) {
+    out.skipped.push_back(where + ": not a JSON object; the whole file was skipped");
+    return out;
+  }
+  std::map<std::string, Vulnerability> by_cve;
+  for (const auto& [package, cves] : doc.items()) {
+    if (!cves.is_object()) {
+      out.skipped.push_back(where + ": " + package + ": not an object");
+      continue;
+    }
+    for (const auto& [cve, entry] : cves.items()) {
+      const auto releases = entry.find("releases");
+      if (!entry.is_object() || releases == entry.end() || !releases->is_object()) {
+        out.skipped.push_back(where + ": " + package + " " + cve + ": no releases");
+        continue;
+      }
+      Vulnerability& v = by_cve[cve];
+      if (v.id.empty()) {
+        v.id = "DEBIAN-" + cve;
+        v.aliases = {cve};
+        v.summary = entry.value("description", "").substr(0, 200);
+      }
+      for (const auto& [codename, release] : releases->items()) {
+        const std::string number = debian_release_number(codename);
+        if (number.empty() || !release.is_object()) continue;
+        const std::string status = release.value("status", "");
+        const std::string fixed = release.value("fixed_version", "");
+        Affected a;
+        a.ecosystem = "Debian:" + number;
+        a.package = package;
+        a.severity = release.value("urgency", "");
+        AffectedRange range{AffectedRange::kEcosystem, {{RangeEvent::kIntroduced, "0"}}};
+        if (status == "resolved") {
+          if (fixed.empty() || fixed == "0") continue;  // not affected in this release
+          range.events.push_back({RangeEvent::kFixed, fixed});
+        } else if (status != "open" && status != "undetermined") {
+          continue;
+        }
+        a.ranges.push_back(std::move(range));
+        v.affected.push_back(std::move(a));
+      }
+    }
+  }
+  for (auto& [id, v] : by_cve) {
+    if (!v.affected.empty()) out.records.push_back(std::move(v));
+  }
+  return out;
+}
+
+FeedBatch convert_debian_advisory_list(std::string_view text, std::string_view name) {
+  FeedBatch out;
+  const std::string where(name);
+  std::optional<Vulnerability> current;
+  auto flush = [&] {
+    if (current && !current->affected.empty()) out.records.push_back(std::move(*current));
+    current.reset();
+  };
+  std::size_t line_no = 0;
+  for (std::size_t pos = 0; pos < text.size();) {
+    const auto eol = text.find('\n', pos);
+    std::string_view line = text.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
+    pos = eol == std::string_view::npos ? text.size() : eol + 1;
+    ++line_no;
+    if (line.empty()) continue;
+    const std::string at = where + ":" + std::to_string(line_no) + ": ";
+    if (line.front() == '[') {
+      // [29 Mar 2023] DSA-5380-1 xorg-server - security update
+      flush();
+      const auto close = line.find(']');
+      if (close == std::string_view::npos) {
+        out.skipped.push_back(at + "advisory line without a closing ']'");
+        continue;
+      }
+      std::string_view rest = line.substr(close + 1);
+      while (rest.starts_with(" ")) rest.remove_prefix(1);
+      const auto space = rest.find(' ');
+      if (space == std::string_view::npos || !(rest.starts_with("DSA-") || rest.starts_with("DLA-"))) {
+        out.skipped.push_back(at + "advisory line without a DSA or DLA id");
+        continue;
+      }
+      current.emplace();
+      current->id = std::string(rest.substr(0, space));
+      const auto dash = rest.find(" - ");
+      current->summary = dash == std::string_view::npos ? std::string(rest.substr(space + 1))
+                                                        : std::string(rest.substr(dash + 3));
+      continue;
+    }
+    if (!current) continue;  // continuation of a skipped block
+    while (!line.empty() && (line.front() == '\t' || line.front() == ' ')) line.remove_prefix(1);
+    if (line.starts_with("{")) {
+      // {CVE-2023-1393 CVE-…}
+      std::string_view ids = line.substr(1, line.find('}') == std::string_view::npos ? std::string_view::npos
+                                                                                   : line.find('}') - 1);
+      for (std::size_t p = 0; p < ids.size();) {
+        const auto space = ids.find(' ', p);
+        const auto id = ids.substr(p, space == std::string_view::npos ? std::string_view::npos : space - p);
+        if (!id.empty()) current->aliases.emplace_back(id);
+        if (space == std::string_view::npos) break;
+        p = space + 1;
+      }
+    } else if (line.starts_with("[")) {
+      // [bullseye] - xorg-server 2:1.20.11-1+deb11u6   (or <not-affected>, <end-of-life>, <unfixed>)
+      const auto close = line.find(']');
+      const auto dash = line.find("- ", close == std::string_view::npos ? 0 : close);
+      if (close == std::string_view::npos || dash == std::string_view::npos) {
+        out.skipped.push_back(at + current->id + ": release line is not '[release] - package version'");
+        continue;
+      }
+      const std::string number = debian_release_number(line.substr(1, close - 1));
+      std::string_view rest = line.substr(dash + 2);
+      const auto space = rest.find(' ');
+      if (space == std::string_view::npos) {
+        out.skipped.push_back(at + current->id + ": release line names no version");
+        continue;
+      }
+      const std::string package(rest.substr(0, space));
+      std::string_view version = rest.substr(space + 1);
+      if (const auto blank = version.find(' '); blank != std::string_view::npos) version = version.substr(0, blank);
+      if (number.empty() || version == "<not-affected>" || version == "<end-of-life>" ||
+          version == "<ignored>" || version == "<postponed>") {
+        continue;
+      }
+      Affected a;
+      a.ecosystem = "Debian:" + number;
+      a.package = package;
+      AffectedRange range{AffectedRange::kEcosystem, {{RangeEvent::kIntroduced, "0"}}};
+      if (version != "<unfixed>") range.events.push_back({RangeEvent::kFixed, std::string(version)});
+      a.ranges.push_back(std::move(range));
+      current->affected.push_back(std::move(a));
+    }
+  }
+  flush();
+  return out;
+}
+
+}  // namespace strata
