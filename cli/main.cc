@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/db_command.h"
+#include "cli/image_command.h"
 #include "cli/inventory_command.h"
 #include "cli/vercmp_command.h"
 
@@ -11,6 +12,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "strata 0.1.0");
   int exit_code = 0;
+  strata::cli::add_image_command(app, &exit_code);
   strata::cli::add_inventory_command(app, &exit_code);
   strata::cli::add_vercmp_command(app, &exit_code);
   strata::cli::add_db_command(app, &exit_code);

@@ -1,0 +1,109 @@
+#include "cli/image_command.h"
+
+#include <unistd.h>
+
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "cli/db/local_db.h"
+#include "cli/image_flags.h"
+#include "cli/output.h"
+#include "common/report/vuln_report.h"
+
+namespace strata::cli {
+namespace {
+
+struct ScanArgs {
+  ImageArgs image;
+  std::string db;
+  std::string format;
+  std::string output;
+  std::string severity;
+  bool ignore_unfixed = false;
+  int exit_code = 0;
+  std::string ignore_file;
+};
+
+std::string today() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char day[16];
+  std::strftime(day, sizeof day, "%Y-%m-%d", &utc);
+  return day;
+}
+
+int run(ScanArgs& args) {
+  auto fail_with = [](const Error& e) {
+    std::cerr << "strata: error: " << e.message() << "\n";
+    return 2;
+  };
+  Policy policy;
+  policy.ignore_unfixed = args.ignore_unfixed;
+  policy.today = today();
+  if (!args.severity.empty()) {
+    auto levels = parse_severity_list(args.severity);
+    if (!levels) return fail_with(levels.error());
+    policy.severities = *levels;
+  }
+  std::string ignore_path = args.ignore_file;
+  if (ignore_path.empty() && ::access(".strataignore", R_OK) == 0) ignore_path = ".strataignore";
+  if (!ignore_path.empty()) {
+    std::ifstream in(ignore_path);
+    if (!in) return fail_with(Error(ErrorCode::kNotFound, ignore_path + ": cannot read the ignore file"));
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto rules = parse_ignore_file(ss.str(), ignore_path);
+    if (!rules) return fail_with(rules.error());
+    policy.ignores = *rules;
+  }
+  auto db = LocalVulnDb::open(resolve_db_path(args.db), /*create=*/false);
+  if (!db) return fail_with(db.error());
+  auto info = (*db)->info();
+  if (!info) return fail_with(info.error());
+  auto inventories = inventory_from_args(args.image);
+  if (!inventories) return fail_with(inventories.error());
+
+  const std::string format = !args.format.empty() ? args.format
+                             : (args.output.empty() && ::isatty(STDOUT_FILENO)) ? "table"
+                                                                                 : "json";
+  std::string text;
+  std::size_t remaining = 0;
+  for (auto& inventory : *inventories) {
+    ScanReport report;
+    MatchReport match = match_image(inventory.view, **db);
+    report.inventory = std::move(inventory);
+    report.db = {info->generation, info->updated_at};
+    report.warnings = std::move(match.warnings);
+    report.result = apply_policy(std::move(match.findings), policy);
+    remaining += report.result.kept.size();
+    text += format == "table" ? report_table(report, args.output.empty() && ::isatty(STDOUT_FILENO))
+                              : report_json(report);
+  }
+  if (const int rc = write_output(args.output, text); rc != 0) return rc;
+  return remaining > 0 ? args.exit_code : 0;
+}
+
+}  // namespace
+
+void add_image_command(CLI::App& app, int* exit_code) {
+  auto args = std::make_shared<ScanArgs>();
+  CLI::App* cmd = app.add_subcommand("image", "Find the vulnerabilities of an image's OS packages");
+  add_image_flags(cmd, args->image);
+  cmd->add_option("--db", args->db, "vulnerability database file");
+  cmd->add_option("--format,-f", args->format, "table (default on a terminal) or json")
+      ->check(CLI::IsMember({"json", "table"}));
+  cmd->add_option("--output,-o", args->output, "write the report to FILE instead of stdout");
+  cmd->add_option("--severity", args->severity, "report only these severities, e.g. HIGH,CRITICAL");
+  cmd->add_flag("--ignore-unfixed", args->ignore_unfixed, "leave out vulnerabilities with no fixed version");
+  cmd->add_option("--exit-code", args->exit_code, "exit with N when findings remain after the filters")
+      ->capture_default_str();
+  cmd->add_option("--ignore-file", args->ignore_file,
+                  "ids to ignore, one per line, optionally 'ID exp:YYYY-MM-DD' (default .strataignore)");
+  cmd->callback([args, exit_code] { *exit_code = run(*args); });
+}
+
+}  // namespace strata::cli

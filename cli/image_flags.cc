@@ -1,0 +1,41 @@
+#include "cli/image_flags.h"
+
+#include <sys/stat.h>
+
+#include "worker/analyzer/registry.h"
+
+namespace strata::cli {
+namespace {
+
+bool path_exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+}  // namespace
+
+void add_image_flags(CLI::App* cmd, ImageArgs& args) {
+  cmd->add_option("REF", args.ref, "oci:DIR[:TAG], oci:DIR@sha256:DIGEST, docker-archive:FILE or rootfs:DIR")
+      ->required();
+  cmd->add_option("--platform", args.options.platform,
+                  "OS/ARCH[/VARIANT] to pick from a multi-platform index (default linux/amd64), or 'all'");
+  cmd->add_option("--max-entry-size", args.max_entry_mib, "largest file read into memory, MiB")->capture_default_str();
+  cmd->add_option("--max-layer-size", args.max_layer_mib, "largest uncompressed layer, MiB")->capture_default_str();
+  cmd->add_option("--max-entries", args.options.limits.max_entries, "most entries in one layer")->capture_default_str();
+  cmd->add_option("--max-ratio", args.options.limits.stream.max_ratio,
+                  "largest compression ratio before a layer counts as a decompression bomb")
+      ->capture_default_str();
+  cmd->add_option("--max-path-length", args.options.limits.max_path_length, "longest entry path, bytes")
+      ->capture_default_str();
+}
+
+Result<std::vector<ImageInventory>> inventory_from_args(ImageArgs& args) {
+  args.options.limits.max_entry_bytes = args.max_entry_mib << 20;
+  args.options.limits.stream.max_uncompressed_bytes = args.max_layer_mib << 20;
+  auto ref = ImageReference::parse(args.ref, path_exists);
+  if (!ref) return std::unexpected(ref.error());
+  const worker::AnalyzerRegistry registry = worker::builtin_analyzers();
+  return worker::inventory_image(*ref, args.options, registry);
+}
+
+}  // namespace strata::cli

@@ -1,0 +1,26 @@
+// The image reference and walk limits that `strata inventory` and `strata image` share.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "common/inventory.h"
+#include "worker/image/image_inventory.h"
+
+namespace strata::cli {
+
+struct ImageArgs {
+  std::string ref;
+  worker::InventoryOptions options;
+  std::uint64_t max_entry_mib = 64;
+  std::uint64_t max_layer_mib = 32 << 10;
+};
+
+// Adds REF, --platform and the limit flags to `cmd`; `args` must outlive the parse.
+void add_image_flags(CLI::App* cmd, ImageArgs& args);
+
+// Parses the reference and inventories the image(s) it names.
+Result<std::vector<ImageInventory>> inventory_from_args(ImageArgs& args);
+
+}  // namespace strata::cli

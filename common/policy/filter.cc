@@ -1,0 +1,79 @@
+#include "common/policy/filter.h"
+
+#include <algorithm>
+
+namespace strata {
+
+Result<std::vector<IgnoreRule>> parse_ignore_file(std::string_view text, std::string_view name) {
+  std::vector<IgnoreRule> rules;
+  std::size_t line_no = 0;
+  for (std::size_t pos = 0; pos < text.size();) {
+    const auto eol = text.find('\n', pos);
+    std::string_view line = text.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
+    pos = eol == std::string_view::npos ? text.size() : eol + 1;
+    ++line_no;
+    if (const auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    if (line.empty()) continue;
+    IgnoreRule rule;
+    const auto space = line.find_first_of(" \t");
+    rule.id = std::string(line.substr(0, space));
+    if (space != std::string_view::npos) {
+      std::string_view rest = line.substr(space);
+      while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
+      if (!rest.starts_with("exp:") || rest.size() != 14 || rest[8] != '-' || rest[11] != '-') {
+        return fail(ErrorCode::kInvalidInput, std::string(name) + ":" + std::to_string(line_no) +
+                                                  ": expected 'ID' or 'ID exp:YYYY-MM-DD'");
+      }
+      rule.expires = std::string(rest.substr(4));
+    }
+    rules.push_back(std::move(rule));
+  }
+  return rules;
+}
+
+Result<std::set<SeverityLevel>> parse_severity_list(std::string_view text) {
+  std::set<SeverityLevel> out;
+  for (std::size_t pos = 0; pos <= text.size();) {
+    const auto comma = text.find(',', pos);
+    const std::string_view item = text.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+    if (!item.empty()) {
+      const auto level = parse_severity_level(item);
+      if (!level) {
+        return fail(ErrorCode::kInvalidInput, "unknown severity '" + std::string(item) +
+                                                  "'; use UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL");
+      }
+      out.insert(*level);
+    }
+    if (comma == std::string_view::npos) break;
+    pos = comma + 1;
+  }
+  return out;
+}
+
+FilterResult apply_policy(std::vector<Finding> findings, const Policy& policy) {
+  FilterResult result;
+  for (auto& f : findings) {
+    bool ignored = false;
+    for (const auto& rule : policy.ignores) {
+      if (!rule.expires.empty() && !policy.today.empty() && rule.expires < policy.today) continue;
+      if (rule.id == f.id || std::find(f.aliases.begin(), f.aliases.end(), rule.id) != f.aliases.end()) {
+        ignored = true;
+        break;
+      }
+    }
+    if (ignored) {
+      ++result.ignored_by_rule;
+    } else if (!policy.severities.empty() && !policy.severities.contains(f.severity)) {
+      ++result.filtered_by_severity;
+    } else if (policy.ignore_unfixed && !f.fixed_version) {
+      ++result.filtered_unfixed;
+    } else {
+      result.kept.push_back(std::move(f));
+    }
+  }
+  return result;
+}
+
+}  // namespace strata

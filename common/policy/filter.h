@@ -1,0 +1,43 @@
+// What a CI policy keeps of the findings: a severity set, --ignore-unfixed, and an ignore list
+// of ids with optional expiry dates (`.strataignore`: one id per line, "# comment", and
+// "CVE-2023-1234 exp:2026-12-31"). Pure.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "common/match/matcher.h"
+
+namespace strata {
+
+struct IgnoreRule {
+  std::string id;
+  std::string expires;  // "YYYY-MM-DD", empty for never
+};
+
+// Parses an ignore file; `name` labels errors ("FILE:LINE: …").
+Result<std::vector<IgnoreRule>> parse_ignore_file(std::string_view text, std::string_view name);
+
+struct Policy {
+  std::set<SeverityLevel> severities;  // empty: all
+  bool ignore_unfixed = false;
+  std::vector<IgnoreRule> ignores;
+  std::string today;  // "YYYY-MM-DD": rules that expired before it no longer apply
+};
+
+struct FilterResult {
+  std::vector<Finding> kept;
+  std::size_t ignored_by_rule = 0;
+  std::size_t filtered_by_severity = 0;
+  std::size_t filtered_unfixed = 0;
+};
+
+FilterResult apply_policy(std::vector<Finding> findings, const Policy& policy);
+
+// "HIGH,CRITICAL" → the set; kInvalidInput naming an unknown level.
+Result<std::set<SeverityLevel>> parse_severity_list(std::string_view text);
+
+}  // namespace strata

@@ -1,0 +1,111 @@
+#include "common/report/vuln_report.h"
+
+#include <algorithm>
+#include <array>
+#include <nlohmann/json.hpp>
+
+#include "common/purl.h"
+
+namespace strata {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json or_null(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
+
+}  // namespace
+
+std::string report_json(const ScanReport& report) {
+  const ImageInventory& inv = report.inventory;
+  Json layers = Json::array();
+  for (const auto& l : inv.layers) {
+    layers.push_back({{"digest", or_null(l.digest)}, {"diff_id", or_null(l.diff_id)}, {"size", l.size},
+                      {"media_type", or_null(l.media_type)}});
+  }
+  Json distro = nullptr;
+  if (inv.view.distro) {
+    distro = {{"id", inv.view.distro->id}, {"version", inv.view.distro->version},
+              {"namespace", or_null(inv.view.distro->namespace_)}};
+  }
+  Json vulns = Json::array();
+  std::array<std::size_t, 5> counts{};
+  for (const auto& f : report.result.kept) {
+    ++counts[static_cast<std::size_t>(f.severity)];
+    const Package& p = f.package.package;
+    vulns.push_back({{"id", f.id},
+                     {"aliases", f.aliases},
+                     {"ecosystem", std::string(to_string(p.ecosystem))},
+                     {"package", p.name},
+                     {"installed_version", f.installed_version},
+                     {"fixed_version", f.fixed_version ? Json(*f.fixed_version) : Json(nullptr)},
+                     {"severity", std::string(to_string(f.severity))},
+                     {"severity_source", or_null(f.severity_source)},
+                     {"cvss_score", f.cvss_score ? Json(*f.cvss_score) : Json(nullptr)},
+                     {"layer", or_null(f.package.layer)},
+                     {"path", p.path},
+                     {"purl", package_url(p, inv.view.distro)},
+                     {"title", or_null(f.summary)}});
+  }
+  Json doc = {{"schema", "strata.report/v1"},
+              {"image",
+               {{"ref", inv.ref}, {"digest", or_null(inv.digest)}, {"config_digest", or_null(inv.config_digest)},
+                {"os", or_null(inv.os)}, {"arch", or_null(inv.arch)}, {"layers", layers}}},
+              {"distro", distro},
+              {"db", {{"generation", report.db.generation}, {"updated_at", or_null(report.db.updated_at)}}},
+              {"vulnerabilities", vulns},
+              {"summary",
+               {{"critical", counts[4]}, {"high", counts[3]}, {"medium", counts[2]}, {"low", counts[1]},
+                {"unknown", counts[0]}}},
+              {"suppressed",
+               {{"ignore_file", report.result.ignored_by_rule},
+                {"severity", report.result.filtered_by_severity},
+                {"unfixed", report.result.filtered_unfixed}}},
+              {"warnings", [&] {
+                 std::vector<std::string> all = inv.warnings;
+                 all.insert(all.end(), report.warnings.begin(), report.warnings.end());
+                 return all;
+               }()}};
+  return doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+std::string report_table(const ScanReport& report, bool color) {
+  static constexpr std::array<const char*, 5> kColors = {"\033[90m", "\033[36m", "\033[33m", "\033[31m",
+                                                         "\033[1;31m"};
+  const ImageInventory& inv = report.inventory;
+  std::string out = inv.ref;
+  if (inv.view.distro) out += " (" + inv.view.distro->namespace_ + ")";
+  out += "\n";
+  std::size_t wp = 7, wi = 2, wv = 9, wf = 5;
+  for (const auto& f : report.result.kept) {
+    wp = std::max(wp, f.package.package.name.size());
+    wi = std::max(wi, f.id.size());
+    wv = std::max(wv, f.installed_version.size());
+    wf = std::max(wf, f.fixed_version.value_or("").size());
+  }
+  auto pad = [](const std::string& s, std::size_t w) { return s + std::string(w > s.size() ? w - s.size() + 2 : 2, ' '); };
+  out += pad("PACKAGE", wp) + pad("VULNERABILITY", std::max<std::size_t>(wi, 13)) + pad("SEVERITY", 8) +
+         pad("INSTALLED", wv) + pad("FIXED", wf) + "\n";
+  std::array<std::size_t, 5> counts{};
+  for (const auto& f : report.result.kept) {
+    ++counts[static_cast<std::size_t>(f.severity)];
+    const std::string sev(to_string(f.severity));
+    const std::string sev_cell = color ? std::string(kColors[static_cast<std::size_t>(f.severity)]) + pad(sev, 8) + "\033[0m"
+                                       : pad(sev, 8);
+    out += pad(f.package.package.name, wp) + pad(f.id, std::max<std::size_t>(wi, 13)) + sev_cell +
+           pad(f.installed_version, wv) + pad(f.fixed_version.value_or(""), wf) + "\n";
+  }
+  out += "\nTotal: " + std::to_string(report.result.kept.size()) + " (CRITICAL: " + std::to_string(counts[4]) +
+         ", HIGH: " + std::to_string(counts[3]) + ", MEDIUM: " + std::to_string(counts[2]) +
+         ", LOW: " + std::to_string(counts[1]) + ", UNKNOWN: " + std::to_string(counts[0]) + ")";
+  const std::size_t suppressed =
+      report.result.ignored_by_rule + report.result.filtered_by_severity + report.result.filtered_unfixed;
+  if (suppressed > 0) {
+    out += "; not shown: " + std::to_string(report.result.ignored_by_rule) + " ignored, " +
+           std::to_string(report.result.filtered_by_severity) + " below the severity filter, " +
+           std::to_string(report.result.filtered_unfixed) + " unfixed";
+  }
+  out += "\n";
+  return out;
+}
+
+}  // namespace strata
