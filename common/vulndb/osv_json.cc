@@ -88,8 +88,15 @@ Result<Vulnerability> parse_osv(std::string_view bytes) {
     for (std::size_t i = 0; i < affected->size(); ++i) {
       const json& node = (*affected)[i];
       const std::string where = "affected[" + std::to_string(i) + "]";
+      if (!node.is_object()) return fail(ErrorCode::kCorrupt, at + where + " is not an object");
       const auto package = node.find("package");
-      if (!node.is_object() || package == node.end() || !package->is_object()) {
+      if (package == node.end() || !package->is_object()) {
+        // OSV allows an entry that names only commits (GIT ranges): nothing a package matches.
+        bool git_only = node.contains("ranges") && node["ranges"].is_array() && !node["ranges"].empty();
+        if (git_only) {
+          for (const auto& r : node["ranges"]) git_only = git_only && r.is_object() && r.value("type", "") == "GIT";
+        }
+        if (git_only) continue;
         return fail(ErrorCode::kCorrupt, at + where + " has no package");
       }
       Affected a;
