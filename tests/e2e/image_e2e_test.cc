@@ -1,0 +1,139 @@
+// `strata db import` and `strata image` as a CI pipeline runs them: a feed the test writes, an
+// image built in the test from real package-database stanzas, the exact findings expected, and
+// the exit codes a policy gives.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/image_builder.h"
+#include "tests/support/shared_data.h"
+
+namespace strata {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+};
+
+Outcome run(const std::string& command) {
+  Outcome r;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  std::array<char, 65536> buf{};
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
+  const int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+class ImageE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = test::temp_dir();
+    db_ = dir_ + "/vulndb.sqlite";
+    fs::create_directories(dir_ + "/feed/DSA");
+    // A DSA list and an OSV record with a CVSS vector, for the same CVE: one finding.
+    std::ofstream(dir_ + "/feed/DSA/list")
+        << "[29 Mar 2023] DSA-5380-1 xorg-server - security update\n\t{CVE-2023-1393}\n"
+           "\t[bookworm] - xorg-server 2:21.1.7-3\n"
+           "[14 Feb 2023] DSA-5350-1 firefox-esr - security update\n\t{CVE-2023-25728}\n"
+           "\t[bookworm] - firefox-esr <unfixed>\n";
+    std::ofstream(dir_ + "/feed/CVE-2023-1393.json")
+        << R"({"id":"DEBIAN-CVE-2023-1393","aliases":["CVE-2023-1393"],"summary":"use-after-free in xorg-server",
+              "severity":[{"type":"CVSS_V3","score":"CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H"}],
+              "affected":[{"package":{"ecosystem":"Debian:12","name":"xorg-server"},
+                           "ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"2:21.1.7-3"}]}]}]})";
+    std::ofstream(dir_ + "/feed/broken.json") << R"({"affected": []})";
+    test::TestImage image;
+    image.layers.push_back(test::make_layer(
+        {{"etc/os-release", "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nID=debian\nVERSION_ID=\"12\"\n"},
+         {"var/lib/dpkg/status",
+          "Package: xserver-xorg-core\nStatus: install ok installed\nArchitecture: amd64\n"
+          "Source: xorg-server\nVersion: 2:21.1.7-1\n\n"
+          "Package: firefox-esr\nStatus: install ok installed\nArchitecture: amd64\nVersion: 102.7.0esr-1~deb12u1\n\n"
+          "Package: bash\nStatus: install ok installed\nArchitecture: amd64\nVersion: 5.2.15-2+b2\n"}}));
+    test::write_oci_layout(dir_ + "/img", {image});
+    layer_ = image.layers[0].diff_id;
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string strata(const std::string& args) { return std::string(STRATA_BINARY) + " " + args; }
+
+  std::string dir_, db_, layer_;
+};
+
+TEST_F(ImageE2E, ImportThenScanGivesExactFindings) {
+  const auto imported = run(strata("db import --db " + db_ + " " + dir_ + "/feed"));
+  ASSERT_EQ(imported.exit_code, 0) << imported.out;
+  EXPECT_NE(imported.out.find("generation 1"), std::string::npos) << imported.out;
+  EXPECT_NE(imported.out.find("skipped 1:"), std::string::npos) << imported.out;
+  EXPECT_NE(imported.out.find("broken.json: record has no id"), std::string::npos) << imported.out;
+
+  const auto scan = run(strata("image oci:" + dir_ + "/img --db " + db_ + " --format json"));
+  ASSERT_EQ(scan.exit_code, 0) << scan.out;
+  const auto doc = nlohmann::json::parse(scan.out);
+  EXPECT_EQ(doc["schema"], "strata.report/v1");
+  EXPECT_EQ(doc["db"]["generation"], 1);
+  EXPECT_EQ(doc["distro"]["namespace"], "Debian:12");
+  const auto& v = doc["vulnerabilities"];
+  ASSERT_EQ(v.size(), 2u) << v.dump(2);
+  EXPECT_EQ(v[0]["id"], "CVE-2023-25728");
+  EXPECT_EQ(v[0]["package"], "firefox-esr");
+  EXPECT_TRUE(v[0]["fixed_version"].is_null());
+  EXPECT_EQ(v[0]["aliases"], nlohmann::json::array({"DSA-5350-1"}));
+  EXPECT_EQ(v[1]["id"], "CVE-2023-1393");
+  EXPECT_EQ(v[1]["aliases"], nlohmann::json::array({"DEBIAN-CVE-2023-1393", "DSA-5380-1"}));
+  EXPECT_EQ(v[1]["package"], "xserver-xorg-core");
+  EXPECT_EQ(v[1]["installed_version"], "2:21.1.7-1");
+  EXPECT_EQ(v[1]["fixed_version"], "2:21.1.7-3");
+  EXPECT_EQ(v[1]["severity"], "HIGH");
+  EXPECT_EQ(v[1]["severity_source"], "cvss_v3");
+  EXPECT_DOUBLE_EQ(v[1]["cvss_score"].get<double>(), 7.8);
+  EXPECT_EQ(v[1]["layer"], layer_);
+  EXPECT_EQ(v[1]["purl"], "pkg:deb/debian/xserver-xorg-core@2:21.1.7-1?arch=amd64&distro=debian-12");
+  EXPECT_EQ(doc["summary"]["high"], 1);
+  EXPECT_EQ(doc["summary"]["unknown"], 1);
+}
+
+TEST_F(ImageE2E, PolicyExitCodes) {
+  ASSERT_EQ(run(strata("db import --db " + db_ + " " + dir_ + "/feed")).exit_code, 0);
+  const std::string scan = strata("image oci:" + dir_ + "/img --db " + db_ + " --exit-code 5 ");
+  EXPECT_EQ(run(scan + "--severity HIGH,CRITICAL -o /dev/null").exit_code, 5);
+  EXPECT_EQ(run(scan + "--severity CRITICAL -o /dev/null").exit_code, 0);
+  // The unfixed firefox finding drops out; the fixed xorg one remains.
+  const auto unfixed = run(scan + "--ignore-unfixed --format table");
+  EXPECT_EQ(unfixed.exit_code, 5);
+  EXPECT_NE(unfixed.out.find("CVE-2023-1393"), std::string::npos);
+  EXPECT_EQ(unfixed.out.find("CVE-2023-25728"), std::string::npos);
+  EXPECT_NE(unfixed.out.find("Total: 1 (CRITICAL: 0, HIGH: 1"), std::string::npos) << unfixed.out;
+  std::ofstream(dir_ + "/ignore") << "DSA-5380-1  # accepted until the next release\nCVE-2023-25728 exp:2099-01-01\n";
+  EXPECT_EQ(run(scan + "--ignore-file " + dir_ + "/ignore -o /dev/null").exit_code, 0);
+  // Errors exit 2 with one line naming the problem.
+  const auto no_db = run(strata("image oci:" + dir_ + "/img --db " + dir_ + "/none.sqlite"));
+  EXPECT_EQ(no_db.exit_code, 2);
+  EXPECT_NE(no_db.out.find("does not exist; run 'strata db import'"), std::string::npos) << no_db.out;
+  const auto bad_severity = run(scan + "--severity SEVERE");
+  EXPECT_EQ(bad_severity.exit_code, 2);
+  EXPECT_NE(bad_severity.out.find("unknown severity 'SEVERE'"), std::string::npos);
+}
+
+TEST_F(ImageE2E, DbInfoCountsPerSourceAndEcosystem) {
+  ASSERT_EQ(run(strata("db import --db " + db_ + " " + dir_ + "/feed")).exit_code, 0);
+  ASSERT_EQ(run(strata("db import --db " + db_ + " " + dir_ + "/feed/DSA")).exit_code, 0);
+  const auto info = run(strata("db info --db " + db_));
+  ASSERT_EQ(info.exit_code, 0) << info.out;
+  EXPECT_NE(info.out.find("generation:  2"), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("records:     3"), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("source debian-dsa: 2"), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("Debian:12: 3"), std::string::npos) << info.out;
+}
+
+}  // namespace
+}  // namespace strata
