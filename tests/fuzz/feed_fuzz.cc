@@ -1,0 +1,20 @@
+// Feed parsers on untrusted bytes: OSV JSON, Alpine secdb JSON, the Debian tracker JSON and the
+// DSA/DLA list text, and the round trip of whatever OSV record parses.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "common/vulndb/feed_batch.h"
+#include "common/vulndb/osv_json.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  if (auto v = strata::parse_osv(text)) {
+    auto again = strata::parse_osv(strata::to_osv_json(*v));
+    if (!again || !(*again == *v)) __builtin_trap();  // the stored form must read back equal
+  }
+  (void)strata::convert_alpine_secdb(text, "main.json");
+  (void)strata::convert_debian_tracker_json(text, "tracker.json");
+  (void)strata::convert_debian_advisory_list(text, "DSA/list");
+  return 0;
+}
