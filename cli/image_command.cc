@@ -11,6 +11,7 @@
 #include "cli/db/local_db.h"
 #include "cli/image_flags.h"
 #include "cli/output.h"
+#include "common/report/formats.h"
 #include "common/report/vuln_report.h"
 
 namespace strata::cli {
@@ -80,8 +81,17 @@ int run(ScanArgs& args) {
     report.warnings = std::move(match.warnings);
     report.result = apply_policy(std::move(match.findings), policy);
     remaining += report.result.kept.size();
-    text += format == "table" ? report_table(report, args.output.empty() && ::isatty(STDOUT_FILENO))
-                              : report_json(report);
+    if (format == "table") {
+      text += report_table(report, args.output.empty() && ::isatty(STDOUT_FILENO));
+    } else if (format == "sarif") {
+      text += report_sarif(report);
+    } else if (format == "cyclonedx") {
+      text += report_cyclonedx(report);
+    } else if (format == "csv") {
+      text += report_csv(report);
+    } else {
+      text += report_json(report);
+    }
   }
   if (const int rc = write_output(args.output, text); rc != 0) return rc;
   return remaining > 0 ? args.exit_code : 0;
@@ -94,8 +104,9 @@ void add_image_command(CLI::App& app, int* exit_code) {
   CLI::App* cmd = app.add_subcommand("image", "Find the vulnerabilities of an image's OS packages");
   add_image_flags(cmd, args->image);
   cmd->add_option("--db", args->db, "vulnerability database file");
-  cmd->add_option("--format,-f", args->format, "table (default on a terminal) or json")
-      ->check(CLI::IsMember({"json", "table"}));
+  cmd->add_option("--format,-f", args->format,
+                  "table (default on a terminal), json (default otherwise), sarif, cyclonedx or csv")
+      ->check(CLI::IsMember({"json", "table", "sarif", "cyclonedx", "csv"}));
   cmd->add_option("--output,-o", args->output, "write the report to FILE instead of stdout");
   cmd->add_option("--severity", args->severity, "report only these severities, e.g. HIGH,CRITICAL");
   cmd->add_flag("--ignore-unfixed", args->ignore_unfixed, "leave out vulnerabilities with no fixed version");

@@ -17,6 +17,8 @@ packages=(
   dpkg
   # differential tests of the version comparators against the real tools
   python3-packaging python3-rpm ruby
+  # SARIF and CycloneDX reports are validated against their published schemas
+  python3-jsonschema
 )
 
 missing=()

@@ -109,12 +109,12 @@ Result<AffectedVerdict> evaluate_affected(const Affected& affected, std::string_
 RecordSeverity record_severity(const Vulnerability& v, const Affected* affected) {
   for (const auto& s : v.severity) {
     if (s.type == "CVSS_V3") {
-      if (auto score = cvss3_base_score(s.score)) return {cvss_rating(*score), "cvss_v3", *score};
+      if (auto score = cvss3_base_score(s.score)) return {cvss_rating(*score), "cvss_v3", *score, s.score};
     }
   }
   if (!v.source_severity.empty()) {
     if (auto level = parse_severity_level(v.source_severity)) {
-      return {*level, v.id.starts_with("GHSA-") ? "ghsa" : "advisory", std::nullopt};
+      return {*level, v.id.starts_with("GHSA-") ? "ghsa" : "advisory", std::nullopt, ""};
     }
   }
   for (const auto& s : v.severity) {
@@ -122,7 +122,7 @@ RecordSeverity record_severity(const Vulnerability& v, const Affected* affected)
       if (auto level = parse_severity_level(s.score)) {
         std::string source = s.type;
         for (auto& ch : source) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        return {*level, source, std::nullopt};
+        return {*level, source, std::nullopt, ""};
       }
     }
   }
@@ -131,7 +131,7 @@ RecordSeverity record_severity(const Vulnerability& v, const Affected* affected)
       const std::string base = affected->ecosystem.substr(0, affected->ecosystem.find(':'));
       std::string source;
       for (const char ch : base) source += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      return {*level, source, std::nullopt};
+      return {*level, source, std::nullopt, ""};
     }
   }
   return {};
@@ -173,6 +173,7 @@ MatchReport match_image(const ImageView& view, VulnerabilitySource& source) {
         f.severity = s.level;
         f.severity_source = s.source;
         f.cvss_score = s.score;
+        f.cvss_vector = s.vector;
         hits.push_back(std::move(f));
         break;
       }
@@ -211,6 +212,7 @@ MatchReport match_image(const ImageView& view, VulnerabilitySource& source) {
           merged.severity = f->severity;
           merged.severity_source = f->severity_source;
           merged.cvss_score = f->cvss_score;
+          merged.cvss_vector = f->cvss_vector;
         }
         if (!merged.fixed_version && f->fixed_version) merged.fixed_version = f->fixed_version;
         if (merged.summary.empty()) merged.summary = f->summary;

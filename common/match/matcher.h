@@ -44,6 +44,7 @@ struct Finding {
   SeverityLevel severity = SeverityLevel::kUnknown;
   std::string severity_source;        // "cvss_v3", "ghsa", "debian", "ubuntu", …
   std::optional<double> cvss_score;
+  std::string cvss_vector;            // the CVSS v3 vector the score came from
 };
 
 struct MatchReport {
@@ -59,6 +60,7 @@ struct RecordSeverity {
   SeverityLevel level = SeverityLevel::kUnknown;
   std::string source;
   std::optional<double> score;
+  std::string vector;
 };
 RecordSeverity record_severity(const Vulnerability& v, const Affected* affected);
 

@@ -124,6 +124,49 @@ TEST_F(ImageE2E, PolicyExitCodes) {
   EXPECT_NE(bad_severity.out.find("unknown severity 'SEVERE'"), std::string::npos);
 }
 
+// SARIF and CycloneDX documents validate against their published schemas (vendored under
+// tests/fixtures/schemas) and say exactly what the JSON report says; CSV is exact.
+TEST_F(ImageE2E, ReportFormatsAreValidAndExact) {
+  if (std::system("/usr/bin/python3 -c 'import jsonschema' >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "python3-jsonschema not found";
+  }
+  ASSERT_EQ(run(strata("db import --db " + db_ + " " + dir_ + "/feed")).exit_code, 0);
+  const std::string scan = strata("image oci:" + dir_ + "/img --db " + db_);
+  const std::string schemas = std::string(STRATA_SOURCE_DIR) + "/tests/fixtures/schemas/";
+  const std::string validate = "/usr/bin/python3 " + std::string(STRATA_SOURCE_DIR) + "/tests/e2e/validate_json_schema.py ";
+
+  ASSERT_EQ(run(scan + " -f sarif -o " + dir_ + "/r.sarif").exit_code, 0);
+  const auto sarif_valid = run(validate + schemas + "sarif-2.1.0-rtm.5.json " + dir_ + "/r.sarif");
+  EXPECT_EQ(sarif_valid.exit_code, 0) << sarif_valid.out;
+  const auto sarif = nlohmann::json::parse(test::read_file(dir_ + "/r.sarif"));
+  const auto& results = sarif["runs"][0]["results"];
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[1]["ruleId"], "CVE-2023-1393");
+  EXPECT_EQ(results[1]["level"], "error");
+  EXPECT_EQ(results[1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "var/lib/dpkg/status");
+  EXPECT_EQ(sarif["runs"][0]["tool"]["driver"]["rules"][1]["properties"]["security-severity"], "7.8");
+
+  ASSERT_EQ(run(scan + " -f cyclonedx -o " + dir_ + "/r.cdx.json").exit_code, 0);
+  const auto cdx_valid = run(validate + schemas + "bom-1.5.SNAPSHOT.schema.json " + dir_ + "/r.cdx.json");
+  EXPECT_EQ(cdx_valid.exit_code, 0) << cdx_valid.out;
+  const auto cdx = nlohmann::json::parse(test::read_file(dir_ + "/r.cdx.json"));
+  EXPECT_EQ(cdx["components"].size(), 3u);  // every package, vulnerable or not
+  ASSERT_EQ(cdx["vulnerabilities"].size(), 2u);
+  EXPECT_EQ(cdx["vulnerabilities"][1]["id"], "CVE-2023-1393");
+  EXPECT_EQ(cdx["vulnerabilities"][1]["ratings"][0]["vector"], "CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H");
+  EXPECT_EQ(cdx["vulnerabilities"][1]["affects"][0]["ref"],
+            "pkg:deb/debian/xserver-xorg-core@2:21.1.7-1?arch=amd64&distro=debian-12");
+
+  const auto csv = run(scan + " -f csv");
+  ASSERT_EQ(csv.exit_code, 0);
+  EXPECT_EQ(csv.out,
+            "id,aliases,ecosystem,package,installed_version,fixed_version,severity,severity_source,cvss_score,layer,path,purl\r\n"
+            "CVE-2023-25728,DSA-5350-1,deb,firefox-esr,102.7.0esr-1~deb12u1,,UNKNOWN,,," + layer_ +
+                ",var/lib/dpkg/status,pkg:deb/debian/firefox-esr@102.7.0esr-1~deb12u1?arch=amd64&distro=debian-12\r\n"
+                "CVE-2023-1393,DEBIAN-CVE-2023-1393 DSA-5380-1,deb,xserver-xorg-core,2:21.1.7-1,2:21.1.7-3,HIGH,cvss_v3,7.8," +
+                layer_ + ",var/lib/dpkg/status,pkg:deb/debian/xserver-xorg-core@2:21.1.7-1?arch=amd64&distro=debian-12\r\n");
+}
+
 TEST_F(ImageE2E, DbInfoCountsPerSourceAndEcosystem) {
   ASSERT_EQ(run(strata("db import --db " + db_ + " " + dir_ + "/feed")).exit_code, 0);
   ASSERT_EQ(run(strata("db import --db " + db_ + " " + dir_ + "/feed/DSA")).exit_code, 0);
