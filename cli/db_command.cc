@@ -1,8 +1,12 @@
 #include "cli/db_command.h"
 
+#include <cctype>
+#include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
+#include "cli/db/download.h"
 #include "cli/db/feed_files.h"
 #include "cli/db/local_db.h"
 
@@ -13,16 +17,34 @@ struct DbArgs {
   std::string db;
   std::vector<std::string> paths;
   std::size_t show_skipped = 20;
+  std::string mirror = "https://osv-vulnerabilities.storage.googleapis.com";
+  std::vector<std::string> ecosystems = {"Alpine", "Debian", "Ubuntu", "Red Hat", "Rocky Linux", "AlmaLinux"};
+  int attempts = 4;
 };
 
-int import(const DbArgs& args) {
+// "Red Hat" → "Red%20Hat": the archive URLs carry the ecosystem name as a path segment.
+std::string path_segment(const std::string& s) {
+  std::string out;
+  for (const unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+int import_paths(const DbArgs& args, const std::vector<std::string>& paths) {
   const std::string path = resolve_db_path(args.db);
   auto db = LocalVulnDb::open(path, /*create=*/true);
   if (!db) {
     std::cerr << "strata: error: " << db.error().message() << "\n";
     return 2;
   }
-  const auto batches = read_feed_paths(args.paths);
+  const auto batches = read_feed_paths(paths);
   auto summary = (*db)->import(batches);
   if (!summary) {
     std::cerr << "strata: error: " << summary.error().message() << "\n";
@@ -46,6 +68,33 @@ int import(const DbArgs& args) {
     }
   }
   return 0;
+}
+
+int import(const DbArgs& args) { return import_paths(args, args.paths); }
+
+// Downloads each ecosystem's OSV all.zip from the mirror next to the database, then imports
+// the ones that arrived as one generation. A failed download is named and makes the exit 2,
+// but does not stop the others.
+int update(const DbArgs& args) {
+  const std::filesystem::path dir = std::filesystem::path(resolve_db_path(args.db)).parent_path() / "osv";
+  std::string base = args.mirror;
+  while (base.ends_with("/")) base.pop_back();
+  std::vector<std::string> archives;
+  int rc = 0;
+  for (const auto& ecosystem : args.ecosystems) {
+    const std::string url = base + "/" + path_segment(ecosystem) + "/all.zip";
+    const std::string dest = (dir / path_segment(ecosystem) / "all.zip").string();
+    std::cout << "downloading " << url << "\n" << std::flush;
+    if (auto r = download_file(url, dest, DownloadOptions{.attempts = args.attempts}); !r) {
+      std::cerr << "strata: error: " << ecosystem << ": " << r.error().message() << "\n";
+      rc = 2;
+      continue;
+    }
+    archives.push_back(dest);
+  }
+  if (archives.empty()) return 2;
+  const int imported = import_paths(args, archives);
+  return imported != 0 ? imported : rc;
 }
 
 int info(const DbArgs& args) {
@@ -82,6 +131,17 @@ void add_db_command(CLI::App& app, int* exit_code) {
   imp->add_option("--show-skipped", args->show_skipped, "how many skipped records to list")->capture_default_str();
   imp->add_option("--db", args->db, "database file");
   imp->callback([args, exit_code] { *exit_code = import(*args); });
+  CLI::App* upd = db->add_subcommand("update", "Download the OSV archives of the chosen ecosystems and import them");
+  upd->add_option("--mirror", args->mirror, "base URL serving ECOSYSTEM/all.zip (an internal mirror for "
+                                            "air-gapped sites)")
+      ->capture_default_str();
+  upd->add_option("--ecosystem", args->ecosystems, "OSV ecosystems to fetch (repeatable)")->capture_default_str();
+  upd->add_option("--attempts", args->attempts, "tries per archive, with backoff, on network errors, 5xx and 429")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10));
+  upd->add_option("--show-skipped", args->show_skipped, "how many skipped records to list")->capture_default_str();
+  upd->add_option("--db", args->db, "database file");
+  upd->callback([args, exit_code] { *exit_code = update(*args); });
   CLI::App* inf = db->add_subcommand("info", "Show the database's generation, last update and counts");
   inf->add_option("--db", args->db, "database file");
   inf->callback([args, exit_code] { *exit_code = info(*args); });

@@ -11,7 +11,7 @@ packages=(
   clang-16 libclang-rt-16-dev
   # libraries
   libarchive-dev libisal-dev libzstd-dev zlib1g-dev libssl-dev
-  libsqlite3-dev librpm-dev nlohmann-json3-dev libcli11-dev
+  libsqlite3-dev librpm-dev nlohmann-json3-dev libcli11-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # the end-to-end test compares with this machine's own dpkg database
   dpkg
