@@ -26,6 +26,7 @@ struct ScanArgs {
   bool ignore_unfixed = false;
   int exit_code = 0;
   std::string ignore_file;
+  std::vector<std::string> vex_files;
 };
 
 std::string today() {
@@ -61,6 +62,15 @@ int run(ScanArgs& args) {
     if (!rules) return fail_with(rules.error());
     policy.ignores = *rules;
   }
+  for (const auto& path : args.vex_files) {
+    std::ifstream in(path);
+    if (!in) return fail_with(Error(ErrorCode::kNotFound, path + ": cannot read the VEX document"));
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto statements = parse_openvex(ss.str(), path);
+    if (!statements) return fail_with(statements.error());
+    policy.vex.insert(policy.vex.end(), statements->begin(), statements->end());
+  }
   auto db = LocalVulnDb::open(resolve_db_path(args.db), /*create=*/false);
   if (!db) return fail_with(db.error());
   auto info = (*db)->info();
@@ -79,7 +89,11 @@ int run(ScanArgs& args) {
     report.inventory = std::move(inventory);
     report.db = {info->generation, info->updated_at};
     report.warnings = std::move(match.warnings);
-    report.result = apply_policy(std::move(match.findings), policy);
+    Policy image_policy = policy;
+    image_policy.image_ref = report.inventory.ref;
+    image_policy.image_digest = report.inventory.digest;
+    image_policy.distro = report.inventory.view.distro;
+    report.result = apply_policy(std::move(match.findings), image_policy);
     remaining += report.result.kept.size();
     if (format == "table") {
       text += report_table(report, args.output.empty() && ::isatty(STDOUT_FILENO));
@@ -114,6 +128,8 @@ void add_image_command(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--ignore-file", args->ignore_file,
                   "ids to ignore, one per line, optionally 'ID exp:YYYY-MM-DD' (default .strataignore)");
+  cmd->add_option("--vex", args->vex_files,
+                  "OpenVEX documents; not_affected and fixed statements suppress the findings they name (repeatable)");
   cmd->callback([args, exit_code] { *exit_code = run(*args); });
 }
 

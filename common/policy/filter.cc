@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/purl.h"
+
 namespace strata {
 
 Result<std::vector<IgnoreRule>> parse_ignore_file(std::string_view text, std::string_view name) {
@@ -63,8 +65,29 @@ FilterResult apply_policy(std::vector<Finding> findings, const Policy& policy) {
         break;
       }
     }
+    const VexStatement* vex = nullptr;
+    if (!ignored && !policy.vex.empty()) {
+      const std::string purl = package_url(f.package.package, policy.distro);
+      for (const auto& st : policy.vex) {
+        if (st.status != "not_affected" && st.status != "fixed") continue;
+        const bool names = std::any_of(st.vulnerabilities.begin(), st.vulnerabilities.end(), [&](const std::string& v) {
+          return v == f.id || std::find(f.aliases.begin(), f.aliases.end(), v) != f.aliases.end();
+        });
+        const bool product = st.products.empty() ||
+                             std::any_of(st.products.begin(), st.products.end(), [&](const std::string& p) {
+                               return vex_product_matches(p, purl, policy.image_ref, policy.image_digest);
+                             });
+        if (names && product) {
+          vex = &st;
+          break;
+        }
+      }
+    }
     if (ignored) {
       ++result.ignored_by_rule;
+    } else if (vex != nullptr) {
+      ++result.suppressed_by_vex;
+      ++result.vex_justifications[vex->justification.empty() ? vex->status : vex->justification];
     } else if (!policy.severities.empty() && !policy.severities.contains(f.severity)) {
       ++result.filtered_by_severity;
     } else if (policy.ignore_unfixed && !f.fixed_version) {

@@ -3,6 +3,7 @@
 // "CVE-2023-1234 exp:2026-12-31"). Pure.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include "common/error.h"
 #include "common/match/matcher.h"
+#include "common/policy/vex.h"
 
 namespace strata {
 
@@ -26,6 +28,10 @@ struct Policy {
   bool ignore_unfixed = false;
   std::vector<IgnoreRule> ignores;
   std::string today;  // "YYYY-MM-DD": rules that expired before it no longer apply
+  std::vector<VexStatement> vex;
+  std::string image_ref;     // what VEX products may name besides package purls
+  std::string image_digest;
+  std::optional<Distro> distro;  // for the purls VEX products are compared with
 };
 
 struct FilterResult {
@@ -33,6 +39,8 @@ struct FilterResult {
   std::size_t ignored_by_rule = 0;
   std::size_t filtered_by_severity = 0;
   std::size_t filtered_unfixed = 0;
+  std::size_t suppressed_by_vex = 0;
+  std::map<std::string, std::size_t> vex_justifications;  // justification (or status) → count
 };
 
 FilterResult apply_policy(std::vector<Finding> findings, const Policy& policy);

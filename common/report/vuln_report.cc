@@ -59,7 +59,9 @@ std::string report_json(const ScanReport& report) {
               {"suppressed",
                {{"ignore_file", report.result.ignored_by_rule},
                 {"severity", report.result.filtered_by_severity},
-                {"unfixed", report.result.filtered_unfixed}}},
+                {"unfixed", report.result.filtered_unfixed},
+                {"vex", report.result.suppressed_by_vex},
+                {"vex_justifications", report.result.vex_justifications}}},
               {"warnings", [&] {
                  std::vector<std::string> all = inv.warnings;
                  all.insert(all.end(), report.warnings.begin(), report.warnings.end());
@@ -97,12 +99,14 @@ std::string report_table(const ScanReport& report, bool color) {
   out += "\nTotal: " + std::to_string(report.result.kept.size()) + " (CRITICAL: " + std::to_string(counts[4]) +
          ", HIGH: " + std::to_string(counts[3]) + ", MEDIUM: " + std::to_string(counts[2]) +
          ", LOW: " + std::to_string(counts[1]) + ", UNKNOWN: " + std::to_string(counts[0]) + ")";
-  const std::size_t suppressed =
-      report.result.ignored_by_rule + report.result.filtered_by_severity + report.result.filtered_unfixed;
+  const std::size_t suppressed = report.result.ignored_by_rule + report.result.filtered_by_severity +
+                                 report.result.filtered_unfixed + report.result.suppressed_by_vex;
   if (suppressed > 0) {
     out += "; not shown: " + std::to_string(report.result.ignored_by_rule) + " ignored, " +
            std::to_string(report.result.filtered_by_severity) + " below the severity filter, " +
-           std::to_string(report.result.filtered_unfixed) + " unfixed";
+           std::to_string(report.result.filtered_unfixed) + " unfixed, " +
+           std::to_string(report.result.suppressed_by_vex) + " not affected by VEX";
+    for (const auto& [why, n] : report.result.vex_justifications) out += " (" + why + ": " + std::to_string(n) + ")";
   }
   out += "\n";
   return out;

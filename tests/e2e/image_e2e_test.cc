@@ -167,6 +167,25 @@ TEST_F(ImageE2E, ReportFormatsAreValidAndExact) {
                 layer_ + ",var/lib/dpkg/status,pkg:deb/debian/xserver-xorg-core@2:21.1.7-1?arch=amd64&distro=debian-12\r\n");
 }
 
+TEST_F(ImageE2E, VexNotAffectedStatementsSuppressFindings) {
+  ASSERT_EQ(run(strata("db import --db " + db_ + " " + dir_ + "/feed")).exit_code, 0);
+  std::ofstream(dir_ + "/img.vex.json") << R"({"@context":"https://openvex.dev/ns/v0.2.0","@id":"x","statements":[
+      {"vulnerability":{"name":"DSA-5380-1"},"products":[{"@id":"pkg:deb/debian/xserver-xorg-core"}],
+       "status":"not_affected","justification":"vulnerable_code_not_in_execute_path"}]})";
+  const std::string scan = strata("image oci:" + dir_ + "/img --db " + db_ + " --exit-code 5 --severity HIGH ");
+  EXPECT_EQ(run(scan + "-o /dev/null").exit_code, 5);
+  const auto r = run(scan + "--vex " + dir_ + "/img.vex.json -f json");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(doc["vulnerabilities"].empty());
+  EXPECT_EQ(doc["suppressed"]["vex"], 1);
+  EXPECT_EQ(doc["suppressed"]["vex_justifications"]["vulnerable_code_not_in_execute_path"], 1);
+  std::ofstream(dir_ + "/bad.vex.json") << "{}";
+  const auto bad = run(scan + "--vex " + dir_ + "/bad.vex.json");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.out.find("bad.vex.json: not an OpenVEX document"), std::string::npos) << bad.out;
+}
+
 TEST_F(ImageE2E, DbInfoCountsPerSourceAndEcosystem) {
   ASSERT_EQ(run(strata("db import --db " + db_ + " " + dir_ + "/feed")).exit_code, 0);
   ASSERT_EQ(run(strata("db import --db " + db_ + " " + dir_ + "/feed/DSA")).exit_code, 0);
