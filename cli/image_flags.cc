@@ -1,6 +1,11 @@
 #include "cli/image_flags.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <optional>
+
+#include "cli/progress_bar.h"
 
 #include "worker/analyzer/registry.h"
 
@@ -35,7 +40,13 @@ Result<std::vector<ImageInventory>> inventory_from_args(ImageArgs& args) {
   auto ref = ImageReference::parse(args.ref, path_exists);
   if (!ref) return std::unexpected(ref.error());
   const worker::AnalyzerRegistry registry = worker::builtin_analyzers();
-  return worker::inventory_image(*ref, args.options, registry);
+  // A progress bar only for a person watching: quiet when standard error is a file or pipe.
+  std::optional<ProgressBar> bar;
+  if (::isatty(STDERR_FILENO)) args.options.progress = &bar.emplace();
+  auto result = worker::inventory_image(*ref, args.options, registry);
+  args.options.progress = nullptr;
+  if (bar) bar->finished();
+  return result;
 }
 
 }  // namespace strata::cli

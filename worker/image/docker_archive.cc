@@ -168,13 +168,20 @@ Result<std::vector<ImageInventory>> inventory_docker_archive(const ImageReferenc
         aliases[path] = clean(link);
         continue;
       }
-      ArchiveEntrySource source(a->get());
+      ArchiveEntrySource entry_source(a->get());
+      std::optional<CountingSource> counted;
+      ByteSource* source = &entry_source;
+      if (options.progress != nullptr) {
+        options.progress->layer_started(analyzed.size(), manifest->layers.size(), path,
+                                        static_cast<std::uint64_t>(archive_entry_size(entry)));
+        source = &counted.emplace(entry_source, *options.progress);
+      }
       LayerExpectation expected;
       if (path.starts_with("blobs/sha256/")) {
         auto digest = Digest::parse("sha256:" + path.substr(13));
         if (digest) expected.digest = BlobDigest{*digest};
       }
-      auto layer = analyze_layer(source, expected, registry, options.limits);
+      auto layer = analyze_layer(*source, expected, registry, options.limits);
       if (!layer) return std::unexpected(layer.error().with_context("layer " + path));
       analyzed.emplace(path, std::move(*layer));
     }
@@ -183,6 +190,7 @@ Result<std::vector<ImageInventory>> inventory_docker_archive(const ImageReferenc
                                            archive_error_string(a->get()));
     }
   }
+  if (options.progress != nullptr) options.progress->finished();
   if (!config_bytes) {
     return fail(ErrorCode::kCorrupt, "config " + manifest->config + " named by manifest.json is missing");
   }

@@ -9,6 +9,7 @@
 #include "common/image/reference.h"
 #include "common/inventory.h"
 #include "worker/analyzer/registry.h"
+#include "worker/image/progress.h"
 #include "worker/walk/limits.h"
 
 namespace strata::worker {
@@ -19,6 +20,7 @@ struct InventoryOptions {
   std::string platform;
   WalkLimits limits;
   std::uint64_t max_manifest_bytes = 4 << 20;  // manifests, indexes and configs
+  ProgressSink* progress = nullptr;            // not owned; may be null
 };
 
 // One inventory per image the reference selects (several only with platform "all").

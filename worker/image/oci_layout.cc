@@ -119,8 +119,14 @@ Result<ImageInventory> inventory_candidate(const ImageReference& ref, const OciL
       inv.warnings.push_back(name + ": non-distributable layer, not fetched or analyzed");
       continue;
     }
-    auto source = FileSource::open(layout.blob_path(d.digest));
-    if (!source) return std::unexpected(source.error().with_context(name));
+    auto file = FileSource::open(layout.blob_path(d.digest));
+    if (!file) return std::unexpected(file.error().with_context(name));
+    std::optional<CountingSource> counted;
+    ByteSource* source = &*file;
+    if (options.progress != nullptr) {
+      options.progress->layer_started(i, c.manifest.layers.size(), d.digest.to_string(), static_cast<std::uint64_t>(d.size));
+      source = &counted.emplace(*file, *options.progress);
+    }
     auto layer = analyze_layer(*source, {d.digest, c.config.diff_ids[i]}, registry, options.limits);
     if (!layer) return std::unexpected(layer.error().with_context(name));
     analyzed.push_back(std::move(*layer));
@@ -130,6 +136,7 @@ Result<ImageInventory> inventory_candidate(const ImageReference& ref, const OciL
     if (inv.layers[i].foreign) continue;
     refs.push_back({inv.layers[i].diff_id, &analyzed[next++].analysis});
   }
+  if (options.progress != nullptr) options.progress->finished();
   finish_inventory(inv, refs);
   return inv;
 }
