@@ -81,9 +81,18 @@ int run(ScanArgs& args) {
   const std::string format = !args.format.empty() ? args.format
                              : (args.output.empty() && ::isatty(STDOUT_FILENO)) ? "table"
                                                                                  : "json";
+  if (inventories->size() > 1 && format != "json" && format != "table") {
+    return fail_with(Error(ErrorCode::kInvalidInput, args.image.ref + ": --platform all gives " +
+                                                         std::to_string(inventories->size()) +
+                                                         " images; --format " + format +
+                                                         " describes one, so pick one with --platform or use json"));
+  }
   std::string text;
   std::size_t remaining = 0;
-  for (auto& inventory : *inventories) {
+  if (format == "json" && inventories->size() > 1) text += "[\n";
+  for (std::size_t i = 0; i < inventories->size(); ++i) {
+    auto& inventory = (*inventories)[i];
+    if (format == "json" && i > 0) text += ",\n";
     ScanReport report;
     MatchReport match = match_image(inventory.view, **db);
     report.inventory = std::move(inventory);
@@ -107,6 +116,7 @@ int run(ScanArgs& args) {
       text += report_json(report);
     }
   }
+  if (format == "json" && inventories->size() > 1) text += "]\n";
   if (const int rc = write_output(args.output, text); rc != 0) return rc;
   return remaining > 0 ? args.exit_code : 0;
 }

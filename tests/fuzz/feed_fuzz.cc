@@ -1,10 +1,12 @@
 // Feed parsers on untrusted bytes: OSV JSON, Alpine secdb JSON, the Debian tracker JSON and the
-// DSA/DLA list text, and the round trip of whatever OSV record parses.
+// DSA/DLA list text, OpenVEX documents and ignore files, and the round trip of whatever OSV record parses.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "common/vulndb/feed_batch.h"
+#include "common/policy/filter.h"
+#include "common/policy/vex.h"
 #include "common/vulndb/osv_json.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -16,5 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)strata::convert_alpine_secdb(text, "main.json");
   (void)strata::convert_debian_tracker_json(text, "tracker.json");
   (void)strata::convert_debian_advisory_list(text, "DSA/list");
+  (void)strata::parse_openvex(text, "doc.vex.json");
+  (void)strata::parse_ignore_file(text, ".strataignore");
   return 0;
 }
