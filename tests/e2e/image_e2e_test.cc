@@ -2,14 +2,13 @@
 // image built in the test from real package-database stanzas, the exact findings expected, and
 // the exit codes a policy gives.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "tests/support/image_builder.h"
+#include "tests/support/process.h"
 #include "tests/support/shared_data.h"
 
 namespace strata {
@@ -17,21 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-};
-
-Outcome run(const std::string& command) {
-  Outcome r;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  std::array<char, 65536> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+test::CommandResult run(const std::string& command) { return test::run_command(command); }
 
 class ImageE2E : public ::testing::Test {
  protected:

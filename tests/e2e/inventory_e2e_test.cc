@@ -1,9 +1,7 @@
 // `strata inventory` as a user runs it: the real binary, images the test builds from this
 // machine's own files, exit codes and output checked.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -11,6 +9,7 @@
 #include <set>
 
 #include "tests/support/image_builder.h"
+#include "tests/support/process.h"
 #include "tests/support/shared_data.h"
 
 namespace strata {
@@ -18,22 +17,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-};
+using test::CommandResult;
 
-// Runs a shell command; stderr is folded into the output when `with_stderr`.
+// Standard error is kept only when asked: the JSON tests parse standard output alone.
 CommandResult run(const std::string& command, bool with_stderr = false) {
-  CommandResult r;
-  FILE* pipe = popen((command + (with_stderr ? " 2>&1" : " 2>/dev/null")).c_str(), "r");
-  if (pipe == nullptr) return r;
-  std::array<char, 65536> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return test::run_command(command, with_stderr);
 }
 
 std::string strata(const std::string& args) { return std::string(STRATA_BINARY) + " " + args; }

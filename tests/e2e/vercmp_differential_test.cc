@@ -3,9 +3,7 @@
 // pypa/packaging (python3-packaging), rpm's labelCompare (python3-rpm), RubyGems' Gem::Version,
 // and node-semver as npm bundles it. A tool that is missing skips its test, saying so.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -13,22 +11,15 @@
 #include <sstream>
 
 #include "tests/support/image_builder.h"
+#include "tests/support/process.h"
 
 namespace strata {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string run(const std::string& command) {
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return out;
-  std::array<char, 65536> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-  pclose(pipe);
-  return out;
-}
+// Standard output only; callers that want the reference tool's errors redirect them themselves.
+std::string run(const std::string& command) { return test::run_command(command, false).out; }
 
 bool have(const std::string& command) { return std::system((command + " >/dev/null 2>&1").c_str()) == 0; }
 

@@ -30,6 +30,18 @@ inline std::string read_file(const std::string& path) {
   return ss.str();
 }
 
+// The tab-separated cells of one line (fields are not trimmed).
+inline std::vector<std::string> split_tabs(const std::string& line) {
+  std::vector<std::string> cells;
+  std::size_t start = 0;
+  for (;;) {
+    const auto tab = line.find('\t', start);
+    cells.push_back(line.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
+    if (tab == std::string::npos) return cells;
+    start = tab + 1;
+  }
+}
+
 // Rows of a TSV file, header row dropped.
 inline std::vector<std::vector<std::string>> read_tsv(const std::string& path) {
   std::vector<std::vector<std::string>> rows;
@@ -41,15 +53,7 @@ inline std::vector<std::vector<std::string>> read_tsv(const std::string& path) {
       header = false;
       continue;
     }
-    std::vector<std::string> cells;
-    std::size_t start = 0;
-    for (;;) {
-      const auto tab = line.find('\t', start);
-      cells.push_back(line.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
-      if (tab == std::string::npos) break;
-      start = tab + 1;
-    }
-    rows.push_back(std::move(cells));
+    rows.push_back(split_tabs(line));
   }
   return rows;
 }

@@ -38,14 +38,7 @@ std::vector<Vector> read_vectors(const std::string& relative, bool escaped = fal
   while (std::getline(in, line)) {
     ++n;
     if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string> cells;
-    std::size_t start = 0;
-    for (;;) {
-      const auto tab = line.find('\t', start);
-      cells.push_back(line.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
-      if (tab == std::string::npos) break;
-      start = tab + 1;
-    }
+    const std::vector<std::string> cells = test::split_tabs(line);
     if (cells.size() < 3) continue;
     Vector v{cells[0], cells[1], cells[2], cells.size() > 3 ? cells[3] : "", n};
     if (escaped) {
