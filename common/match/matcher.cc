@@ -139,6 +139,11 @@ RecordSeverity record_severity(const Vulnerability& v, const Affected* affected)
 
 MatchReport match_image(const ImageView& view, VulnerabilitySource& source) {
   MatchReport report;
+  if (!view.packages.empty() && (!view.distro || view.distro->namespace_.empty())) {
+    // Without a distro there is no feed whose fixes apply: say so rather than report nothing.
+    report.warnings.push_back("no known distribution detected (no usable /etc/os-release); " +
+                              std::to_string(view.packages.size()) + " OS packages were not matched");
+  }
   for (const auto& ip : view.packages) {
     const auto query = match_query(ip.package, view.distro);
     if (!query) continue;

@@ -127,6 +127,16 @@ TEST(Matcher, UbuntuLtsEcosystemsMatchTheImageRelease) {
   EXPECT_DOUBLE_EQ(report.findings[0].cvss_score.value_or(0), 9.8);
 }
 
+TEST(Matcher, UnknownDistroIsAWarningNotSilence) {
+  MemorySource source({});
+  ImageView view = debian_image({deb("bash", "bash", "5.2")});
+  view.distro.reset();
+  const auto report = match_image(view, source);
+  EXPECT_TRUE(report.findings.empty());
+  ASSERT_EQ(report.warnings.size(), 1u);
+  EXPECT_NE(report.warnings[0].find("1 OS packages were not matched"), std::string::npos);
+}
+
 TEST(OsvJson, RoundTripsThroughTheStoredForm) {
   Vulnerability v{"GHSA-x", {"CVE-1"}, "s", "2024-01-01T00:00:00Z", false, {{"CVSS_V3", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}}, "HIGH",
                   {{"PyPI", "django", {{AffectedRange::kEcosystem, {{RangeEvent::kIntroduced, "0"}, {RangeEvent::kLastAffected, "4.2"}, {RangeEvent::kLimit, "5"}}}}, {"4.1"}, "low"}}};
