@@ -199,6 +199,37 @@ TEST(FeedConformance, RealFeedsConvertAndMatch) {
   EXPECT_EQ(xenial.ecosystem, "Ubuntu:Pro:16.04:LTS");
   EXPECT_TRUE(verdict(xenial, "1:4.0.34-1").affected);
   EXPECT_FALSE(verdict(xenial, "1:4.0.34-1ubuntu0.1~esm2").affected);
+  // Real records of each range shape, evaluated with their ecosystems' comparators.
+  struct RealCase {
+    const char* file;
+    VersionScheme scheme;
+    const char* version;
+    bool affected;
+    const char* fixed;  // "" when not affected or unfixed
+  };
+  for (const RealCase& c : std::vector<RealCase>{
+           // Go, three SEMVER windows: [0,1.27.3) [1.28.0,1.28.3) [1.29.0,1.29.1)
+           {"osv/go/GO-2024-2458.json", VersionScheme::kGo, "1.27.2", true, "1.27.3"},
+           {"osv/go/GO-2024-2458.json", VersionScheme::kGo, "1.27.9", false, ""},
+           {"osv/go/GO-2024-2458.json", VersionScheme::kGo, "v1.28.1", true, "1.28.3"},
+           {"osv/go/GO-2024-2458.json", VersionScheme::kGo, "1.29.1", false, ""},
+           // crates.io with pre-release lower bounds ("0.4.0-0")
+           {"osv/crates.io/RUSTSEC-2024-0003.json", VersionScheme::kSemver, "0.4.1", true, "0.4.2"},
+           {"osv/crates.io/RUSTSEC-2024-0003.json", VersionScheme::kSemver, "0.3.24", false, ""},
+           // PyPI ECOSYSTEM range starting above 0, with an explicit versions list
+           {"osv/pypi/PYSEC-2023-1.json", VersionScheme::kPep440, "2.1.0", false, ""},
+           {"osv/pypi/PYSEC-2023-1.json", VersionScheme::kPep440, "7.0.0", true, "7.1.0"},
+           // Maven (GHSA), with a large enumerated versions list
+           {"osv/ghsa-maven/GHSA-2268-98wh-qfhf.json", VersionScheme::kMaven, "3.24.1", true, "3.25.0"},
+           {"osv/ghsa-maven/GHSA-2268-98wh-qfhf.json", VersionScheme::kMaven, "3.25.0", false, ""},
+       }) {
+    SCOPED_TRACE(std::string(c.file) + " " + c.version);
+    auto record = parse_osv(test::read_file(feeds + c.file));
+    ASSERT_TRUE(record) << record.error().message();
+    const auto got = verdict(record->affected[0], c.version, c.scheme);
+    EXPECT_EQ(got.affected, c.affected);
+    EXPECT_EQ(got.fixed_version.value_or(""), c.fixed);
+  }
   // The invalid samples are rejected with a reason, the valid ones accepted.
   for (const auto& e : std::filesystem::directory_iterator(feeds + "osv/samples/valid")) {
     EXPECT_TRUE(parse_osv(test::read_file(e.path().string()))) << e.path();
