@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/vulndb/cvss.h"
+#include "common/vulndb/cvss4.h"
 #include "common/vulndb/ecosystem.h"
 
 namespace strata {
@@ -110,6 +111,11 @@ RecordSeverity record_severity(const Vulnerability& v, const Affected* affected)
   for (const auto& s : v.severity) {
     if (s.type == "CVSS_V3") {
       if (auto score = cvss3_base_score(s.score)) return {cvss_rating(*score), "cvss_v3", *score, s.score};
+    }
+  }
+  for (const auto& s : v.severity) {
+    if (s.type == "CVSS_V4") {
+      if (auto score = cvss4_score(s.score)) return {cvss_rating(*score), "cvss_v4", *score, s.score};
     }
   }
   if (!v.source_severity.empty()) {

@@ -55,7 +55,8 @@ struct MatchReport {
 MatchReport match_image(const ImageView& view, VulnerabilitySource& source);
 
 // The severity a record gives, and where it came from: a CVSS v3 vector's computed score first,
-// then the record's own rating, then the affected package's distro rating.
+// then a CVSS v4 vector's, then the record's own rating, then the affected package's distro
+// rating.
 struct RecordSeverity {
   SeverityLevel level = SeverityLevel::kUnknown;
   std::string source;

@@ -52,7 +52,9 @@ std::string report_cyclonedx(const ScanReport& report) {
     Json rating = {{"severity", f.severity == SeverityLevel::kUnknown ? "unknown" : lower(to_string(f.severity))}};
     if (f.cvss_score) {
       rating["score"] = *f.cvss_score;
-      rating["method"] = f.cvss_vector.starts_with("CVSS:3.0") ? "CVSSv3" : "CVSSv31";
+      rating["method"] = f.cvss_vector.starts_with("CVSS:4.0")   ? "CVSSv4"
+                         : f.cvss_vector.starts_with("CVSS:3.0") ? "CVSSv3"
+                                                                 : "CVSSv31";
       rating["vector"] = f.cvss_vector;
     } else {
       rating["method"] = "other";
