@@ -1,5 +1,5 @@
 // Feed parsers on untrusted bytes: OSV JSON, Alpine secdb JSON, the Debian tracker JSON and the
-// DSA/DLA list text, OpenVEX documents and ignore files, and the round trip of whatever OSV record parses.
+// DSA/DLA list text, OpenVEX documents, ignore files and CVSS vectors, and the round trip of whatever OSV record parses.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -7,6 +7,8 @@
 #include "common/vulndb/feed_batch.h"
 #include "common/policy/filter.h"
 #include "common/policy/vex.h"
+#include "common/vulndb/cvss.h"
+#include "common/vulndb/cvss4.h"
 #include "common/vulndb/osv_json.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -20,5 +22,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)strata::convert_debian_advisory_list(text, "DSA/list");
   (void)strata::parse_openvex(text, "doc.vex.json");
   (void)strata::parse_ignore_file(text, ".strataignore");
+  // Severity vectors come from the same untrusted records.
+  if (auto s = strata::cvss3_base_score(text); s && (*s < 0 || *s > 10)) __builtin_trap();
+  if (auto s = strata::cvss4_score(text); s && (*s < 0 || *s > 10)) __builtin_trap();
   return 0;
 }
