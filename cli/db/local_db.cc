@@ -67,7 +67,10 @@ Result<std::unique_ptr<LocalVulnDb>> LocalVulnDb::open(const std::string& path, 
   return db;
 }
 
-LocalVulnDb::~LocalVulnDb() { sqlite3_close(db_); }
+LocalVulnDb::~LocalVulnDb() {
+  sqlite3_finalize(candidates_);
+  sqlite3_close(db_);
+}
 
 Result<void> LocalVulnDb::exec(const char* sql) {
   char* message = nullptr;
@@ -180,18 +183,20 @@ Result<DbInfo> LocalVulnDb::info() {
 
 Result<std::vector<Vulnerability>> LocalVulnDb::candidates(std::string_view ecosystem_key,
                                                            std::string_view package) {
-  sqlite3_stmt* raw = nullptr;
-  sqlite3_prepare_v2(db_,
-                     "SELECT r.record FROM affected a JOIN records r ON r.id = a.id "
-                     "WHERE a.ecosystem_key = ?1 AND a.package = ?2",
-                     -1, &raw, nullptr);
-  Stmt s(raw);
-  if (!s) return fail(ErrorCode::kUnavailable, path_ + ": " + sqlite3_errmsg(db_));
-  sqlite3_bind_text(s.get(), 1, ecosystem_key.data(), static_cast<int>(ecosystem_key.size()), SQLITE_TRANSIENT);
-  sqlite3_bind_text(s.get(), 2, package.data(), static_cast<int>(package.size()), SQLITE_TRANSIENT);
+  if (candidates_ == nullptr &&
+      sqlite3_prepare_v2(db_,
+                         "SELECT r.record FROM affected a JOIN records r ON r.id = a.id "
+                         "WHERE a.ecosystem_key = ?1 AND a.package = ?2",
+                         -1, &candidates_, nullptr) != SQLITE_OK) {
+    return fail(ErrorCode::kUnavailable, path_ + ": " + sqlite3_errmsg(db_));
+  }
+  sqlite3_stmt* s = candidates_;
+  sqlite3_reset(s);
+  sqlite3_bind_text(s, 1, ecosystem_key.data(), static_cast<int>(ecosystem_key.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_text(s, 2, package.data(), static_cast<int>(package.size()), SQLITE_TRANSIENT);
   std::vector<Vulnerability> out;
-  while (sqlite3_step(s.get()) == SQLITE_ROW) {
-    auto v = parse_osv(text_column(s.get(), 0));
+  while (sqlite3_step(s) == SQLITE_ROW) {
+    auto v = parse_osv(text_column(s, 0));
     if (!v) return fail(ErrorCode::kCorrupt, path_ + ": a stored record is damaged: " + v.error().message());
     out.push_back(std::move(*v));
   }

@@ -15,6 +15,7 @@
 #include "common/vulndb/feed_batch.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace strata::cli {
 
@@ -54,6 +55,7 @@ class LocalVulnDb final : public VulnerabilitySource {
   LocalVulnDb(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   Result<void> exec(const char* sql);
   sqlite3* db_;
+  sqlite3_stmt* candidates_ = nullptr;  // prepared on first use, reused for every package
   std::string path_;
 };
 

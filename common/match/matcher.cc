@@ -150,10 +150,17 @@ MatchReport match_image(const ImageView& view, VulnerabilitySource& source) {
     report.warnings.push_back("no known distribution detected (no usable /etc/os-release); " +
                               std::to_string(view.packages.size()) + " OS packages were not matched");
   }
+  std::map<std::pair<std::string, std::string>, Result<std::vector<Vulnerability>>> lookups;
   for (const auto& ip : view.packages) {
     const auto query = match_query(ip.package, view.distro);
     if (!query) continue;
-    auto records = source.candidates(query->ecosystem_key, query->package);
+    // Several binary packages share one source package: look each source up once per image.
+    auto cached = lookups.find({query->ecosystem_key, query->package});
+    if (cached == lookups.end()) {
+      cached = lookups.emplace(std::pair{query->ecosystem_key, query->package},
+                               source.candidates(query->ecosystem_key, query->package)).first;
+    }
+    const auto& records = cached->second;
     if (!records) {
       report.warnings.push_back(ip.package.name + ": " + records.error().message());
       continue;

@@ -3,21 +3,18 @@
 #include <algorithm>
 
 #include "common/purl.h"
+#include "common/text_lines.h"
 
 namespace strata {
 
 Result<std::vector<IgnoreRule>> parse_ignore_file(std::string_view text, std::string_view name) {
   std::vector<IgnoreRule> rules;
-  std::size_t line_no = 0;
-  for (std::size_t pos = 0; pos < text.size();) {
-    const auto eol = text.find('\n', pos);
-    std::string_view line = text.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
-    pos = eol == std::string_view::npos ? text.size() : eol + 1;
-    ++line_no;
+  std::optional<Error> error;
+  for_each_line(text, [&](std::string_view line, std::size_t line_no) {
     if (const auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
     while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
     while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
-    if (line.empty()) continue;
+    if (line.empty()) return true;
     IgnoreRule rule;
     const auto space = line.find_first_of(" \t");
     rule.id = std::string(line.substr(0, space));
@@ -25,13 +22,16 @@ Result<std::vector<IgnoreRule>> parse_ignore_file(std::string_view text, std::st
       std::string_view rest = line.substr(space);
       while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
       if (!rest.starts_with("exp:") || rest.size() != 14 || rest[8] != '-' || rest[11] != '-') {
-        return fail(ErrorCode::kInvalidInput, std::string(name) + ":" + std::to_string(line_no) +
-                                                  ": expected 'ID' or 'ID exp:YYYY-MM-DD'");
+        error = Error(ErrorCode::kInvalidInput, std::string(name) + ":" + std::to_string(line_no) +
+                                                    ": expected 'ID' or 'ID exp:YYYY-MM-DD'");
+        return false;
       }
       rule.expires = std::string(rest.substr(4));
     }
     rules.push_back(std::move(rule));
-  }
+    return true;
+  });
+  if (error) return std::unexpected(*error);
   return rules;
 }
 

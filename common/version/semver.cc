@@ -45,6 +45,21 @@ bool take_identifiers(std::string_view& s, std::vector<std::string_view>& out, b
   }
 }
 
+// What follows MAJOR.MINOR.PATCH: an optional pre-release (after '-', or straight after the
+// patch in node-semver's loose mode), optional build metadata after '+', then nothing.
+bool take_suffix(std::string_view text, SemverVersion& v, bool loose) {
+  if (!text.empty() && (text[0] == '-' || (loose && text[0] != '+' && ident_char(text[0])))) {
+    if (text[0] == '-') text.remove_prefix(1);
+    if (!take_identifiers(text, v.prerelease, !loose)) return false;
+  }
+  if (!text.empty() && text[0] == '+') {
+    text.remove_prefix(1);
+    std::vector<std::string_view> build;
+    if (!take_identifiers(text, build, false)) return false;
+  }
+  return text.empty();
+}
+
 std::strong_ordering compare_prerelease(const std::vector<std::string_view>& a,
                                         const std::vector<std::string_view>& b,
                                         bool ignore_case) {
@@ -87,17 +102,7 @@ std::optional<SemverVersion> SemverVersion::parse(std::string_view text, bool lo
   text.remove_prefix(1);
   if (!take_number(text, v.minor, loose) || text.empty() || text[0] != '.') return std::nullopt;
   text.remove_prefix(1);
-  if (!take_number(text, v.patch, loose)) return std::nullopt;
-  if (!text.empty() && (text[0] == '-' || (loose && text[0] != '+' && ident_char(text[0])))) {
-    if (text[0] == '-') text.remove_prefix(1);
-    if (!take_identifiers(text, v.prerelease, !loose)) return std::nullopt;
-  }
-  if (!text.empty() && text[0] == '+') {
-    text.remove_prefix(1);
-    std::vector<std::string_view> build;
-    if (!take_identifiers(text, build, false)) return std::nullopt;
-  }
-  if (!text.empty()) return std::nullopt;
+  if (!take_number(text, v.patch, loose) || !take_suffix(text, v, loose)) return std::nullopt;
   return v;
 }
 
@@ -137,17 +142,7 @@ std::optional<SemverVersion> parse_go_version(std::string_view text) {
   if (text.empty()) return v;  // "v1.2" shorthand
   if (text[0] != '.') return std::nullopt;
   text.remove_prefix(1);
-  if (!take_number(text, v.patch, false)) return std::nullopt;
-  if (!text.empty() && text[0] == '-') {
-    text.remove_prefix(1);
-    if (!take_identifiers(text, v.prerelease, true)) return std::nullopt;
-  }
-  if (!text.empty() && text[0] == '+') {
-    text.remove_prefix(1);
-    std::vector<std::string_view> build;
-    if (!take_identifiers(text, build, false)) return std::nullopt;
-  }
-  if (!text.empty()) return std::nullopt;
+  if (!take_number(text, v.patch, false) || !take_suffix(text, v, /*loose=*/false)) return std::nullopt;
   return v;
 }
 

@@ -8,15 +8,22 @@
 
 namespace strata {
 
+std::optional<nlohmann::json> parse_feed_object(std::string_view bytes, std::string_view name, FeedBatch& out) {
+  auto doc = nlohmann::json::parse(bytes, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) {
+    out.skipped.push_back(std::string(name) + ": not a JSON object; the whole file was skipped");
+    return std::nullopt;
+  }
+  return doc;
+}
+
 FeedBatch convert_alpine_secdb(std::string_view bytes, std::string_view name) {
   using nlohmann::json;
   FeedBatch out;
   const std::string where(name);
-  const json doc = json::parse(bytes, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) {
-    out.skipped.push_back(where + ": not a JSON object; the whole file was skipped");
-    return out;
-  }
+  const auto parsed = parse_feed_object(bytes, name, out);
+  if (!parsed) return out;
+  const json& doc = *parsed;
   const std::string release = doc.value("distroversion", "");
   if (release.empty()) {
     out.skipped.push_back(where + ": no distroversion; the whole file was skipped");

@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "common/text_lines.h"
 #include "common/vulndb/feed_batch.h"
 
 namespace strata {
@@ -26,11 +27,9 @@ FeedBatch convert_debian_tracker_json(std::string_view bytes, std::string_view n
   using nlohmann::json;
   FeedBatch out;
   const std::string where(name);
-  const json doc = json::parse(bytes, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) {
-    out.skipped.push_back(where + ": not a JSON object; the whole file was skipped");
-    return out;
-  }
+  const auto parsed = parse_feed_object(bytes, name, out);
+  if (!parsed) return out;
+  const json& doc = *parsed;
   std::map<std::string, Vulnerability> by_cve;
   for (const auto& [package, cves] : doc.items()) {
     if (!cves.is_object()) {
@@ -84,13 +83,8 @@ FeedBatch convert_debian_advisory_list(std::string_view text, std::string_view n
     if (current && !current->affected.empty()) out.records.push_back(std::move(*current));
     current.reset();
   };
-  std::size_t line_no = 0;
-  for (std::size_t pos = 0; pos < text.size();) {
-    const auto eol = text.find('\n', pos);
-    std::string_view line = text.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
-    pos = eol == std::string_view::npos ? text.size() : eol + 1;
-    ++line_no;
-    if (line.empty()) continue;
+  for_each_line(text, [&](std::string_view line, std::size_t line_no) {
+    if (line.empty()) return true;
     const std::string at = where + ":" + std::to_string(line_no) + ": ";
     if (line.front() == '[') {
       // [29 Mar 2023] DSA-5380-1 xorg-server - security update
@@ -98,23 +92,23 @@ FeedBatch convert_debian_advisory_list(std::string_view text, std::string_view n
       const auto close = line.find(']');
       if (close == std::string_view::npos) {
         out.skipped.push_back(at + "advisory line without a closing ']'");
-        continue;
+        return true;
       }
       std::string_view rest = line.substr(close + 1);
       while (rest.starts_with(" ")) rest.remove_prefix(1);
       const auto space = rest.find(' ');
       if (space == std::string_view::npos || !(rest.starts_with("DSA-") || rest.starts_with("DLA-"))) {
         out.skipped.push_back(at + "advisory line without a DSA or DLA id");
-        continue;
+        return true;
       }
       current.emplace();
       current->id = std::string(rest.substr(0, space));
       const auto dash = rest.find(" - ");
       current->summary = dash == std::string_view::npos ? std::string(rest.substr(space + 1))
                                                         : std::string(rest.substr(dash + 3));
-      continue;
+      return true;
     }
-    if (!current) continue;  // continuation of a skipped block
+    if (!current) return true;  // continuation of a skipped block
     while (!line.empty() && (line.front() == '\t' || line.front() == ' ')) line.remove_prefix(1);
     if (line.starts_with("{")) {
       // {CVE-2023-1393 CVE-…}
@@ -133,21 +127,21 @@ FeedBatch convert_debian_advisory_list(std::string_view text, std::string_view n
       const auto dash = line.find("- ", close == std::string_view::npos ? 0 : close);
       if (close == std::string_view::npos || dash == std::string_view::npos) {
         out.skipped.push_back(at + current->id + ": release line is not '[release] - package version'");
-        continue;
+        return true;
       }
       const std::string number = debian_release_number(line.substr(1, close - 1));
       std::string_view rest = line.substr(dash + 2);
       const auto space = rest.find(' ');
       if (space == std::string_view::npos) {
         out.skipped.push_back(at + current->id + ": release line names no version");
-        continue;
+        return true;
       }
       const std::string package(rest.substr(0, space));
       std::string_view version = rest.substr(space + 1);
       if (const auto blank = version.find(' '); blank != std::string_view::npos) version = version.substr(0, blank);
       if (number.empty() || version == "<not-affected>" || version == "<end-of-life>" ||
           version == "<ignored>" || version == "<postponed>") {
-        continue;
+        return true;
       }
       Affected a;
       a.ecosystem = "Debian:" + number;
@@ -157,7 +151,8 @@ FeedBatch convert_debian_advisory_list(std::string_view text, std::string_view n
       a.ranges.push_back(std::move(range));
       current->affected.push_back(std::move(a));
     }
-  }
+    return true;
+  });
   flush();
   return out;
 }

@@ -2,6 +2,8 @@
 // had to be skipped (naming the file, the line or id, and why). A bad record never stops a feed.
 #pragma once
 
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,10 @@ struct FeedBatch {
   std::vector<Vulnerability> records;
   std::vector<std::string> skipped;
 };
+
+// Parses a feed file that must be one JSON object; when it is not, records why in `out.skipped`
+// (naming `name`) and returns nullopt.
+std::optional<nlohmann::json> parse_feed_object(std::string_view bytes, std::string_view name, FeedBatch& out);
 
 // Alpine secdb JSON (main.json, community.json): {"distroversion", "packages": [{"pkg": {"name",
 // "secfixes": {fixed_version: [ids]}}}]}. A fix in version "0" means never affected.
