@@ -13,6 +13,11 @@ packages=(
   libarchive-dev libisal-dev libzstd-dev zlib1g-dev libssl-dev
   libsqlite3-dev librpm-dev nlohmann-json3-dev libcli11-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # the cluster: messages, sockets, cache, store, parallel workers, HTTP API
+  capnproto libcapnp-dev libzmq3-dev cppzmq-dev libhiredis-dev libpq-dev libtbb-dev
+  libcpp-httplib-dev
+  # the real servers the integration tests and deploy/local start on loopback
+  redis-server postgresql
   # the end-to-end test compares with this machine's own dpkg database
   dpkg
   # differential tests of the version comparators against the real tools

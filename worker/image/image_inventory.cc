@@ -28,6 +28,28 @@ Result<std::vector<ImageInventory>> inventory_image(const ImageReference& ref,
   return result;
 }
 
+Result<LayerExpectation> layer_expectation(const LayerInfo& layer) {
+  LayerExpectation expected;
+  auto digest = Digest::parse(layer.digest);
+  if (!digest) return std::unexpected(digest.error());
+  auto diff_id = Digest::parse(layer.diff_id);
+  if (!diff_id) return std::unexpected(diff_id.error());
+  expected.digest = BlobDigest{*digest};
+  expected.diff_id = DiffId{*diff_id};
+  return expected;
+}
+
+Result<std::vector<ImagePlan>> plan_image(const ImageReference& ref, const InventoryOptions& options) {
+  Result<std::vector<ImagePlan>> result = [&]() -> Result<std::vector<ImagePlan>> {
+    if (ref.transport == Transport::kOciLayout) return plan_oci_layout(ref, options);
+    return fail(ErrorCode::kUnsupported,
+                "the cluster reads images from oci: layouts on shared storage (and registries, "
+                "once they arrive); scan this one with `strata image`");
+  }();
+  if (!result) return std::unexpected(result.error().with_context(ref.text));
+  return result;
+}
+
 Result<std::vector<ImageInventory>> inventory_rootfs(const ImageReference& ref,
                                                      const InventoryOptions& options,
                                                      const AnalyzerRegistry& registry) {

@@ -10,6 +10,7 @@
 #include "common/inventory.h"
 #include "worker/analyzer/registry.h"
 #include "worker/image/progress.h"
+#include "worker/layer/analyze_layer.h"
 #include "worker/walk/limits.h"
 
 namespace strata::worker {
@@ -22,6 +23,22 @@ struct InventoryOptions {
   std::uint64_t max_manifest_bytes = 4 << 20;  // manifests, indexes and configs
   ProgressSink* progress = nullptr;            // not owned; may be null
 };
+
+// An image resolved to its layers without reading them: the inventory's header and layer list
+// (its view still empty) and, per layer, the blob file on storage the worker can read (empty for
+// a foreign layer). What the coordinator turns into layer jobs.
+struct ImagePlan {
+  ImageInventory inventory;
+  std::vector<std::string> blob_paths;
+};
+
+// The checks analyze_layer makes for a layer the manifest and config name.
+Result<LayerExpectation> layer_expectation(const LayerInfo& layer);
+
+// Plans per image the reference selects. Only oci: layouts hold their layers as separate files;
+// other transports are kUnsupported here.
+Result<std::vector<ImagePlan>> plan_image(const ImageReference& ref, const InventoryOptions& options);
+Result<std::vector<ImagePlan>> plan_oci_layout(const ImageReference& ref, const InventoryOptions& options);
 
 // One inventory per image the reference selects (several only with platform "all").
 // Errors name the reference and, for a layer, the layer's digest.

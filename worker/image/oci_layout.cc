@@ -85,10 +85,10 @@ class OciLayout {
   const InventoryOptions& options_;
 };
 
-Result<ImageInventory> inventory_candidate(const ImageReference& ref, const OciLayout& layout,
-                                           const Candidate& c, const InventoryOptions& options,
-                                           const AnalyzerRegistry& registry) {
-  ImageInventory inv;
+// The image as the layout describes it: everything but the layers' contents.
+Result<ImagePlan> plan_candidate(const ImageReference& ref, const OciLayout& layout, const Candidate& c) {
+  ImagePlan plan;
+  ImageInventory& inv = plan.inventory;
   inv.ref = ref.text;
   inv.digest = c.descriptor.digest.to_string();
   inv.config_digest = c.manifest.config.digest.to_string();
@@ -101,9 +101,6 @@ Result<ImageInventory> inventory_candidate(const ImageReference& ref, const OciL
                                          " diff_ids but the manifest has " +
                                          std::to_string(c.manifest.layers.size()) + " layers");
   }
-  std::vector<AnalyzedLayer> analyzed;
-  analyzed.reserve(c.manifest.layers.size());
-  std::vector<LayerRef> refs;
   for (std::size_t i = 0; i < c.manifest.layers.size(); ++i) {
     const Descriptor& d = c.manifest.layers[i];
     const std::string name = "layer " + d.digest.to_string();
@@ -112,29 +109,46 @@ Result<ImageInventory> inventory_candidate(const ImageReference& ref, const OciL
       return fail(ErrorCode::kUnsupported,
                   name + ": media type '" + d.media_type + "' is not a layer strata reads");
     }
-    LayerInfo info{d.digest.to_string(), c.config.diff_ids[i].to_string(),
-                   static_cast<std::uint64_t>(d.size), d.media_type, type.foreign};
-    inv.layers.push_back(info);
+    inv.layers.push_back(LayerInfo{d.digest.to_string(), c.config.diff_ids[i].to_string(),
+                                   static_cast<std::uint64_t>(d.size), d.media_type, type.foreign});
     if (type.foreign) {
       inv.warnings.push_back(name + ": non-distributable layer, not fetched or analyzed");
-      continue;
+      plan.blob_paths.emplace_back();
+    } else {
+      plan.blob_paths.push_back(layout.blob_path(d.digest));
     }
-    auto file = FileSource::open(layout.blob_path(d.digest));
+  }
+  return plan;
+}
+
+Result<ImageInventory> inventory_candidate(const ImagePlan& plan, const InventoryOptions& options,
+                                           const AnalyzerRegistry& registry) {
+  ImageInventory inv = plan.inventory;
+  std::vector<AnalyzedLayer> analyzed;
+  analyzed.reserve(inv.layers.size());
+  for (std::size_t i = 0; i < inv.layers.size(); ++i) {
+    const LayerInfo& info = inv.layers[i];
+    if (info.foreign) continue;
+    const std::string name = "layer " + info.digest;
+    auto file = FileSource::open(plan.blob_paths[i]);
     if (!file) return std::unexpected(file.error().with_context(name));
     std::optional<CountingSource> counted;
     ByteSource* source = &*file;
     if (options.progress != nullptr) {
-      options.progress->layer_started(i, c.manifest.layers.size(), d.digest.to_string(), static_cast<std::uint64_t>(d.size));
+      options.progress->layer_started(i, inv.layers.size(), info.digest, info.size);
       source = &counted.emplace(*file, *options.progress);
     }
-    auto layer = analyze_layer(*source, {d.digest, c.config.diff_ids[i]}, registry, options.limits);
+    auto expected = layer_expectation(info);
+    if (!expected) return std::unexpected(expected.error().with_context(name));
+    auto layer = analyze_layer(*source, *expected, registry, options.limits);
     if (!layer) return std::unexpected(layer.error().with_context(name));
     analyzed.push_back(std::move(*layer));
   }
+  std::vector<LayerRef> refs;
   std::size_t next = 0;
-  for (std::size_t i = 0; i < inv.layers.size(); ++i) {
-    if (inv.layers[i].foreign) continue;
-    refs.push_back({inv.layers[i].diff_id, &analyzed[next++].analysis});
+  for (const LayerInfo& info : inv.layers) {
+    if (info.foreign) continue;
+    refs.push_back({info.diff_id, &analyzed[next++].analysis});
   }
   if (options.progress != nullptr) options.progress->finished();
   finish_inventory(inv, refs);
@@ -143,9 +157,7 @@ Result<ImageInventory> inventory_candidate(const ImageReference& ref, const OciL
 
 }  // namespace
 
-Result<std::vector<ImageInventory>> inventory_oci_layout(const ImageReference& ref,
-                                                         const InventoryOptions& options,
-                                                         const AnalyzerRegistry& registry) {
+Result<std::vector<ImagePlan>> plan_oci_layout(const ImageReference& ref, const InventoryOptions& options) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::exists(ref.path, ec)) return fail(ErrorCode::kNotFound, ref.path + ": no such directory");
@@ -222,9 +234,23 @@ Result<std::vector<ImageInventory>> inventory_oci_layout(const ImageReference& r
                                             " (choose with --platform, or --platform all)");
     }
   }
-  std::vector<ImageInventory> out;
+  std::vector<ImagePlan> out;
   for (const Candidate* c : chosen) {
-    auto inv = inventory_candidate(ref, layout, *c, options, registry);
+    auto plan = plan_candidate(ref, layout, *c);
+    if (!plan) return std::unexpected(plan.error());
+    out.push_back(std::move(*plan));
+  }
+  return out;
+}
+
+Result<std::vector<ImageInventory>> inventory_oci_layout(const ImageReference& ref,
+                                                         const InventoryOptions& options,
+                                                         const AnalyzerRegistry& registry) {
+  auto plans = plan_oci_layout(ref, options);
+  if (!plans) return std::unexpected(plans.error());
+  std::vector<ImageInventory> out;
+  for (const ImagePlan& plan : *plans) {
+    auto inv = inventory_candidate(plan, options, registry);
     if (!inv) return std::unexpected(inv.error());
     out.push_back(std::move(*inv));
   }

@@ -1,0 +1,66 @@
+// The fleet-wide cache of layer analyses in Redis: key = diff_id + a hash of everything that
+// changes the result (the analyzer set's versions and the walk limits), value = the encoded
+// analysis (common/wire/layer_codec.h), with a TTL; the server bounds the total (maxmemory with
+// an LRU policy, set by the deploy scripts).
+//
+// The cache is an optimisation, never a dependency: when Redis is unreachable every lookup is a
+// miss and every store is skipped, a metric counts it, and one log line marks the start and the
+// end of each outage. Reconnects are tried at most once per `retry_interval`, so a dead server
+// costs scans nothing but the misses. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/image/layer_analysis.h"
+#include "common/metrics/metrics.h"
+#include "worker/cache/redis_client.h"
+#include "worker/walk/limits.h"
+
+namespace strata::worker {
+
+struct LayerCacheConfig {
+  std::string url;  // empty: no cache
+  std::chrono::milliseconds timeout{1000};
+  std::uint32_t ttl_seconds = 14 * 24 * 3600;
+  std::chrono::milliseconds retry_interval{1000};
+};
+
+std::string layer_cache_key(std::string_view diff_id, std::uint64_t analyzer_set, const WalkLimits& limits);
+
+class LayerCache {
+ public:
+  LayerCache(LayerCacheConfig config, MetricsRegistry& metrics);
+
+  // One round trip for all keys. A miss, an undecodable entry and an unreachable server all give
+  // nullopt (the layer is analysed again).
+  std::vector<std::optional<LayerAnalysis>> lookup(std::span<const std::string> keys);
+  // Stores an encoded analysis; false when it was not stored.
+  bool store(const std::string& key, std::span<const std::byte> encoded);
+  bool enabled() const { return !config_.url.empty(); }
+
+ private:
+  RedisClient* connection();  // under mutex_; null while Redis is down
+  void lost(const Error& error);  // under mutex_
+
+  LayerCacheConfig config_;
+  std::optional<RedisAddress> address_;
+  std::mutex mutex_;
+  std::unique_ptr<RedisClient> client_;
+  std::chrono::steady_clock::time_point next_attempt_{};
+  bool down_ = false;
+  Counter& hits_;
+  Counter& misses_;
+  Counter& errors_;
+  Counter& corrupt_;
+  Counter& stores_;
+  Gauge& up_;
+};
+
+}  // namespace strata::worker
