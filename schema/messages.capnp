@@ -49,6 +49,7 @@ struct Cancel {
 
 struct Welcome {
   heartbeatMillis @0 :UInt32;  # how often the worker should say it is alive
+  announce @1 :Bool;           # "I do not know you" (the coordinator restarted): send Ready again
 }
 
 struct CoordinatorMessage {

@@ -106,12 +106,12 @@ std::vector<std::optional<LayerAnalysis>> LayerCache::lookup(std::span<const std
   return out;
 }
 
-bool LayerCache::store(const std::string& key, std::span<const std::byte> encoded) {
+bool LayerCache::store(const std::string& key, std::span<const std::byte> encoded, std::uint32_t ttl_seconds) {
   if (!enabled()) return false;
   std::lock_guard lock(mutex_);
   RedisClient* c = connection();
   if (c == nullptr) return false;
-  if (auto r = c->set(key, encoded, config_.ttl_seconds); !r) {
+  if (auto r = c->set(key, encoded, ttl_seconds != 0 ? ttl_seconds : config_.ttl_seconds); !r) {
     lost(r.error());
     return false;
   }

@@ -41,8 +41,9 @@ class LayerCache {
   // One round trip for all keys. A miss, an undecodable entry and an unreachable server all give
   // nullopt (the layer is analysed again).
   std::vector<std::optional<LayerAnalysis>> lookup(std::span<const std::string> keys);
-  // Stores an encoded analysis; false when it was not stored.
-  bool store(const std::string& key, std::span<const std::byte> encoded);
+  // Stores an encoded analysis for `ttl_seconds` (0: the configured TTL); false when it was not
+  // stored.
+  bool store(const std::string& key, std::span<const std::byte> encoded, std::uint32_t ttl_seconds = 0);
   bool enabled() const { return !config_.url.empty(); }
 
  private:

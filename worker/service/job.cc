@@ -1,0 +1,48 @@
+#include "worker/service/job.h"
+
+namespace strata::worker {
+namespace {
+
+std::string text(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
+
+}  // namespace
+
+void to_wire(const JobSpec& job, wire::Job::Builder out) {
+  out.setJobId(job.id);
+  out.setDiffId(job.diff_id);
+  out.setDigest(job.digest);
+  out.setMediaType(job.media_type);
+  out.setSize(job.size);
+  out.initSource().setFile(job.blob_path);
+  auto limits = out.initLimits();
+  limits.setMaxEntryBytes(job.limits.max_entry_bytes);
+  limits.setMaxEntries(job.limits.max_entries);
+  limits.setMaxPathLength(static_cast<std::uint32_t>(job.limits.max_path_length));
+  limits.setMaxLayerBytes(job.limits.stream.max_uncompressed_bytes);
+  limits.setMaxRatio(job.limits.stream.max_ratio);
+  out.setCacheKey(job.cache_key);
+  out.setCacheTtlSeconds(job.cache_ttl_seconds);
+  out.setLeaseSeconds(job.lease_seconds);
+}
+
+JobSpec from_wire(wire::Job::Reader in) {
+  JobSpec job;
+  job.id = in.getJobId();
+  job.diff_id = text(in.getDiffId());
+  job.digest = text(in.getDigest());
+  job.media_type = text(in.getMediaType());
+  job.size = in.getSize();
+  job.blob_path = text(in.getSource().getFile());
+  const auto limits = in.getLimits();
+  job.limits.max_entry_bytes = limits.getMaxEntryBytes();
+  job.limits.max_entries = limits.getMaxEntries();
+  job.limits.max_path_length = limits.getMaxPathLength();
+  job.limits.stream.max_uncompressed_bytes = limits.getMaxLayerBytes();
+  job.limits.stream.max_ratio = limits.getMaxRatio();
+  job.cache_key = text(in.getCacheKey());
+  job.cache_ttl_seconds = in.getCacheTtlSeconds();
+  job.lease_seconds = in.getLeaseSeconds();
+  return job;
+}
+
+}  // namespace strata::worker

@@ -1,0 +1,71 @@
+// strata-worker: analyses layers for a coordinator. Configuration by flags, by STRATA_*
+// environment variables, or by a TOML/INI file (--config), in that order of precedence.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include "common/log.h"
+#include "worker/service/worker_service.h"
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+void on_signal(int) { g_stop.store(true); }
+
+std::string default_name() {
+  char host[256] = "worker";
+  ::gethostname(host, sizeof host - 1);
+  return std::string(host) + "-" + std::to_string(::getpid());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  strata::worker::WorkerConfig config;
+  config.slots = std::max(1u, std::thread::hardware_concurrency());
+  CLI::App app("strata-worker: analyses container image layers for a strata coordinator");
+  app.set_version_flag("--version", "strata-worker 0.1.0");
+  app.set_config("--config", "", "read options from this TOML or INI file");
+  app.add_option("--coordinator", config.coordinator, "the coordinator's ZeroMQ address")
+      ->envname("STRATA_COORDINATOR")
+      ->capture_default_str();
+  app.add_option("--name", config.name, "this worker's name in logs and metrics (default HOST-PID)")
+      ->envname("STRATA_WORKER_NAME");
+  app.add_option("--slots", config.slots, "layers analysed at once")
+      ->envname("STRATA_WORKER_SLOTS")
+      ->check(CLI::Range(1u, 1024u))
+      ->capture_default_str();
+  app.add_option("--redis", config.cache.url, "Redis URL of the layer cache (redis://HOST:PORT); none: uncached")
+      ->envname("STRATA_REDIS_URL");
+  app.add_option("--metrics-host", config.metrics_host, "address of the /metrics endpoint")
+      ->envname("STRATA_WORKER_METRICS_HOST")
+      ->capture_default_str();
+  app.add_option("--metrics-port", config.metrics_port, "port of the /metrics endpoint; 0: none")
+      ->envname("STRATA_WORKER_METRICS_PORT")
+      ->capture_default_str();
+  std::uint64_t job_memory_mib = config.job_memory_bytes >> 20;
+  app.add_option("--job-memory-mib", job_memory_mib, "memory one job may use; jobs whose limits allow more are refused")
+      ->envname("STRATA_WORKER_JOB_MEMORY_MIB")
+      ->capture_default_str();
+  unsigned drain_seconds = static_cast<unsigned>(config.drain_timeout.count());
+  app.add_option("--drain-seconds", drain_seconds, "on SIGTERM, how long running jobs may take before they are handed back")
+      ->envname("STRATA_WORKER_DRAIN_SECONDS")
+      ->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  if (config.name.empty()) config.name = default_name();
+  config.job_memory_bytes = job_memory_mib << 20;
+  config.drain_timeout = std::chrono::seconds(drain_seconds);
+  std::signal(SIGTERM, on_signal);
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGPIPE, SIG_IGN);
+  return strata::worker::run_worker(config, g_stop);
+}

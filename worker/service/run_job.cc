@@ -1,0 +1,84 @@
+#include "worker/service/run_job.h"
+
+#include <chrono>
+
+#include "common/wire/layer_codec.h"
+#include "worker/image/image_inventory.h"
+#include "worker/layer/analyze_layer.h"
+#include "worker/source/byte_source.h"
+
+namespace strata::worker {
+namespace {
+
+// Counts what the analysis reads, for the bytes-read metric, and ends the read when the job is
+// cancelled.
+class MeteredSource final : public ByteSource {
+ public:
+  MeteredSource(ByteSource& inner, const std::atomic<bool>* cancelled) : inner_(inner), cancelled_(cancelled) {}
+  Result<std::size_t> read(std::span<std::byte> out) override {
+    if (cancelled_ != nullptr && cancelled_->load(std::memory_order_relaxed)) {
+      return fail(ErrorCode::kUnavailable, "cancelled by the coordinator");
+    }
+    auto n = inner_.read(out);
+    if (n) total += *n;
+    return n;
+  }
+  std::uint64_t total = 0;
+
+ private:
+  ByteSource& inner_;
+  const std::atomic<bool>* cancelled_;
+};
+
+// Failures worth another try elsewhere: the file or a service was out of reach. Damaged or
+// oversized bytes fail the same way every time.
+bool retryable(ErrorCode code) { return code == ErrorCode::kUnavailable || code == ErrorCode::kNotFound; }
+
+}  // namespace
+
+WorkerMetrics::WorkerMetrics(MetricsRegistry& r)
+    : layers_analyzed(r.counter("strata_layers_analyzed_total", "Layers this worker analysed")),
+      jobs_failed(r.counter("strata_worker_jobs_failed_total", "Layer jobs that failed on this worker")),
+      bytes_read(r.counter("strata_bytes_read_total", "Layer blob bytes read")),
+      job_seconds(r.histogram("strata_worker_job_seconds", "Wall time of one layer analysis",
+                              {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300})),
+      busy_slots(r.gauge("strata_worker_busy_slots", "Jobs running now")) {}
+
+JobOutcome run_job(const JobSpec& job, const AnalyzerRegistry& registry, LayerCache& cache,
+                   WorkerMetrics& metrics, const std::atomic<bool>* cancelled) {
+  const auto start = std::chrono::steady_clock::now();
+  JobOutcome out;
+  out.id = job.id;
+  out.diff_id = job.diff_id;
+  out.digest = job.digest;
+  const std::string name = "layer " + job.digest;
+  auto failed = [&](const Error& e) {
+    out.ok = false;
+    out.error_code = std::string(to_string(e.code()));
+    out.error = e.with_context(name).message();
+    out.retryable = retryable(e.code());
+    if (cancelled != nullptr && cancelled->load()) out.error_code = "cancelled";
+    metrics.jobs_failed.inc();
+    return out;
+  };
+  auto expected = layer_expectation(LayerInfo{job.digest, job.diff_id, job.size, job.media_type, false});
+  if (!expected) return failed(expected.error());
+  auto file = FileSource::open(job.blob_path);
+  if (!file) return failed(file.error());
+  MeteredSource source(*file, cancelled);
+  auto layer = analyze_layer(source, *expected, registry, job.limits);
+  out.bytes_read = source.total;
+  metrics.bytes_read.inc(source.total);
+  if (!layer) return failed(layer.error());
+  out.analysis = encode_layer_analysis(layer->analysis);
+  // Only verified results reach the shared cache: analyze_layer has checked both digests.
+  if (!job.cache_key.empty()) out.cached = cache.store(job.cache_key, out.analysis, job.cache_ttl_seconds);
+  out.ok = true;
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  out.micros = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
+  metrics.layers_analyzed.inc();
+  metrics.job_seconds.observe(static_cast<double>(out.micros) / 1e6);
+  return out;
+}
+
+}  // namespace strata::worker

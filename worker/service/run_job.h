@@ -1,0 +1,31 @@
+// One layer job on a worker: read the blob from its source, analyse it exactly as `strata
+// inventory` does (both digests verified while streaming), encode the result and store it in the
+// layer cache. Never throws and never takes the worker down: every failure is an outcome that
+// names the layer and what is wrong with it. Thread-safe (one call per job, shared registry and
+// cache).
+#pragma once
+
+#include <atomic>
+
+#include "common/metrics/metrics.h"
+#include "worker/analyzer/registry.h"
+#include "worker/cache/layer_cache.h"
+#include "worker/service/job.h"
+
+namespace strata::worker {
+
+struct WorkerMetrics {
+  explicit WorkerMetrics(MetricsRegistry& registry);
+  Counter& layers_analyzed;
+  Counter& jobs_failed;
+  Counter& bytes_read;
+  Histogram& job_seconds;
+  Gauge& busy_slots;
+};
+
+// `cancelled`, when set during the run, stops the analysis at its next read: the outcome is a
+// failure with code "cancelled".
+JobOutcome run_job(const JobSpec& job, const AnalyzerRegistry& registry, LayerCache& cache,
+                   WorkerMetrics& metrics, const std::atomic<bool>* cancelled = nullptr);
+
+}  // namespace strata::worker
