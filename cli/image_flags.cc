@@ -1,6 +1,5 @@
 #include "cli/image_flags.h"
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <optional>
@@ -10,15 +9,6 @@
 #include "worker/analyzer/registry.h"
 
 namespace strata::cli {
-namespace {
-
-bool path_exists(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0;
-}
-
-}  // namespace
-
 void add_image_flags(CLI::App* cmd, ImageArgs& args) {
   cmd->add_option("REF", args.ref, "oci:DIR[:TAG], oci:DIR@sha256:DIGEST, docker-archive:FILE or rootfs:DIR")
       ->required();
@@ -37,7 +27,7 @@ void add_image_flags(CLI::App* cmd, ImageArgs& args) {
 Result<std::vector<ImageInventory>> inventory_from_args(ImageArgs& args) {
   args.options.limits.max_entry_bytes = args.max_entry_mib << 20;
   args.options.limits.stream.max_uncompressed_bytes = args.max_layer_mib << 20;
-  auto ref = ImageReference::parse(args.ref, path_exists);
+  auto ref = ImageReference::parse(args.ref, worker::path_exists);
   if (!ref) return std::unexpected(ref.error());
   const worker::AnalyzerRegistry registry = worker::builtin_analyzers();
   // A progress bar only for a person watching: quiet when standard error is a file or pipe.

@@ -1,5 +1,7 @@
 #include "worker/image/image_inventory.h"
 
+#include <sys/stat.h>
+
 #include "worker/walk/layer_walker.h"
 
 namespace strata::worker {
@@ -26,6 +28,11 @@ Result<std::vector<ImageInventory>> inventory_image(const ImageReference& ref,
   }();
   if (!result) return std::unexpected(result.error().with_context(ref.text));
   return result;
+}
+
+bool path_exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
 }
 
 Result<LayerExpectation> layer_expectation(const LayerInfo& layer) {

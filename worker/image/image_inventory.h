@@ -32,6 +32,10 @@ struct ImagePlan {
   std::vector<std::string> blob_paths;
 };
 
+// Whether a path exists on this machine: how ImageReference::parse tells "oci:dir:tag" from a
+// directory whose name holds a colon.
+bool path_exists(const std::string& path);
+
 // The checks analyze_layer makes for a layer the manifest and config name.
 Result<LayerExpectation> layer_expectation(const LayerInfo& layer);
 

@@ -1,0 +1,101 @@
+// The coordinator's link to its workers: a ROUTER socket, the Scheduler, and one thread that owns
+// both. Other threads hand it layer requests through a locked inbox and an eventfd that wakes
+// its poll; it answers each request, on its own thread, through the request's callback once the
+// layer's analysis arrives or the layer is given up on (quarantined, out of attempts).
+#pragma once
+
+#include <atomic>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <capnp/message.h>
+
+#include "common/image/layer_analysis.h"
+#include "common/metrics/metrics.h"
+#include "coordinator/scheduler/scheduler.h"
+#include "worker/walk/limits.h"
+
+namespace strata::coordinator {
+
+class JobLog;
+
+using LayerCallback = std::function<void(Result<std::shared_ptr<const LayerAnalysis>>)>;
+
+struct LayerNeed {
+  LayerRequest layer;
+  Priority priority = Priority::kBulk;
+  TenantId tenant = 0;
+  LayerCallback done;  // called on the dispatcher thread; keep it short
+};
+
+struct DispatcherConfig {
+  std::string bind = "tcp://127.0.0.1:7601";
+  SchedulerConfig scheduler;
+  worker::WalkLimits limits;
+  std::uint32_t cache_ttl_seconds = 14 * 24 * 3600;
+  std::chrono::milliseconds heartbeat{1000};
+  std::uint64_t analyzer_set = 0;  // workers announcing another set are refused
+};
+
+class Dispatcher {
+ public:
+  Dispatcher(DispatcherConfig config, MetricsRegistry& metrics, JobLog* log, std::uint64_t first_job_id,
+             const std::map<std::string, std::string>& quarantined);
+  ~Dispatcher();
+
+  // Binds the socket; errors name the address.
+  Result<void> start();
+  void stop();
+  // Thread-safe.
+  void request(std::vector<LayerNeed> needs);
+
+ private:
+  struct Inbox;
+  void loop();
+  void handle_requests();
+  void handle_worker_message();
+  void send_jobs();
+  void send(const std::string& worker, capnp::MessageBuilder& message);
+  void finish(const JobEnd& end, Result<std::shared_ptr<const LayerAnalysis>> result);
+  void publish_gauges();
+  void remember(const std::string& diff_id, const std::shared_ptr<const LayerAnalysis>& analysis);
+  std::shared_ptr<const LayerAnalysis> recall(const std::string& diff_id);
+
+  DispatcherConfig config_;
+  Scheduler scheduler_;
+  JobLog* log_;
+  std::unique_ptr<Inbox> inbox_;
+  std::map<WaiterId, LayerCallback> waiters_;
+  WaiterId next_waiter_ = 1;
+  // Layers that finished moments ago. An image that looked the cache up just before a layer's
+  // result was stored there, and asks for it just after its job ended, gets it from here instead
+  // of analysing it a second time. Bounded by age and count.
+  struct Recent {
+    std::shared_ptr<const LayerAnalysis> analysis;
+    Clock::time_point at;
+  };
+  std::map<std::string, Recent, std::less<>> recent_;
+  std::deque<std::string> recent_order_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+  struct Sockets;
+  std::unique_ptr<Sockets> sockets_;
+
+  Counter& analyzed_;
+  Counter& dispatched_;
+  Counter& failed_;
+  Counter& quarantined_;
+  Counter& requeued_;
+  Counter& refused_workers_;
+  Gauge& queued_;
+  Gauge& leased_;
+  Gauge& workers_;
+  Histogram& latency_;
+};
+
+}  // namespace strata::coordinator

@@ -1,0 +1,185 @@
+// strata-coordinator: the cluster's scheduler, HTTP API and store. Configuration by flags, by
+// STRATA_* environment variables, or by a TOML/INI file (--config), in that order of precedence.
+//
+//   strata-coordinator serve              run (the default)
+//   strata-coordinator migrate            apply the SQL migrations and exit
+//   strata-coordinator tenant create NAME make a tenant; its API key is the last line printed
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include "common/log.h"
+#include "coordinator/api/http_api.h"
+#include "coordinator/dispatch/dispatcher.h"
+#include "coordinator/scan/scan_runner.h"
+#include "coordinator/store/job_log.h"
+#include "coordinator/store/migrations.h"
+#include "coordinator/store/store.h"
+#include "worker/analyzer/registry.h"
+#include "worker/cache/layer_cache.h"
+
+namespace strata::coordinator {
+namespace {
+
+std::atomic<bool> g_stop{false};
+void on_signal(int) { g_stop.store(true); }
+
+struct Options {
+  std::string database_url;
+  std::string redis_url;
+  std::string vulndb;
+  ApiConfig api;
+  std::string worker_bind = "tcp://127.0.0.1:7601";
+  unsigned assemblers = 2;
+  unsigned lease_seconds = 300;
+  unsigned worker_timeout_ms = 5000;
+  unsigned heartbeat_ms = 1000;
+  unsigned cache_ttl_hours = 14 * 24;
+  std::uint64_t max_entry_mib = 64;
+  std::uint64_t max_layer_gib = 32;
+};
+
+int fail_with(const Error& e) {
+  std::cerr << "strata-coordinator: error: " << e.message() << "\n";
+  return 2;
+}
+
+Result<std::unique_ptr<PgConnection>> migrated(const std::string& url) {
+  if (url.empty()) {
+    return fail(ErrorCode::kInvalidInput, "no PostgreSQL URL: pass --database-url or set STRATA_DATABASE_URL");
+  }
+  auto db = PgConnection::connect(url);
+  if (!db) return std::unexpected(db.error());
+  auto applied = apply_migrations(**db, builtin_migrations());
+  if (!applied) return std::unexpected(applied.error());
+  for (const auto& name : *applied) log_info("store", "applied migration " + name);
+  return db;
+}
+
+int serve(const Options& o) {
+  if (o.vulndb.empty()) return fail_with(Error(ErrorCode::kInvalidInput, "no vulnerability database: pass --db or set STRATA_DB"));
+  if (auto db = migrated(o.database_url); !db) return fail_with(db.error());
+  PgPool pool(o.database_url, o.assemblers + 4);
+  Store store(pool);
+  auto quarantined = store.quarantined_layers();
+  if (!quarantined) return fail_with(quarantined.error());
+  auto max_job = store.max_job_id();
+  if (!max_job) return fail_with(max_job.error());
+
+  MetricsRegistry metrics;
+  const std::uint64_t analyzer_set = worker::builtin_analyzers().set_version();
+  worker::WalkLimits limits;
+  limits.max_entry_bytes = o.max_entry_mib << 20;
+  limits.stream.max_uncompressed_bytes = o.max_layer_gib << 30;
+  worker::LayerCacheConfig cache_config;
+  cache_config.url = o.redis_url;
+  cache_config.ttl_seconds = o.cache_ttl_hours * 3600;
+  worker::LayerCache cache(cache_config, metrics);
+  if (!cache.enabled()) log_warn("cache", "no Redis URL: every layer is analysed on every scan");
+
+  JobLog job_log(store);
+  DispatcherConfig dc;
+  dc.bind = o.worker_bind;
+  dc.scheduler.lease = std::chrono::seconds(o.lease_seconds);
+  dc.scheduler.worker_timeout = std::chrono::milliseconds(o.worker_timeout_ms);
+  dc.heartbeat = std::chrono::milliseconds(o.heartbeat_ms);
+  dc.limits = limits;
+  dc.cache_ttl_seconds = cache_config.ttl_seconds;
+  dc.analyzer_set = analyzer_set;
+  Dispatcher dispatcher(dc, metrics, &job_log, *max_job + 1, *quarantined);
+  if (auto r = dispatcher.start(); !r) return fail_with(r.error());
+
+  ScanRunner runner({o.assemblers, o.vulndb, limits, analyzer_set}, store, cache, dispatcher, metrics);
+  HttpApi api(o.api, store, runner, metrics);
+  auto port = api.start();
+  if (!port) return fail_with(port.error());
+
+  // Scans acknowledged before a restart resume where they stopped.
+  auto unfinished = store.unfinished_scans();
+  if (!unfinished) return fail_with(unfinished.error());
+  for (const auto& scan : *unfinished) runner.submit(scan);
+  if (!unfinished->empty()) log_info("scan", "resuming " + std::to_string(unfinished->size()) + " unfinished scans");
+
+  while (!g_stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  log_info("coordinator", "stopping: no new requests; unfinished scans resume at the next start");
+  api.stop();
+  runner.stop();
+  dispatcher.stop();
+  job_log.stop();
+  log_info("coordinator", "stopped");
+  return 0;
+}
+
+}  // namespace
+}  // namespace strata::coordinator
+
+int main(int argc, char** argv) {
+  using namespace strata::coordinator;
+  Options o;
+  CLI::App app("strata-coordinator: schedules layer analysis across workers and serves scan results");
+  app.set_version_flag("--version", "strata-coordinator 0.1.0");
+  app.set_config("--config", "", "read options from this TOML or INI file");
+  app.add_option("--database-url", o.database_url, "PostgreSQL URL (postgresql://USER@HOST:PORT/DB)")
+      ->envname("STRATA_DATABASE_URL");
+  CLI::App* serve_cmd = app.add_subcommand("serve", "run the coordinator (the default)");
+  serve_cmd->add_option("--redis", o.redis_url, "Redis URL of the layer cache; none: uncached")->envname("STRATA_REDIS_URL");
+  serve_cmd->add_option("--db", o.vulndb, "vulnerability database file (from `strata db`)")->envname("STRATA_DB");
+  serve_cmd->add_option("--http-host", o.api.host, "API address")->envname("STRATA_HTTP_HOST")->capture_default_str();
+  serve_cmd->add_option("--http-port", o.api.port, "API port; 0 picks a free one")->envname("STRATA_HTTP_PORT")->capture_default_str();
+  serve_cmd->add_option("--worker-bind", o.worker_bind, "ZeroMQ address workers connect to")
+      ->envname("STRATA_WORKER_BIND")
+      ->capture_default_str();
+  serve_cmd->add_option("--assemblers", o.assemblers, "threads that plan, match and store images")
+      ->envname("STRATA_ASSEMBLERS")
+      ->check(CLI::Range(1u, 256u))
+      ->capture_default_str();
+  serve_cmd->add_option("--lease-seconds", o.lease_seconds, "a layer job's lease, extended by heartbeats")
+      ->envname("STRATA_LEASE_SECONDS")
+      ->capture_default_str();
+  serve_cmd->add_option("--worker-timeout-ms", o.worker_timeout_ms, "silence after which a worker's jobs are re-queued")
+      ->envname("STRATA_WORKER_TIMEOUT_MS")
+      ->capture_default_str();
+  serve_cmd->add_option("--heartbeat-ms", o.heartbeat_ms, "how often workers report")
+      ->envname("STRATA_HEARTBEAT_MS")
+      ->capture_default_str();
+  serve_cmd->add_option("--cache-ttl-hours", o.cache_ttl_hours, "lifetime of a cached layer analysis")
+      ->envname("STRATA_CACHE_TTL_HOURS")
+      ->capture_default_str();
+  serve_cmd->add_option("--max-body-bytes", o.api.max_body_bytes, "largest API request body")
+      ->envname("STRATA_MAX_BODY_BYTES")
+      ->capture_default_str();
+  serve_cmd->add_option("--max-entry-mib", o.max_entry_mib, "largest file read from a layer")->capture_default_str();
+  serve_cmd->add_option("--max-layer-gib", o.max_layer_gib, "largest uncompressed layer")->capture_default_str();
+  app.add_subcommand("migrate", "apply the SQL migrations and exit");
+  CLI::App* tenant_cmd = app.add_subcommand("tenant", "manage tenants");
+  tenant_cmd->require_subcommand(1);
+  std::string tenant_name;
+  CLI::App* create_cmd = tenant_cmd->add_subcommand("create", "make a tenant and print its API key (once)");
+  create_cmd->add_option("name", tenant_name, "the tenant's name")->required();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  if (app.got_subcommand("migrate")) {
+    auto db = migrated(o.database_url);
+    return db ? 0 : fail_with(db.error());
+  }
+  if (create_cmd->parsed()) {
+    auto db = migrated(o.database_url);
+    if (!db) return fail_with(db.error());
+    PgPool pool(o.database_url, 1);
+    Store store(pool);
+    auto tenant = store.create_tenant(tenant_name);
+    if (!tenant) return fail_with(tenant.error());
+    std::cout << "tenant " << tenant_name << " (id " << tenant->id << ") created; its API key, shown only now:\n"
+              << tenant->key << "\n";
+    return 0;
+  }
+  std::signal(SIGTERM, on_signal);
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGPIPE, SIG_IGN);
+  return serve(o);
+}

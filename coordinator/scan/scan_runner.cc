@@ -1,0 +1,199 @@
+#include "coordinator/scan/scan_runner.h"
+
+#include <atomic>
+#include <chrono>
+
+#include "cli/db/local_db.h"
+#include "common/log.h"
+#include "common/report/inventory_json.h"
+#include "common/report/vuln_report.h"
+
+namespace strata::coordinator {
+namespace {
+
+std::string today() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char day[16];
+  std::strftime(day, sizeof day, "%Y-%m-%d", &utc);
+  return day;
+}
+
+// One SQLite connection per pool thread: LocalVulnDb is not thread-safe, and opening it per image
+// would cost more than matching.
+Result<cli::LocalVulnDb*> thread_vulndb(const std::string& path) {
+  thread_local std::unique_ptr<cli::LocalVulnDb> db;
+  if (!db) {
+    auto opened = cli::LocalVulnDb::open(path, /*create=*/false);
+    if (!opened) return std::unexpected(opened.error());
+    db = std::move(*opened);
+  }
+  return db.get();
+}
+
+}  // namespace
+
+struct ScanRunner::ImageTask {
+  TenantId tenant = 0;
+  std::string scan;
+  int position = 0;
+  std::string ref;
+  Priority priority = Priority::kBulk;
+  worker::ImagePlan plan;
+  std::vector<std::shared_ptr<const LayerAnalysis>> slots;  // per layer; null for a foreign one
+  std::atomic<int> remaining{0};
+  std::mutex mutex;
+  std::string error;  // the first layer failure
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
+
+ScanRunner::ScanRunner(ScanRunnerConfig config, Store& store, worker::LayerCache& cache, Dispatcher& dispatcher,
+                       MetricsRegistry& metrics)
+    : config_(std::move(config)),
+      store_(store),
+      cache_(cache),
+      dispatcher_(dispatcher),
+      images_done_(metrics.counter("strata_images_scanned_total", "Images whose report was stored")),
+      images_failed_(metrics.counter("strata_images_failed_total", "Images that could not be scanned")),
+      image_seconds_(metrics.histogram("strata_image_scan_seconds", "From planning to stored report, per image",
+                                       {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900})),
+      pool_(config_.threads) {}
+
+ScanRunner::~ScanRunner() { stop(); }
+
+void ScanRunner::stop() { pool_.stop(); }
+
+void ScanRunner::submit(const ScanRow& scan) {
+  for (const ScanImageRow& image : scan.images) {
+    if (image.state == "done" || image.state == "failed") continue;
+    auto task = std::make_shared<ImageTask>();
+    task->tenant = scan.tenant;
+    task->scan = scan.id;
+    task->position = image.position;
+    task->ref = image.ref;
+    task->priority = scan.priority;
+    pool_.post([this, task] { plan(task); });
+  }
+}
+
+void ScanRunner::fail_image(const ImageTask& task, const std::string& error) {
+  images_failed_.inc();
+  log_warn("scan", task.scan + " image " + std::to_string(task.position) + ": " + error);
+  if (auto r = store_.image_failed(task.tenant, task.scan, task.position, error); !r) {
+    log_error("scan", r.error().message());
+  }
+  image_ended(task);
+}
+
+void ScanRunner::image_ended(const ImageTask& task) {
+  auto finished = store_.finish_scan_if_complete(task.tenant, task.scan);
+  if (!finished) {
+    log_error("scan", finished.error().message());
+  } else if (*finished) {
+    log_info("scan", task.scan + " done");
+  }
+}
+
+void ScanRunner::plan(std::shared_ptr<ImageTask> task) {
+  auto ref = ImageReference::parse(task->ref, worker::path_exists);
+  if (!ref) return fail_image(*task, ref.error().message());
+  worker::InventoryOptions options;
+  options.limits = config_.limits;
+  auto plans = worker::plan_image(*ref, options);
+  if (!plans) return fail_image(*task, plans.error().message());
+  task->plan = std::move(plans->front());
+  const auto& layers = task->plan.inventory.layers;
+  task->slots.resize(layers.size());
+
+  std::vector<std::string> keys;
+  std::vector<std::size_t> key_slots;
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    if (layers[i].foreign) continue;
+    keys.push_back(worker::layer_cache_key(layers[i].diff_id, config_.analyzer_set, config_.limits));
+    key_slots.push_back(i);
+  }
+  auto cached = cache_.lookup(keys);
+  std::vector<std::size_t> misses;
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    if (cached[k]) {
+      task->slots[key_slots[k]] = std::make_shared<const LayerAnalysis>(std::move(*cached[k]));
+    } else {
+      misses.push_back(key_slots[k]);
+    }
+  }
+  if (auto r = store_.image_planned(task->tenant, task->scan, task->position, task->plan.inventory.digest,
+                                    static_cast<int>(keys.size()), static_cast<int>(keys.size() - misses.size()));
+      !r) {
+    log_error("scan", r.error().message());
+  }
+  if (misses.empty()) return assemble(task);
+
+  task->remaining.store(static_cast<int>(misses.size()));
+  std::vector<LayerNeed> needs;
+  for (const std::size_t slot : misses) {
+    const LayerInfo& info = layers[slot];
+    LayerNeed need;
+    need.layer = LayerRequest{info.diff_id, info.digest, info.media_type, info.size, task->plan.blob_paths[slot]};
+    need.priority = task->priority;
+    need.tenant = task->tenant;
+    need.done = [this, task, slot](Result<std::shared_ptr<const LayerAnalysis>> result) {
+      layer_arrived(task, slot, std::move(result));
+    };
+    needs.push_back(std::move(need));
+  }
+  dispatcher_.request(std::move(needs));
+}
+
+void ScanRunner::layer_arrived(const std::shared_ptr<ImageTask>& task, std::size_t slot,
+                               Result<std::shared_ptr<const LayerAnalysis>> result) {
+  if (result) {
+    task->slots[slot] = std::move(*result);
+  } else {
+    std::lock_guard lock(task->mutex);
+    if (task->error.empty()) task->error = result.error().message();
+  }
+  if (task->remaining.fetch_sub(1) == 1) pool_.post([this, task] { assemble(task); });
+}
+
+void ScanRunner::assemble(const std::shared_ptr<ImageTask>& task) {
+  {
+    std::lock_guard lock(task->mutex);
+    if (!task->error.empty()) return fail_image(*task, task->error);
+  }
+  ImageInventory inventory = task->plan.inventory;
+  inventory.ref = task->ref;
+  std::vector<LayerRef> refs;
+  for (std::size_t i = 0; i < inventory.layers.size(); ++i) {
+    if (inventory.layers[i].foreign) continue;
+    refs.push_back({inventory.layers[i].diff_id, task->slots[i].get()});
+  }
+  worker::finish_inventory(inventory, refs);
+
+  auto db = thread_vulndb(config_.vulndb_path);
+  if (!db) return fail_image(*task, db.error().message());
+  auto info = (*db)->info();
+  if (!info) return fail_image(*task, info.error().message());
+  // The same steps, in the same order, as `strata image` with no filters: equal reports.
+  ScanReport report;
+  MatchReport match = match_image(inventory.view, **db);
+  report.inventory = std::move(inventory);
+  report.db = {info->generation, info->updated_at};
+  report.warnings = std::move(match.warnings);
+  Policy policy;
+  policy.today = today();
+  policy.image_ref = report.inventory.ref;
+  policy.image_digest = report.inventory.digest;
+  policy.distro = report.inventory.view.distro;
+  report.result = apply_policy(std::move(match.findings), policy);
+
+  StoredImage stored{&report, report_json(report), inventory_json(report.inventory)};
+  if (auto r = store_.image_done(task->tenant, task->scan, task->position, stored); !r) {
+    return fail_image(*task, "storing the report: " + r.error().message());
+  }
+  images_done_.inc();
+  image_seconds_.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - task->started).count());
+  image_ended(*task);
+}
+
+}  // namespace strata::coordinator

@@ -1,0 +1,57 @@
+// Turns a scan's images into findings. For each image: resolve it to its layers (manifest and
+// config only), look every layer up in the Redis cache in one round trip, ask the dispatcher for
+// the misses (joining jobs in flight for the same diff_id), and once every layer is in, merge,
+// match against the vulnerability database and store the report, the inventory, the packages
+// and the findings. An image fails alone (a quarantined or corrupt layer, an unreadable
+// manifest); its scan goes on.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/metrics/metrics.h"
+#include "coordinator/dispatch/dispatcher.h"
+#include "coordinator/scan/work_pool.h"
+#include "coordinator/store/store.h"
+#include "worker/cache/layer_cache.h"
+#include "worker/image/image_inventory.h"
+
+namespace strata::coordinator {
+
+struct ScanRunnerConfig {
+  unsigned threads = 2;
+  std::string vulndb_path;  // the SQLite file `strata db` writes
+  worker::WalkLimits limits;
+  std::uint64_t analyzer_set = 0;
+};
+
+class ScanRunner {
+ public:
+  ScanRunner(ScanRunnerConfig config, Store& store, worker::LayerCache& cache, Dispatcher& dispatcher,
+             MetricsRegistry& metrics);
+  ~ScanRunner();
+
+  // Starts every image of the scan that is not done or failed yet. Thread-safe.
+  void submit(const ScanRow& scan);
+  void stop();
+
+ private:
+  struct ImageTask;
+  void plan(std::shared_ptr<ImageTask> task);
+  void layer_arrived(const std::shared_ptr<ImageTask>& task, std::size_t slot,
+                     Result<std::shared_ptr<const LayerAnalysis>> result);
+  void assemble(const std::shared_ptr<ImageTask>& task);
+  void fail_image(const ImageTask& task, const std::string& error);
+  void image_ended(const ImageTask& task);
+
+  ScanRunnerConfig config_;
+  Store& store_;
+  worker::LayerCache& cache_;
+  Dispatcher& dispatcher_;
+  Counter& images_done_;
+  Counter& images_failed_;
+  Histogram& image_seconds_;
+  WorkPool pool_;
+};
+
+}  // namespace strata::coordinator

@@ -1,0 +1,222 @@
+#include "coordinator/scheduler/scheduler.h"
+
+#include <algorithm>
+
+namespace strata::coordinator {
+namespace {
+
+int class_of(Priority p) { return p == Priority::kInteractive ? 0 : 1; }
+
+}  // namespace
+
+void Scheduler::event(const Job& job, const char* state, const std::string& error) {
+  events_.push_back(JobEvent{job.id, job.layer.diff_id, job.layer.digest, state, job.attempts, job.worker, error});
+}
+
+void Scheduler::enqueue(Job& job) {
+  job.state = JobState::kQueued;
+  job.worker.clear();
+  ++job.token;
+  ++queued_;
+  queue_.push(job.priority_class, job.tenant, job.id, job.token);
+}
+
+void Scheduler::requeue(Job& job) {
+  if (auto w = workers_.find(job.worker); w != workers_.end()) w->second.leases.erase(job.id);
+  enqueue(job);
+  event(job, "queued");
+}
+
+std::optional<std::string> Scheduler::request(const LayerRequest& layer, Priority priority, TenantId tenant,
+                                              WaiterId waiter) {
+  if (const auto q = quarantined_.find(layer.diff_id); q != quarantined_.end()) return q->second;
+  const int cls = class_of(priority);
+  if (const auto it = by_diff_id_.find(layer.diff_id); it != by_diff_id_.end()) {
+    Job& job = jobs_.at(it->second);
+    job.waiters.push_back(waiter);
+    // An interactive scan joining a queued bulk job moves it ahead; the old entry goes stale.
+    if (cls < job.priority_class) {
+      job.priority_class = cls;
+      job.tenant = tenant;
+      if (job.state == JobState::kQueued) {
+        ++job.token;
+        queue_.push(job.priority_class, job.tenant, job.id, job.token);
+      }
+    }
+    return std::nullopt;
+  }
+  Job job;
+  job.id = next_id_++;
+  job.layer = layer;
+  job.priority_class = cls;
+  job.tenant = tenant;
+  job.waiters.push_back(waiter);
+  auto [it, inserted] = jobs_.emplace(job.id, std::move(job));
+  by_diff_id_.emplace(layer.diff_id, it->first);
+  enqueue(it->second);
+  event(it->second, "queued");
+  return std::nullopt;
+}
+
+void Scheduler::ready(const std::string& worker, unsigned credits, Clock::time_point now) {
+  WorkerState& w = workers_[worker];
+  w.credits = credits;
+  w.last_seen = now;
+}
+
+void Scheduler::seen(const std::string& worker, Clock::time_point now) {
+  if (auto it = workers_.find(worker); it != workers_.end()) it->second.last_seen = now;
+}
+
+std::vector<std::uint64_t> Scheduler::heartbeat(const std::string& worker, const std::vector<std::uint64_t>& running,
+                                                Clock::time_point now) {
+  std::vector<std::uint64_t> cancel;
+  seen(worker, now);
+  for (const std::uint64_t id : running) {
+    const auto it = jobs_.find(id);
+    if (it == jobs_.end() || it->second.state != JobState::kLeased || it->second.worker != worker) {
+      cancel.push_back(id);
+      continue;
+    }
+    it->second.deadline = now + config_.lease;
+  }
+  return cancel;
+}
+
+void Scheduler::goodbye(const std::string& worker, const std::vector<std::uint64_t>& handed_back) {
+  auto w = workers_.find(worker);
+  if (w == workers_.end()) return;
+  w->second.credits = 0;
+  w->second.leaving = true;
+  for (const std::uint64_t id : handed_back) {
+    const auto it = jobs_.find(id);
+    if (it != jobs_.end() && it->second.state == JobState::kLeased && it->second.worker == worker) {
+      --it->second.attempts;  // handing back is not a failed attempt
+      requeue(it->second);
+    }
+  }
+  if (w->second.leases.empty()) workers_.erase(w);
+}
+
+std::uint64_t Scheduler::total_credits() const {
+  std::uint64_t n = 0;
+  for (const auto& [name, w] : workers_) n += w.credits;
+  return n;
+}
+
+std::vector<Dispatch> Scheduler::dispatch(Clock::time_point now) {
+  std::vector<Dispatch> out;
+  while (queued_ > 0) {
+    // The worker with the most free credits: spreads layers across workers.
+    auto best = workers_.end();
+    for (auto it = workers_.begin(); it != workers_.end(); ++it) {
+      if (it->second.credits > 0 && (best == workers_.end() || it->second.credits > best->second.credits)) best = it;
+    }
+    if (best == workers_.end()) break;
+    const auto id = queue_.pop([&](std::uint64_t job, std::uint64_t token) {
+      const auto it = jobs_.find(job);
+      return it != jobs_.end() && it->second.state == JobState::kQueued && it->second.token == token;
+    });
+    if (!id) break;
+    Job& job = jobs_.at(*id);
+    --queued_;
+    job.state = JobState::kLeased;
+    job.worker = best->first;
+    job.deadline = now + config_.lease;
+    job.leased_at = now;
+    ++job.attempts;
+    --best->second.credits;
+    best->second.leases.insert(job.id);
+    event(job, "leased");
+    out.push_back({best->first, &job});
+  }
+  return out;
+}
+
+void Scheduler::credit_back(const std::string& worker, Clock::time_point now) {
+  const auto w = workers_.find(worker);
+  if (w == workers_.end()) return;
+  w->second.last_seen = now;
+  if (!w->second.leaving) ++w->second.credits;  // every job's end hands its slot back
+}
+
+JobEnd Scheduler::end(Job& job, bool ok, bool quarantined, std::string error, Clock::time_point now) {
+  JobEnd e;
+  e.id = job.id;
+  e.diff_id = job.layer.diff_id;
+  e.waiters = std::move(job.waiters);
+  e.ok = ok;
+  e.quarantined = quarantined;
+  e.error = std::move(error);
+  e.seconds = std::chrono::duration<double>(now - job.leased_at).count();
+  if (job.state == JobState::kQueued) --queued_;
+  if (auto w = workers_.find(job.worker); w != workers_.end()) {
+    w->second.leases.erase(job.id);
+    if (w->second.leaving && w->second.leases.empty()) workers_.erase(w);
+  }
+  event(job, ok ? "done" : quarantined ? "quarantined" : "failed", ok ? std::string() : e.error);
+  by_diff_id_.erase(job.layer.diff_id);
+  jobs_.erase(job.id);
+  return e;
+}
+
+std::optional<JobEnd> Scheduler::succeeded(const std::string& worker, std::uint64_t job_id, const std::string& diff_id,
+                                           Clock::time_point now) {
+  credit_back(worker, now);
+  auto it = jobs_.find(job_id);
+  if (it == jobs_.end() || it->second.layer.diff_id != diff_id) {
+    const auto d = by_diff_id_.find(diff_id);
+    if (d == by_diff_id_.end()) return std::nullopt;  // nobody waits for it any more
+    it = jobs_.find(d->second);
+  }
+  return end(it->second, true, false, {}, now);
+}
+
+std::optional<JobEnd> Scheduler::failed(const std::string& worker, std::uint64_t job_id, const std::string& code,
+                                        const std::string& message, Clock::time_point now) {
+  credit_back(worker, now);
+  const auto it = jobs_.find(job_id);
+  // A failure of a lease that already moved on (cancelled, expired) is not this job's failure.
+  if (it == jobs_.end() || it->second.state != JobState::kLeased || it->second.worker != worker) return std::nullopt;
+  Job& job = it->second;
+  job.last_error = message;
+  const int same = ++job.failures[code];
+  if (same >= config_.quarantine_after) {
+    quarantined_[job.layer.diff_id] = message;
+    return end(job, false, true, message, now);
+  }
+  if (job.attempts >= config_.max_attempts) return end(job, false, false, message, now);
+  if (auto w = workers_.find(job.worker); w != workers_.end()) w->second.leases.erase(job.id);
+  event(job, "failed", message);
+  enqueue(job);
+  return std::nullopt;
+}
+
+Scheduler::Expired Scheduler::expire(Clock::time_point now) {
+  Expired out;
+  for (auto w = workers_.begin(); w != workers_.end();) {
+    if (now - w->second.last_seen < config_.worker_timeout) {
+      ++w;
+      continue;
+    }
+    out.dead_workers.push_back(w->first);
+    const std::set<std::uint64_t> leases = w->second.leases;
+    for (const std::uint64_t id : leases) {
+      Job& job = jobs_.at(id);
+      job.last_error = "worker " + w->first + " went silent";
+      requeue(job);
+    }
+    w = workers_.erase(w);
+  }
+  for (auto& [id, job] : jobs_) {
+    if (job.state == JobState::kLeased && now >= job.deadline) {
+      // The slot stays taken until the worker reports the cancelled job's end.
+      out.cancels.emplace_back(job.worker, id);
+      job.last_error = "lease expired on worker " + job.worker;
+      requeue(job);
+    }
+  }
+  return out;
+}
+
+}  // namespace strata::coordinator

@@ -1,0 +1,43 @@
+// Job state changes and quarantines, written to PostgreSQL by a thread of their own in batches,
+// so that the dispatcher never waits on the database. What is in flight when the process dies is
+// rebuilt at the next start from the scans, which are written synchronously; this log is the
+// record of what happened, and the quarantine list survives restarts through it.
+#pragma once
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "coordinator/store/store.h"
+
+namespace strata::coordinator {
+
+class JobLog {
+ public:
+  explicit JobLog(Store& store);
+  ~JobLog();
+
+  void record(std::vector<JobEvent> events);
+  void quarantine(std::string diff_id, std::string digest, int failures, std::string error);
+  // Writes what is pending and ends the thread.
+  void stop();
+
+ private:
+  struct Quarantine {
+    std::string diff_id, digest;
+    int failures;
+    std::string error;
+  };
+  void loop();
+
+  Store& store_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::vector<JobEvent> events_;
+  std::vector<Quarantine> quarantines_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace strata::coordinator

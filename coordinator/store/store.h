@@ -1,0 +1,101 @@
+// What the coordinator keeps in PostgreSQL, as domain operations. Every operation on tenant-owned
+// rows takes the tenant id and filters by it: a foreign id finds nothing, exactly like an unknown
+// one. The only cross-tenant reads are the scheduler's (unfinished scans at start, quarantined
+// layers), which never reach the API.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/report/vuln_report.h"
+#include "coordinator/store/pg.h"
+
+namespace strata::coordinator {
+
+enum class Priority { kInteractive, kBulk };
+std::string_view to_string(Priority priority);
+std::optional<Priority> parse_priority(std::string_view text);
+
+using TenantId = std::int64_t;
+
+struct NewTenant {
+  TenantId id = 0;
+  std::string key;  // shown once; only its SHA-256 is stored
+};
+
+struct ScanImageRow {
+  int position = 0;
+  std::string ref;
+  std::string state;  // queued, analyzing, done, failed
+  std::optional<std::string> digest;
+  int layers_total = 0;
+  int layers_cached = 0;
+  std::optional<std::string> error;
+};
+
+struct ScanRow {
+  TenantId tenant = 0;
+  std::string id;
+  Priority priority = Priority::kBulk;
+  std::string state;  // queued, running, done
+  std::string created_at;
+  std::optional<std::string> finished_at;
+  std::vector<ScanImageRow> images;
+};
+
+// A finished image as the coordinator stores it.
+struct StoredImage {
+  const ScanReport* report = nullptr;
+  std::string report_json;
+  std::string inventory_json;
+};
+
+// A job's state change, written in batches.
+struct JobEvent {
+  std::uint64_t id = 0;
+  std::string diff_id;
+  std::string digest;
+  std::string state;  // queued, leased, done, failed, quarantined
+  int attempts = 0;
+  std::string worker;
+  std::string error;
+};
+
+class Store {
+ public:
+  explicit Store(PgPool& pool) : pool_(pool) {}
+
+  Result<NewTenant> create_tenant(const std::string& name);
+  Result<std::optional<TenantId>> tenant_for_key(const std::string& key);
+
+  Result<std::string> create_scan(TenantId tenant, Priority priority, const std::vector<std::string>& refs);
+  Result<std::optional<ScanRow>> scan(TenantId tenant, const std::string& id);
+  Result<std::vector<ScanRow>> unfinished_scans();
+
+  Result<void> image_planned(TenantId tenant, const std::string& scan, int position, const std::string& digest,
+                             int layers_total, int layers_cached);
+  Result<void> image_failed(TenantId tenant, const std::string& scan, int position, const std::string& error);
+  Result<void> image_done(TenantId tenant, const std::string& scan, int position, const StoredImage& image);
+  // Marks the scan done when none of its images is still queued or analyzing; true if it did.
+  Result<bool> finish_scan_if_complete(TenantId tenant, const std::string& scan);
+
+  Result<std::optional<std::string>> image_report(TenantId tenant, const std::string& digest);
+  Result<std::optional<std::string>> image_inventory(TenantId tenant, const std::string& digest);
+
+  // Across tenants, for the coordinator's metrics.
+  Result<std::map<std::string, std::int64_t>> scans_by_state();
+
+  Result<std::uint64_t> max_job_id();
+  Result<void> record_jobs(const std::vector<JobEvent>& events);
+  Result<void> quarantine_layer(const std::string& diff_id, const std::string& digest, int failures,
+                                const std::string& error);
+  Result<std::map<std::string, std::string>> quarantined_layers();  // diff_id → the error
+
+ private:
+  PgPool& pool_;
+};
+
+}  // namespace strata::coordinator
