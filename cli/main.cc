@@ -5,6 +5,7 @@
 #include "cli/db_command.h"
 #include "cli/image_command.h"
 #include "cli/inventory_command.h"
+#include "cli/submit_command.h"
 #include "cli/vercmp_command.h"
 
 int main(int argc, char** argv) {
@@ -16,6 +17,7 @@ int main(int argc, char** argv) {
   strata::cli::add_inventory_command(app, &exit_code);
   strata::cli::add_vercmp_command(app, &exit_code);
   strata::cli::add_db_command(app, &exit_code);
+  strata::cli::add_submit_command(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

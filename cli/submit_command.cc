@@ -1,0 +1,122 @@
+#include "cli/submit_command.h"
+
+#include <chrono>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "cli/api_client.h"
+
+namespace strata::cli {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+struct SubmitArgs {
+  std::string server;
+  std::string token;
+  std::vector<std::string> refs;
+  std::string priority = "interactive";
+  bool wait = false;
+  std::string format = "json";
+  int exit_code = 0;
+  unsigned timeout_seconds = 3600;
+};
+
+int error(const std::string& message) {
+  std::cerr << "strata: error: " << message << "\n";
+  return 2;
+}
+
+// One line per image: counts by severity, or why it failed.
+std::string summary_line(const Json& image, const Json* report) {
+  std::string line = image.value("ref", "") + "  ";
+  if (report == nullptr) return line + "FAILED";
+  const Json& s = (*report)["summary"];
+  return line + (*report)["image"].value("digest", "") + "  critical " + std::to_string(s.value("critical", 0)) +
+         ", high " + std::to_string(s.value("high", 0)) + ", medium " + std::to_string(s.value("medium", 0)) +
+         ", low " + std::to_string(s.value("low", 0)) + ", unknown " + std::to_string(s.value("unknown", 0));
+}
+
+int run(const SubmitArgs& args) {
+  if (args.server.empty()) return error("no server: pass --server URL or set STRATA_SERVER");
+  if (args.token.empty()) return error("no API key: pass --token KEY or set STRATA_TOKEN");
+  const ApiClient api(args.server, args.token);
+  const Json request = {{"images", args.refs}, {"priority", args.priority}};
+  auto created = api.post("/v1/scans", request.dump());
+  if (!created) return error(created.error().message());
+  if (created->status != 202) {
+    return error("the server refused the scan (HTTP " + std::to_string(created->status) + "): " +
+                 api_error_message(*created));
+  }
+  const std::string id = Json::parse(created->body).value("id", "");
+  if (!args.wait) {
+    std::cout << id << "\n";
+    return 0;
+  }
+  // Poll with a gentle backoff: quick answers for small scans, little load for large ones.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(args.timeout_seconds);
+  auto pause = std::chrono::milliseconds(100);
+  Json scan;
+  while (true) {
+    auto status = api.get("/v1/scans/" + id);
+    if (!status) return error(status.error().message());
+    if (status->status != 200) return error("scan " + id + ": HTTP " + std::to_string(status->status) + ": " + api_error_message(*status));
+    scan = Json::parse(status->body, nullptr, false);
+    if (scan.is_discarded()) return error("scan " + id + ": the server's answer is not JSON");
+    if (scan.value("state", "") == "done") break;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return error("scan " + id + " did not finish within " + std::to_string(args.timeout_seconds) + " s");
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(1000));
+  }
+  bool failed = false;
+  std::size_t findings = 0;
+  for (const Json& image : scan["images"]) {
+    if (image.value("state", "") != "done") {
+      failed = true;
+      // The error names the image already.
+      std::cerr << "strata: error: " << (image["error"].is_string() ? image["error"].get<std::string>() : "failed") << "\n";
+      if (args.format == "table") std::cout << summary_line(image, nullptr) << "\n";
+      continue;
+    }
+    auto report = api.get("/v1/images/" + image["digest"].get<std::string>());
+    if (!report) return error(report.error().message());
+    if (report->status != 200) return error(image.value("ref", "") + ": HTTP " + std::to_string(report->status) + ": " + api_error_message(*report));
+    const Json doc = Json::parse(report->body, nullptr, false);
+    if (doc.is_discarded()) return error(image.value("ref", "") + ": the report is not JSON");
+    findings += doc["vulnerabilities"].size();
+    if (args.format == "table") {
+      std::cout << summary_line(image, &doc) << "\n";
+    } else {
+      std::cout << doc.dump() << "\n";
+    }
+  }
+  if (failed) return 1;
+  return findings > 0 ? args.exit_code : 0;
+}
+
+}  // namespace
+
+void add_submit_command(CLI::App& app, int* exit_code) {
+  auto args = std::make_shared<SubmitArgs>();
+  CLI::App* cmd = app.add_subcommand("submit", "Scan images on a strata cluster");
+  cmd->add_option("refs", args->refs, "image references (oci:DIR[:TAG] on storage the cluster shares)")->required();
+  cmd->add_option("--server", args->server, "the coordinator's URL")->envname("STRATA_SERVER");
+  cmd->add_option("--token", args->token, "the tenant's API key")->envname("STRATA_TOKEN");
+  cmd->add_option("--priority", args->priority, "interactive (a pipeline waits) or bulk")
+      ->check(CLI::IsMember({"interactive", "bulk"}))
+      ->capture_default_str();
+  cmd->add_flag("--wait", args->wait, "wait for the reports and print them (else print the scan id)");
+  cmd->add_option("--format,-f", args->format, "with --wait: json (one report per line, in the order given) or table")
+      ->check(CLI::IsMember({"json", "table"}))
+      ->capture_default_str();
+  cmd->add_option("--exit-code", args->exit_code, "with --wait: exit with N when any image has findings")
+      ->capture_default_str();
+  cmd->add_option("--timeout", args->timeout_seconds, "with --wait: seconds to wait for the scan")->capture_default_str();
+  cmd->callback([args, exit_code] { *exit_code = run(*args); });
+}
+
+}  // namespace strata::cli

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Starts a whole strata cluster on loopback: Redis, PostgreSQL, a coordinator and two workers, on
+# free ports, with everything under a fresh directory. Prints shell assignments for
+# `eval "$(deploy/local/up.sh)"`:
+#
+#   STRATA_DIR  STRATA_SERVER  STRATA_TOKEN  STRATA_DATABASE_URL  STRATA_REDIS_URL  STRATA_DB
+#
+# STRATA_TOKEN is the key of a tenant named "local". The vulnerability database is $STRATA_DB if
+# it is set and exists (e.g. made by `strata db update`), else an empty one. Binaries come from
+# STRATA_BUILD (default build/). deploy/local/down.sh stops exactly what this started.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${STRATA_BUILD:-$root/build}
+for b in cli/strata coordinator/strata-coordinator worker/strata-worker; do
+  [[ -x $build/$b ]] || { echo "up.sh: $build/$b is missing; build first (deploy/build.sh $build)" >&2; exit 1; }
+done
+
+dir=$(mktemp -d /tmp/strata-local.XXXXXX)
+mkdir -p "$dir/logs" "$dir/pids"
+cleanup_on_error() { bash "$root/deploy/local/down.sh" "$dir" >/dev/null 2>&1 || true; }
+trap cleanup_on_error ERR
+
+bash "$root/deploy/local/services.sh" start "$dir/services" >"$dir/services.env"
+set -a
+# shellcheck disable=SC1091
+. "$dir/services.env"
+set +a
+
+db=${STRATA_DB:-}
+if [[ -z $db || ! -f $db ]]; then
+  db=$dir/vulndb.sqlite
+  mkdir -p "$dir/empty-feed"
+  "$build/cli/strata" db import --db "$db" "$dir/empty-feed" >/dev/null
+fi
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+http_port=$(free_port)
+worker_port=$(free_port)
+
+token=$("$build/coordinator/strata-coordinator" --database-url "$STRATA_DATABASE_URL" tenant create local | tail -1)
+
+# start NAME COMMAND...: runs it in the background, its pid in pids/NAME.pid, its log in logs/.
+start() {
+  local name=$1
+  shift
+  nohup "$@" >"$dir/logs/$name.log" 2>&1 &
+  echo $! >"$dir/pids/$name.pid"
+}
+start coordinator "$build/coordinator/strata-coordinator" --database-url "$STRATA_DATABASE_URL" serve \
+  --redis "$STRATA_REDIS_URL" --db "$db" --http-port "$http_port" --worker-bind "tcp://127.0.0.1:$worker_port"
+for i in 1 2; do
+  start "worker-$i" "$build/worker/strata-worker" --coordinator "tcp://127.0.0.1:$worker_port" --name "worker-$i" \
+    --redis "$STRATA_REDIS_URL" --metrics-port "$(free_port)"
+done
+
+for _ in $(seq 100); do
+  if curl -sf "http://127.0.0.1:$http_port/healthz" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$(cat "$dir/pids/coordinator.pid")" 2>/dev/null; then
+    cat "$dir/logs/coordinator.log" >&2
+    false
+  fi
+  sleep 0.1
+done
+curl -sf "http://127.0.0.1:$http_port/healthz" >/dev/null
+
+cat <<EOV
+STRATA_DIR=$dir
+STRATA_SERVER=http://127.0.0.1:$http_port
+STRATA_TOKEN=$token
+STRATA_DATABASE_URL=$STRATA_DATABASE_URL
+STRATA_REDIS_URL=$STRATA_REDIS_URL
+STRATA_DB=$db
+export STRATA_DIR STRATA_SERVER STRATA_TOKEN STRATA_DATABASE_URL STRATA_REDIS_URL STRATA_DB
+EOV
