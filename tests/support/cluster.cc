@@ -1,0 +1,139 @@
+#include "tests/support/cluster.h"
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include "tests/support/image_builder.h"
+#include "tests/support/process.h"
+
+namespace strata::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+}  // namespace
+
+void write_test_feed(const std::string& dir) {
+  fs::create_directories(dir);
+  std::ofstream(dir + "/debian-openssl.json")
+      << R"({"id":"DEBIAN-CVE-2024-0727","aliases":["CVE-2024-0727"],"summary":"PKCS12 NULL dereference",
+            "severity":[{"type":"CVSS_V3","score":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H"}],
+            "affected":[{"package":{"ecosystem":"Debian:12","name":"openssl"},
+                         "ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"3.0.13-1~deb12u1"}]}]}]})";
+  std::ofstream(dir + "/debian-curl.json")
+      << R"({"id":"DEBIAN-CVE-2024-2398","aliases":["CVE-2024-2398"],"summary":"HTTP/2 push headers memory leak",
+            "affected":[{"package":{"ecosystem":"Debian:12","name":"curl"},
+                         "ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"}]}]}]})";
+  std::ofstream(dir + "/alpine-musl.json")
+      << R"({"id":"ALPINE-CVE-2025-26519","aliases":["CVE-2025-26519"],"summary":"musl iconv out-of-bounds write",
+            "severity":[{"type":"CVSS_V3","score":"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:H/A:H"}],
+            "affected":[{"package":{"ecosystem":"Alpine:v3.19","name":"musl"},
+                         "ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1.2.4_git20230717-r5"}]}]}]})";
+}
+
+Cluster::Cluster(ClusterOptions options)
+    : options_(options),
+      dir_(temp_dir()),
+      database_url_(fresh_database_url()),
+      http_port_(free_port()),
+      worker_port_(free_port()) {
+  if (options_.redis) redis_ = std::make_unique<RedisServer>();
+  write_test_feed(dir_ + "/feed");
+  vulndb_ = dir_ + "/vulndb.sqlite";
+  const auto imported = run_command(std::string(STRATA_BINARY) + " db import --db " + vulndb_ + " " + dir_ + "/feed");
+  if (imported.exit_code != 0) throw std::runtime_error("strata db import: " + imported.out);
+  token_ = create_tenant("tenant-a");
+  for (int i = 0; i < options_.workers; ++i) metrics_ports_.push_back(free_port());
+  start_coordinator();
+  workers_.resize(static_cast<std::size_t>(options_.workers));
+  for (std::size_t i = 0; i < workers_.size(); ++i) start_worker(i);
+}
+
+Cluster::~Cluster() {
+  for (auto& w : workers_) {
+    if (w) w->stop(10);
+  }
+  if (coordinator_) coordinator_->stop(10);
+  redis_.reset();
+  fs::remove_all(dir_);
+}
+
+std::string Cluster::create_tenant(const std::string& name) {
+  const auto r = run_command(std::string(STRATA_COORDINATOR_BINARY) + " --database-url '" + database_url_ +
+                                 "' tenant create " + name,
+                             /*with_stderr=*/false);
+  if (r.exit_code != 0) throw std::runtime_error("tenant create: " + r.out);
+  std::string out = r.out;
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out.substr(out.rfind('\n') + 1);
+}
+
+void Cluster::start_coordinator() {
+  std::vector<std::string> argv = {STRATA_COORDINATOR_BINARY,
+                                   "--database-url", database_url_,
+                                   "serve",
+                                   "--db", vulndb_,
+                                   "--http-port", std::to_string(http_port_),
+                                   "--worker-bind", "tcp://127.0.0.1:" + std::to_string(worker_port_),
+                                   "--heartbeat-ms", std::to_string(options_.heartbeat_ms),
+                                   "--worker-timeout-ms", std::to_string(options_.worker_timeout_ms)};
+  if (redis_) {
+    argv.push_back("--redis");
+    argv.push_back(redis_->url());
+  }
+  coordinator_ = std::make_unique<ChildProcess>(argv, dir_ + "/coordinator-" + std::to_string(coordinator_starts_++) + ".log");
+  if (!eventually(20, [&] { return http_get(server() + "/healthz").status == 200; })) {
+    throw std::runtime_error("the coordinator did not come up: " + coordinator_->log());
+  }
+}
+
+void Cluster::start_worker(std::size_t i) {
+  std::vector<std::string> argv = {STRATA_WORKER_BINARY,
+                                   "--coordinator", "tcp://127.0.0.1:" + std::to_string(worker_port_),
+                                   "--name", "worker-" + std::to_string(i),
+                                   "--slots", std::to_string(options_.slots),
+                                   "--metrics-port", std::to_string(metrics_ports_[i])};
+  if (redis_) {
+    argv.push_back("--redis");
+    argv.push_back(redis_->url());
+  }
+  workers_[i] = std::make_unique<ChildProcess>(argv, dir_ + "/worker-" + std::to_string(i) + ".log");
+  if (!eventually(20, [&] { return http_get(worker_metrics_url(i)).status == 200; })) {
+    throw std::runtime_error("worker " + std::to_string(i) + " did not come up: " + workers_[i]->log());
+  }
+}
+
+std::string Cluster::submit(const std::vector<std::string>& refs, const std::string& priority) {
+  const nlohmann::json body = {{"images", refs}, {"priority", priority}};
+  const auto r = http_post(server() + "/v1/scans", body.dump(), token_);
+  if (r.status != 202) throw std::runtime_error("POST /v1/scans: HTTP " + std::to_string(r.status) + ": " + r.body);
+  return nlohmann::json::parse(r.body)["id"];
+}
+
+nlohmann::json Cluster::wait(const std::string& scan_id, double seconds) {
+  nlohmann::json doc;
+  const bool done = eventually(seconds, [&] {
+    const auto r = http_get(server() + "/v1/scans/" + scan_id, token_);
+    if (r.status != 200) return false;
+    doc = nlohmann::json::parse(r.body);
+    return doc["state"] == "done";
+  });
+  return done ? doc : nlohmann::json();
+}
+
+std::string Cluster::metrics() const { return http_get(server() + "/metrics").body; }
+
+std::string Cluster::logs() const {
+  std::string out;
+  for (const auto& entry : fs::directory_iterator(dir_)) {
+    if (entry.path().extension() == ".log") {
+      out += "==== " + entry.path().filename().string() + "\n";
+      std::ifstream in(entry.path());
+      out.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+  }
+  return out;
+}
+
+}  // namespace strata::test

@@ -1,0 +1,71 @@
+// A strata cluster as separate processes for end-to-end tests: a coordinator and N workers on
+// free loopback ports, a fresh PostgreSQL database, a Redis server of its own, a vulnerability
+// database imported from a small feed, and a tenant. Every part can be killed and started again.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tests/support/servers.h"
+
+namespace strata::test {
+
+struct ClusterOptions {
+  int workers = 2;
+  int slots = 2;
+  bool redis = true;
+  int heartbeat_ms = 200;
+  int worker_timeout_ms = 1500;
+};
+
+class Cluster {
+ public:
+  explicit Cluster(ClusterOptions options = {});
+  ~Cluster();
+
+  void start_coordinator();
+  ChildProcess& coordinator() { return *coordinator_; }
+  void start_worker(std::size_t i);
+  ChildProcess& worker(std::size_t i) { return *workers_.at(i); }
+  std::size_t worker_count() const { return workers_.size(); }
+  RedisServer& redis() { return *redis_; }
+
+  std::string server() const { return "http://127.0.0.1:" + std::to_string(http_port_); }
+  std::string worker_metrics_url(std::size_t i) const {
+    return "http://127.0.0.1:" + std::to_string(metrics_ports_.at(i)) + "/metrics";
+  }
+  const std::string& dir() const { return dir_; }
+  const std::string& vulndb() const { return vulndb_; }
+  const std::string& token() const { return token_; }
+  std::string create_tenant(const std::string& name);
+
+  // POST /v1/scans; the scan id.
+  std::string submit(const std::vector<std::string>& refs, const std::string& priority = "bulk");
+  // Polls until the scan is done; the scan document (null JSON on timeout).
+  nlohmann::json wait(const std::string& scan_id, double seconds = 120);
+  std::string metrics() const;
+  // Everything the processes logged, for failure messages.
+  std::string logs() const;
+
+ private:
+  ClusterOptions options_;
+  std::string dir_;
+  std::string database_url_;
+  std::unique_ptr<RedisServer> redis_;
+  std::string vulndb_;
+  std::string token_;
+  int http_port_;
+  int worker_port_;
+  std::vector<int> metrics_ports_;
+  std::unique_ptr<ChildProcess> coordinator_;
+  std::vector<std::unique_ptr<ChildProcess>> workers_;
+  int coordinator_starts_ = 0;
+};
+
+// Writes a small OSV feed that gives the fleet's Debian and Alpine bases findings.
+void write_test_feed(const std::string& dir);
+
+}  // namespace strata::test
