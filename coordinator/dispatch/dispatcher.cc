@@ -117,8 +117,8 @@ void Dispatcher::loop() {
     if (now >= next_housekeeping) {
       Scheduler::Expired expired = scheduler_.expire(now);
       for (const auto& w : expired.dead_workers) log_warn("dispatch", "worker " + w + " went silent; its jobs return to the queue");
+      requeued_.inc(expired.requeued);
       for (const auto& [w, id] : expired.cancels) {
-        requeued_.inc();
         capnp::MallocMessageBuilder message;
         message.initRoot<wire::CoordinatorMessage>().initCancel().setJobId(id);
         send(w, message);

@@ -205,6 +205,7 @@ Scheduler::Expired Scheduler::expire(Clock::time_point now) {
       Job& job = jobs_.at(id);
       job.last_error = "worker " + w->first + " went silent";
       requeue(job);
+      ++out.requeued;
     }
     w = workers_.erase(w);
   }
@@ -214,6 +215,7 @@ Scheduler::Expired Scheduler::expire(Clock::time_point now) {
       out.cancels.emplace_back(job.worker, id);
       job.last_error = "lease expired on worker " + job.worker;
       requeue(job);
+      ++out.requeued;
     }
   }
   return out;

@@ -106,6 +106,7 @@ class Scheduler {
   struct Expired {
     std::vector<std::string> dead_workers;
     std::vector<std::pair<std::string, std::uint64_t>> cancels;  // (worker, job) whose lease ran out
+    std::size_t requeued = 0;  // jobs back in the queue, for either reason
   };
   // Declares silent workers dead and re-queues expired leases.
   Expired expire(Clock::time_point now);

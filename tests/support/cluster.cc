@@ -47,7 +47,9 @@ Cluster::Cluster(ClusterOptions options)
   for (int i = 0; i < options_.workers; ++i) metrics_ports_.push_back(free_port());
   start_coordinator();
   workers_.resize(static_cast<std::size_t>(options_.workers));
-  for (std::size_t i = 0; i < workers_.size(); ++i) start_worker(i);
+  if (options_.start_workers) {
+    for (std::size_t i = 0; i < workers_.size(); ++i) start_worker(i);
+  }
 }
 
 Cluster::~Cluster() {

@@ -15,6 +15,7 @@ namespace strata::test {
 
 struct ClusterOptions {
   int workers = 2;
+  bool start_workers = true;  // false: start them with start_worker()
   int slots = 2;
   bool redis = true;
   int heartbeat_ms = 200;

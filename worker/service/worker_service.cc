@@ -10,6 +10,7 @@
 #include <thread>
 
 #include <httplib.h>
+#include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/task_arena.h>
 #include <oneapi/tbb/task_group.h>
 
@@ -59,7 +60,11 @@ class Worker {
         registry_(builtin_analyzers()),
         cache_(config.cache, metrics_),
         metrics_view_(metrics_),
-        arena_(static_cast<int>(config.slots)),
+        // TBB's pool defaults to one thread per core less one; a worker runs `slots` jobs at once
+        // whatever the cores (jobs wait on disks and networks too), and no arena slot is kept for
+        // this thread, which only runs the socket loop.
+        parallelism_(tbb::global_control::max_allowed_parallelism, config.slots + 1),
+        arena_(static_cast<int>(config.slots), 0),
         socket_(context_, zmq::socket_type::dealer) {
     socket_.set(zmq::sockopt::routing_id, config_.name);
     socket_.set(zmq::sockopt::linger, 2000);
@@ -251,6 +256,7 @@ class Worker {
   AnalyzerRegistry registry_;
   LayerCache cache_;
   WorkerMetrics metrics_view_;
+  tbb::global_control parallelism_;
   tbb::task_arena arena_;
   tbb::task_group tasks_;
   Completions completions_;

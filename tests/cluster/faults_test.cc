@@ -1,0 +1,204 @@
+// The cluster keeps working when its parts break: a worker killed in the middle of a job, the
+// coordinator killed after it acknowledged a scan, Redis stopped mid-run, a corrupt layer. Each
+// test breaks one thing, for real (SIGKILL, a stopped server, flipped bytes), and checks that
+// every scan still ends and that only what depended on the broken part failed.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "loadtest/fleet.h"
+#include "tests/support/cluster.h"
+#include "tests/support/image_builder.h"
+#include "tests/support/process.h"
+#include "tests/support/shared_data.h"
+
+namespace strata {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// The blob file of layer `k` of the image with this manifest digest.
+std::string layer_blob(const std::string& layout, const std::string& manifest_digest, std::size_t k) {
+  const auto manifest = json::parse(test::read_file(layout + "/blobs/sha256/" + manifest_digest.substr(7)));
+  const std::string digest = manifest["layers"][k]["digest"];
+  return layout + "/blobs/sha256/" + digest.substr(7);
+}
+
+// Replaces a blob by a FIFO, so that whoever reads it blocks until the test feeds it: a job that
+// stays in the middle for as long as the test needs. feed() writes the bytes once a reader opens.
+class BlockingBlob {
+ public:
+  explicit BlockingBlob(std::string path) : path_(std::move(path)), bytes_(test::read_file(path_)) {
+    fs::remove(path_);
+    if (::mkfifo(path_.c_str(), 0644) != 0) throw std::runtime_error("mkfifo " + path_);
+  }
+  ~BlockingBlob() {
+    if (feeder_.joinable()) feeder_.join();
+  }
+  void feed() {
+    feeder_ = std::thread([this] {
+      int fd = -1;
+      // Non-blocking until a reader is there, so a broken test cannot hang on open().
+      test::eventually(60, [&] { return (fd = ::open(path_.c_str(), O_WRONLY | O_NONBLOCK)) >= 0; });
+      if (fd < 0) return;
+      ::fcntl(fd, F_SETFL, 0);
+      std::size_t off = 0;
+      while (off < bytes_.size()) {
+        const ssize_t n = ::write(fd, bytes_.data() + off, bytes_.size() - off);
+        if (n <= 0) break;
+        off += static_cast<std::size_t>(n);
+      }
+      ::close(fd);
+    });
+  }
+  void restore() {
+    if (feeder_.joinable()) feeder_.join();
+    fs::remove(path_);
+    std::ofstream(path_, std::ios::binary) << bytes_;
+  }
+
+ private:
+  std::string path_;
+  std::string bytes_;
+  std::thread feeder_;
+};
+
+class Faults : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = test::temp_dir();
+    layout_ = dir_ + "/layout";
+    fleet_ = loadtest::write_fleet(layout_, {.images = 6, .middles = 3, .app_bytes = 16 << 10, .seed = 11});
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string dir_, layout_;
+  loadtest::Fleet fleet_;
+};
+
+TEST_F(Faults, WorkerKilledInTheMiddleOfAJobTheScanStillCompletes) {
+  test::Cluster cluster({.workers = 2, .slots = 1});
+  BlockingBlob blob(layer_blob(layout_, fleet_.digests[0], 2));  // image 0's own layer
+  const std::string scan = cluster.submit({fleet_.refs[0]}, "interactive");
+
+  // Wait until a worker is inside that job, then kill it without warning.
+  std::size_t busy = 0;
+  ASSERT_TRUE(test::eventually(20, [&] {
+    if (test::metric(cluster.metrics(), "strata_jobs_leased") != 1) return false;
+    for (std::size_t i = 0; i < cluster.worker_count(); ++i) {
+      if (test::metric(test::http_get(cluster.worker_metrics_url(i)).body, "strata_worker_busy_slots") == 1) {
+        busy = i;
+        return true;
+      }
+    }
+    return false;
+  })) << cluster.logs() << test::http_get(cluster.server() + "/v1/scans/" + scan, cluster.token()).body
+      << cluster.metrics();
+  cluster.worker(busy).signal(SIGKILL);
+  EXPECT_LT(cluster.worker(busy).wait(), 0);
+
+  // The lease returns to the queue when the worker goes silent; the survivor gets the bytes.
+  blob.feed();
+  const auto done = cluster.wait(scan, 60);
+  ASSERT_FALSE(done.is_null()) << cluster.logs();
+  EXPECT_EQ(done["images"][0]["state"], "done") << done.dump(2);
+  EXPECT_GE(test::metric(cluster.metrics(), "strata_jobs_requeued_total"), 1);
+  blob.restore();
+  const auto stored = test::http_get(cluster.server() + "/v1/images/" + fleet_.digests[0], cluster.token());
+  const auto local = test::run_command(std::string(STRATA_BINARY) + " image " + fleet_.refs[0] + " --db " +
+                                           cluster.vulndb() + " --format json", false);
+  EXPECT_EQ(stored.body, local.out);
+}
+
+TEST_F(Faults, CoordinatorKilledAfterAcknowledgingAScanResumesItAfterRestart) {
+  test::Cluster cluster({.workers = 2, .start_workers = false});
+  // No worker yet: the scan is acknowledged and cannot progress.
+  const std::string scan = cluster.submit(fleet_.refs);
+  cluster.coordinator().signal(SIGKILL);
+  EXPECT_LT(cluster.coordinator().wait(), 0);
+
+  cluster.start_coordinator();
+  cluster.start_worker(0);
+  cluster.start_worker(1);
+  const auto done = cluster.wait(scan, 60);
+  ASSERT_FALSE(done.is_null()) << cluster.logs();
+  EXPECT_EQ(done["counts"]["done"], fleet_.refs.size()) << done.dump(2);
+
+  // Killed again with workers connected: they announce themselves to the new coordinator.
+  cluster.coordinator().signal(SIGKILL);
+  cluster.coordinator().wait();
+  cluster.start_coordinator();
+  const auto again = cluster.wait(cluster.submit({fleet_.refs[1], fleet_.refs[4]}), 60);
+  ASSERT_FALSE(again.is_null()) << cluster.logs();
+  EXPECT_EQ(again["counts"]["done"], 2);
+  EXPECT_TRUE(cluster.worker(0).running());
+  EXPECT_TRUE(cluster.worker(1).running());
+}
+
+TEST_F(Faults, RedisStoppedMidRunScansGoOnUncachedAndTheCacheComesBack) {
+  test::Cluster cluster;
+  const auto first = cluster.wait(cluster.submit({fleet_.refs[0], fleet_.refs[1], fleet_.refs[2]}));
+  ASSERT_FALSE(first.is_null()) << cluster.logs();
+
+  cluster.redis().stop();
+  const auto uncached = cluster.wait(cluster.submit({fleet_.refs[3], fleet_.refs[4], fleet_.refs[5], fleet_.refs[0]}), 60);
+  ASSERT_FALSE(uncached.is_null()) << cluster.logs();
+  EXPECT_EQ(uncached["counts"]["done"], 4) << uncached.dump(2);
+  std::string page = cluster.metrics();
+  EXPECT_GT(test::metric(page, "strata_layer_cache_errors_total"), 0) << page;
+  EXPECT_EQ(test::metric(page, "strata_layer_cache_up"), 0);
+  EXPECT_NE(cluster.coordinator().log().find("scanning uncached until Redis is back"), std::string::npos);
+
+  cluster.redis().start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // past the reconnect interval
+  const auto back = cluster.wait(cluster.submit({fleet_.refs[3]}));
+  ASSERT_FALSE(back.is_null());
+  EXPECT_EQ(back["counts"]["done"], 1);
+  EXPECT_EQ(test::metric(cluster.metrics(), "strata_layer_cache_up"), 1);
+  EXPECT_NE(cluster.coordinator().log().find("reachable again"), std::string::npos);
+}
+
+TEST_F(Faults, ACorruptLayerFailsOnlyItsImagesAndIsQuarantined) {
+  test::Cluster cluster;
+  // Images 1 and 4 share middle layer 1; flip bytes in the middle of its blob.
+  const std::string blob = layer_blob(layout_, fleet_.digests[1], 1);
+  std::string bytes = test::read_file(blob);
+  for (std::size_t i = bytes.size() / 2; i < bytes.size() / 2 + 8 && i < bytes.size(); ++i) bytes[i] ^= 0x5a;
+  std::ofstream(blob, std::ios::binary | std::ios::trunc) << bytes;
+
+  const auto done = cluster.wait(cluster.submit(fleet_.refs), 60);
+  ASSERT_FALSE(done.is_null()) << cluster.logs();
+  for (std::size_t i = 0; i < fleet_.refs.size(); ++i) {
+    const auto& image = done["images"][i];
+    if (i % 3 == 1) {
+      EXPECT_EQ(image["state"], "failed") << image.dump();
+      const std::string error = image["error"];
+      EXPECT_NE(error.find("quarantined"), std::string::npos) << error;
+      EXPECT_NE(error.find(json::parse(test::read_file(layout_ + "/blobs/sha256/" + fleet_.digests[1].substr(7)))["layers"][1]["digest"].get<std::string>()),
+                std::string::npos)
+          << error;
+    } else {
+      EXPECT_EQ(image["state"], "done") << image.dump();
+    }
+  }
+  const std::string page = cluster.metrics();
+  EXPECT_EQ(test::metric(page, "strata_jobs_quarantined_total"), 1) << page;
+  EXPECT_EQ(test::metric(page, "strata_jobs_failed_total"), 3) << page;  // three tries, then quarantine
+  for (std::size_t i = 0; i < cluster.worker_count(); ++i) EXPECT_TRUE(cluster.worker(i).running());
+
+  // The quarantine holds for later scans, without another attempt.
+  const auto later = cluster.wait(cluster.submit({fleet_.refs[4]}));
+  ASSERT_FALSE(later.is_null());
+  EXPECT_EQ(later["images"][0]["state"], "failed");
+  EXPECT_EQ(test::metric(cluster.metrics(), "strata_jobs_failed_total"), 3);
+}
+
+}  // namespace
+}  // namespace strata
