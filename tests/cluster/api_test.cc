@@ -1,0 +1,133 @@
+// The HTTP API as a tenant (or an intruder) sees it: every endpoint tried with another tenant's
+// ids, with unknown ids, with no key and with a wrong key; and malformed requests answered with
+// the right status and a JSON error that says what is wrong.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "loadtest/fleet.h"
+#include "tests/support/cluster.h"
+#include "tests/support/image_builder.h"
+
+namespace strata {
+namespace {
+
+using nlohmann::json;
+
+// Asserts an error answer: the status, and a JSON body naming it.
+void expect_error(const test::HttpAnswer& a, long status, const std::string& says = "") {
+  EXPECT_EQ(a.status, status) << a.body;
+  const auto doc = json::parse(a.body, nullptr, false);
+  ASSERT_TRUE(doc.is_object()) << a.body;
+  EXPECT_EQ(doc["error"]["status"], status);
+  const std::string message = doc["error"]["message"];
+  EXPECT_NE(message.find(says), std::string::npos) << message;
+}
+
+class Api : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = test::temp_dir();
+    fleet_ = loadtest::write_fleet(dir_ + "/layout", {.images = 2, .middles = 1, .app_bytes = 4096, .seed = 3});
+    cluster_ = std::make_unique<test::Cluster>(test::ClusterOptions{.workers = 1});
+    other_ = cluster_->create_tenant("tenant-b");
+    scan_ = cluster_->submit({fleet_.refs[0]});
+    ASSERT_FALSE(cluster_->wait(scan_).is_null()) << cluster_->logs();
+  }
+  static void TearDownTestSuite() {
+    cluster_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  static std::string url(const std::string& path) { return cluster_->server() + path; }
+
+  static inline std::string dir_;
+  static inline loadtest::Fleet fleet_;
+  static inline std::unique_ptr<test::Cluster> cluster_;
+  static inline std::string other_;
+  static inline std::string scan_;
+};
+
+TEST_F(Api, TheOwnerSeesItsScanImageAndInventory) {
+  const auto scan = test::http_get(url("/v1/scans/" + scan_), cluster_->token());
+  ASSERT_EQ(scan.status, 200);
+  EXPECT_EQ(json::parse(scan.body)["images"][0]["state"], "done");
+  EXPECT_EQ(test::http_get(url("/v1/images/" + fleet_.digests[0]), cluster_->token()).status, 200);
+  EXPECT_EQ(test::http_get(url("/v1/images/" + fleet_.digests[0] + "/inventory"), cluster_->token()).status, 200);
+}
+
+TEST_F(Api, AnotherTenantGets404ExactlyAsForUnknownIds) {
+  const std::string unknown_scan = "scan-000000000000000000000000";
+  const std::string unknown_image = "sha256:" + std::string(64, '0');
+  for (const auto& [foreign, unknown] : std::vector<std::pair<std::string, std::string>>{
+           {"/v1/scans/" + scan_, "/v1/scans/" + unknown_scan},
+           {"/v1/images/" + fleet_.digests[0], "/v1/images/" + unknown_image},
+           {"/v1/images/" + fleet_.digests[0] + "/inventory", "/v1/images/" + unknown_image + "/inventory"}}) {
+    const auto a = test::http_get(url(foreign), other_);
+    const auto b = test::http_get(url(unknown), other_);
+    const auto c = test::http_get(url(unknown), cluster_->token());
+    expect_error(a, 404, "no ");
+    expect_error(b, 404, "no ");
+    expect_error(c, 404, "no ");
+    // Alike but for the id they name.
+    std::string am = json::parse(a.body)["error"]["message"], bm = json::parse(b.body)["error"]["message"];
+    EXPECT_EQ(am.substr(0, am.find(' ', 3)), bm.substr(0, bm.find(' ', 3)));
+  }
+  // Tenant B's own scan of the same image is its own, and A's stays A's.
+  const auto mine = test::http_post(url("/v1/scans"), R"({"images":[")" + fleet_.refs[1] + R"("]})", other_);
+  ASSERT_EQ(mine.status, 202) << mine.body;
+  const std::string id = json::parse(mine.body)["id"];
+  expect_error(test::http_get(url("/v1/scans/" + id), cluster_->token()), 404);
+  EXPECT_EQ(test::http_get(url("/v1/scans/" + id), other_).status, 200);
+}
+
+TEST_F(Api, NoKeyOrAWrongKeyIs401OnEveryEndpoint) {
+  for (const std::string& key : {std::string(), std::string("stk_notakey")}) {
+    expect_error(test::http_get(url("/v1/scans/" + scan_), key), 401);
+    expect_error(test::http_get(url("/v1/images/" + fleet_.digests[0]), key), 401);
+    expect_error(test::http_get(url("/v1/images/" + fleet_.digests[0] + "/inventory"), key), 401);
+    expect_error(test::http_post(url("/v1/scans"), R"({"images":[")" + fleet_.refs[0] + R"("]})", key), 401);
+  }
+  expect_error(test::http_get(url("/v1/scans/" + scan_), ""), 401, "Authorization: Bearer");
+  expect_error(test::http_get(url("/v1/scans/" + scan_), "stk_notakey"), 401, "unknown");
+}
+
+TEST_F(Api, MalformedRequestsAre400WithAReason) {
+  const std::string k = cluster_->token();
+  expect_error(test::http_post(url("/v1/scans"), "{not json", k), 400, "not valid JSON");
+  expect_error(test::http_post(url("/v1/scans"), "[]", k), 400, "JSON object");
+  expect_error(test::http_post(url("/v1/scans"), "{}", k), 400, "\"images\" is missing");
+  expect_error(test::http_post(url("/v1/scans"), R"({"images":"oci:/x"})", k), 400, "array");
+  expect_error(test::http_post(url("/v1/scans"), R"({"images":[42]})", k), 400, "non-empty strings");
+  expect_error(test::http_post(url("/v1/scans"), R"({"images":[]})", k), 400, "empty");
+  expect_error(test::http_post(url("/v1/scans"), R"({"images":["oci:/x"],"priority":7})", k), 400, "priority");
+  expect_error(test::http_post(url("/v1/scans"), R"({"images":["oci:/x"],"priority":"urgent"})", k), 400, "urgent");
+  expect_error(test::http_post(url("/v1/scans"), R"({"images":["oci:/x"],"tags":["a"]})", k), 400, "unknown field \"tags\"");
+  expect_error(test::http_post(url("/v1/scans"), R"({"images":["docker-archive:/x.tar"]})", k), 400, "oci:");
+  expect_error(test::http_post(url("/v1/scans"), R"({"images":["nonsense"]})", k), 400);
+}
+
+TEST_F(Api, OversizedBodiesAre413AndUnknownRoutes404AllInJson) {
+  const std::string big = R"({"images":[")" + std::string(2 << 20, 'a') + R"("]})";
+  expect_error(test::http_post(url("/v1/scans"), big, cluster_->token()), 413, "larger than");
+  expect_error(test::http_get(url("/v1/nothing"), cluster_->token()), 404, "/v1/nothing");
+  expect_error(test::http_get(url("/v1/images/not-a-digest"), cluster_->token()), 404);
+}
+
+TEST_F(Api, MetricsAreInThePrometheusTextFormat) {
+  const auto page = test::http_get(url("/metrics"));
+  ASSERT_EQ(page.status, 200);
+  for (const char* name : {"strata_layers_analyzed_total", "strata_layer_cache_hits_total", "strata_layer_cache_misses_total",
+                           "strata_jobs_queued", "strata_jobs_leased", "strata_jobs_failed_total",
+                           "strata_jobs_quarantined_total", "strata_job_latency_seconds_count",
+                           "strata_scans{state=\"done\"}"}) {
+    EXPECT_GE(test::metric(page.body, name), 0) << name;
+  }
+  EXPECT_NE(page.body.find("# TYPE strata_job_latency_seconds histogram"), std::string::npos);
+  EXPECT_NE(page.body.find("strata_job_latency_seconds_bucket{le=\"+Inf\"}"), std::string::npos);
+  const auto worker = test::http_get(cluster_->worker_metrics_url(0));
+  EXPECT_GE(test::metric(worker.body, "strata_bytes_read_total"), 1);
+  EXPECT_GE(test::metric(worker.body, "strata_layers_analyzed_total"), 1);
+}
+
+}  // namespace
+}  // namespace strata
