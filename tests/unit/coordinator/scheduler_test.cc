@@ -1,0 +1,176 @@
+// The scheduler's rules, one at a time, with time passed in: dedup by diff_id, credits, leases
+// and silence, retries and quarantine, hand-backs, priorities and tenant fairness.
+#include "coordinator/scheduler/scheduler.h"
+
+#include <gtest/gtest.h>
+
+namespace strata::coordinator {
+namespace {
+
+using namespace std::chrono_literals;
+
+LayerRequest layer(const std::string& name) { return {"sha256:" + name, "sha256:blob-" + name, "tar", 10, "/b/" + name}; }
+
+class SchedulerTest : public ::testing::Test {
+ protected:
+  Clock::time_point t0 = Clock::now();
+  SchedulerConfig config{.quarantine_after = 3, .max_attempts = 6, .worker_timeout = 5s, .lease = 60s};
+  Scheduler s{config};
+};
+
+TEST_F(SchedulerTest, RequestsForOneLayerShareOneJob) {
+  EXPECT_FALSE(s.request(layer("a"), Priority::kBulk, 1, 10));
+  EXPECT_FALSE(s.request(layer("a"), Priority::kBulk, 2, 11));
+  EXPECT_FALSE(s.request(layer("b"), Priority::kBulk, 1, 12));
+  EXPECT_EQ(s.queued(), 2u);
+  s.ready("w", 4, t0);
+  const auto d = s.dispatch(t0);
+  ASSERT_EQ(d.size(), 2u);
+  const auto end = s.succeeded("w", d[0].job->id, "sha256:a", t0 + 1s);
+  ASSERT_TRUE(end);
+  EXPECT_TRUE(end->ok);
+  EXPECT_EQ(end->waiters, (std::vector<WaiterId>{10, 11}));
+  EXPECT_DOUBLE_EQ(end->seconds, 1.0);
+  // Once ended, the next request for it is a new job (the cache answers before that).
+  EXPECT_FALSE(s.request(layer("a"), Priority::kBulk, 1, 13));
+  EXPECT_EQ(s.queued(), 1u);
+}
+
+TEST_F(SchedulerTest, NoWorkerGetsMoreJobsThanCreditsAndResultsGiveCreditsBack) {
+  for (int i = 0; i < 5; ++i) s.request(layer(std::to_string(i)), Priority::kBulk, 1, static_cast<WaiterId>(i));
+  s.ready("w1", 2, t0);
+  s.ready("w2", 1, t0);
+  auto d = s.dispatch(t0);
+  EXPECT_EQ(d.size(), 3u);
+  EXPECT_EQ(s.total_credits(), 0u);
+  EXPECT_TRUE(s.dispatch(t0).empty());
+  s.succeeded(d[0].worker, d[0].job->id, d[0].job->layer.diff_id, t0);
+  EXPECT_EQ(s.dispatch(t0).size(), 1u);
+  EXPECT_EQ(s.queued(), 1u);
+}
+
+TEST_F(SchedulerTest, ASilentWorkersJobsReturnToTheQueue) {
+  s.request(layer("a"), Priority::kBulk, 1, 1);
+  s.ready("w1", 1, t0);
+  s.ready("w2", 1, t0);
+  const auto d = s.dispatch(t0);
+  ASSERT_EQ(d.size(), 1u);
+  const std::string first = d[0].worker;
+  const std::string other = first == "w1" ? "w2" : "w1";
+  s.heartbeat(other, {}, t0 + 4s);
+  auto expired = s.expire(t0 + 6s);
+  EXPECT_EQ(expired.dead_workers, std::vector<std::string>{first});
+  EXPECT_EQ(expired.requeued, 1u);
+  const auto again = s.dispatch(t0 + 6s);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].worker, other);
+  // A late result from the dead worker is still accepted for the layer, by diff_id.
+  const auto end = s.succeeded(first, 999, "sha256:a", t0 + 7s);
+  ASSERT_TRUE(end);
+  EXPECT_EQ(end->waiters, std::vector<WaiterId>{1});
+}
+
+TEST_F(SchedulerTest, HeartbeatsExtendLeasesAndExpiredLeasesAreCancelled) {
+  s.request(layer("a"), Priority::kBulk, 1, 1);
+  s.ready("w", 1, t0);
+  const auto id = s.dispatch(t0)[0].job->id;
+  EXPECT_TRUE(s.heartbeat("w", {id}, t0 + 50s).empty());
+  EXPECT_TRUE(s.heartbeat("w", {}, t0 + 98s).empty());   // alive, but no longer running it
+  EXPECT_TRUE(s.expire(t0 + 100s).cancels.empty());      // extended to t0+110s
+  EXPECT_TRUE(s.heartbeat("w", {}, t0 + 109s).empty());
+  const auto expired = s.expire(t0 + 111s);
+  ASSERT_EQ(expired.cancels.size(), 1u);
+  EXPECT_EQ(expired.cancels[0], (std::pair<std::string, std::uint64_t>{"w", id}));
+  // The worker's slot is still taken until it reports the cancelled job.
+  EXPECT_TRUE(s.dispatch(t0 + 111s).empty());
+  EXPECT_FALSE(s.failed("w", id, "unavailable", "cancelled", t0 + 112s));
+  ASSERT_EQ(s.dispatch(t0 + 112s).size(), 1u);
+  // A heartbeat naming a job it no longer holds asks for a cancel.
+  EXPECT_EQ(s.heartbeat("w", {id, 4242}, t0 + 113s), std::vector<std::uint64_t>{4242});
+}
+
+TEST_F(SchedulerTest, ALayerFailingTheSameWayThreeTimesIsQuarantined) {
+  s.request(layer("bad"), Priority::kBulk, 1, 7);
+  s.ready("w", 1, t0);
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    const auto d = s.dispatch(t0);
+    ASSERT_EQ(d.size(), 1u) << attempt;
+    const auto end = s.failed("w", d[0].job->id, "digest mismatch", "layer sha256:blob-bad: digest mismatch", t0);
+    if (attempt < 3) {
+      EXPECT_FALSE(end);
+    } else {
+      ASSERT_TRUE(end);
+      EXPECT_TRUE(end->quarantined);
+      EXPECT_EQ(end->waiters, std::vector<WaiterId>{7});
+    }
+  }
+  const auto later = s.request(layer("bad"), Priority::kBulk, 1, 8);
+  ASSERT_TRUE(later);
+  EXPECT_NE(later->find("digest mismatch"), std::string::npos);
+  const auto events = s.take_events();
+  EXPECT_EQ(events.back().state, "quarantined");
+}
+
+TEST_F(SchedulerTest, DifferentFailuresRetryUntilAttemptsRunOut) {
+  s.request(layer("flaky"), Priority::kBulk, 1, 1);
+  s.ready("w", 1, t0);
+  std::optional<JobEnd> end;
+  for (int attempt = 0; attempt < 6 && !end; ++attempt) {
+    const auto d = s.dispatch(t0);
+    ASSERT_EQ(d.size(), 1u);
+    end = s.failed("w", d[0].job->id, "code " + std::to_string(attempt), "try " + std::to_string(attempt), t0);
+  }
+  ASSERT_TRUE(end);
+  EXPECT_FALSE(end->quarantined);
+  EXPECT_EQ(end->error, "try 5");
+}
+
+TEST_F(SchedulerTest, GoodbyeWithdrawsCreditsAndHandedBackJobsAreNotFailures) {
+  s.request(layer("a"), Priority::kBulk, 1, 1);
+  s.request(layer("b"), Priority::kBulk, 1, 2);
+  s.ready("w", 2, t0);
+  const auto d = s.dispatch(t0);
+  ASSERT_EQ(d.size(), 2u);
+  s.goodbye("w", {d[1].job->id});
+  EXPECT_EQ(s.queued(), 1u);
+  s.succeeded("w", d[0].job->id, d[0].job->layer.diff_id, t0);  // finishing, no credit back
+  EXPECT_TRUE(s.dispatch(t0).empty());
+  EXPECT_EQ(s.workers(), 0u);
+  s.ready("w2", 1, t0);
+  const auto next = s.dispatch(t0);
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0].job->attempts, 1);
+}
+
+TEST_F(SchedulerTest, InteractiveGoesFirstAndJoiningUpgradesABulkJob) {
+  for (int i = 0; i < 3; ++i) s.request(layer("bulk" + std::to_string(i)), Priority::kBulk, 1, static_cast<WaiterId>(i));
+  s.request(layer("ci"), Priority::kInteractive, 2, 10);
+  s.request(layer("bulk2"), Priority::kInteractive, 2, 11);  // a pipeline needs a queued bulk layer
+  s.ready("w", 1, t0);
+  std::vector<std::string> order;
+  for (int i = 0; i < 4; ++i) {
+    const auto d = s.dispatch(t0);
+    ASSERT_EQ(d.size(), 1u);
+    order.push_back(d[0].job->layer.diff_id);
+    s.succeeded("w", d[0].job->id, d[0].job->layer.diff_id, t0);
+  }
+  EXPECT_EQ(order, (std::vector<std::string>{"sha256:ci", "sha256:bulk2", "sha256:bulk0", "sha256:bulk1"}));
+}
+
+TEST_F(SchedulerTest, OneTenantsImportDoesNotStarveAnother) {
+  for (int i = 0; i < 1000; ++i) s.request(layer("big" + std::to_string(i)), Priority::kBulk, 1, static_cast<WaiterId>(i));
+  s.request(layer("small"), Priority::kBulk, 2, 5000);
+  s.ready("w", 1, t0);
+  int position = 0;
+  for (; position < 1001; ++position) {
+    const auto d = s.dispatch(t0);
+    ASSERT_EQ(d.size(), 1u);
+    const std::string diff_id = d[0].job->layer.diff_id;
+    s.succeeded("w", d[0].job->id, diff_id, t0);
+    if (diff_id == "sha256:small") break;
+  }
+  EXPECT_LE(position, 1);  // its turn comes right after the first of the import's jobs
+}
+
+}  // namespace
+}  // namespace strata::coordinator

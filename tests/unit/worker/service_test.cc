@@ -1,0 +1,140 @@
+// The worker's pieces that need no server: Redis URLs, job messages, cache keys, and run_job on
+// good and damaged layers.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "common/wire/layer_codec.h"
+#include "tests/support/image_builder.h"
+#include "worker/cache/layer_cache.h"
+#include "worker/service/frames.h"
+#include "worker/service/job.h"
+#include "worker/service/run_job.h"
+
+namespace strata::worker {
+namespace {
+
+TEST(RedisUrl, ParsesHostPortPasswordAndDatabase) {
+  auto a = parse_redis_url("redis://:s3cret@cache.internal:6380/2");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->host, "cache.internal");
+  EXPECT_EQ(a->port, 6380);
+  EXPECT_EQ(a->password, "s3cret");
+  EXPECT_EQ(a->database, 2);
+  EXPECT_EQ(a->to_string(), "redis://cache.internal:6380/2");
+  EXPECT_EQ(parse_redis_url("redis://127.0.0.1")->port, 6379);
+  EXPECT_FALSE(parse_redis_url("http://x"));
+  EXPECT_FALSE(parse_redis_url("redis://x:99999"));
+  EXPECT_FALSE(parse_redis_url("redis://:p@"));
+}
+
+TEST(CacheKey, ChangesWithEveryInputThatChangesTheResult) {
+  WalkLimits limits;
+  const std::string diff = "sha256:" + std::string(64, 'a');
+  const std::string base = layer_cache_key(diff, 1, limits);
+  EXPECT_TRUE(base.starts_with("strata:layer:v1:" + diff + ":"));
+  EXPECT_NE(layer_cache_key(diff, 2, limits), base);
+  WalkLimits other = limits;
+  other.max_entry_bytes /= 2;
+  EXPECT_NE(layer_cache_key(diff, 1, other), base);
+  EXPECT_EQ(layer_cache_key(diff, 1, limits), base);
+}
+
+TEST(JobMessage, RoundTripsThroughAFrame) {
+  JobSpec job;
+  job.id = 42;
+  job.diff_id = "sha256:d";
+  job.digest = "sha256:b";
+  job.media_type = "application/vnd.oci.image.layer.v1.tar+zstd";
+  job.size = 1234;
+  job.blob_path = "/shared/blobs/sha256/b";
+  job.limits.max_entry_bytes = 7;
+  job.limits.stream.max_ratio = 9;
+  job.cache_key = "k";
+  job.cache_ttl_seconds = 60;
+  job.lease_seconds = 30;
+  capnp::MallocMessageBuilder message;
+  to_wire(job, message.initRoot<wire::CoordinatorMessage>().initJob());
+  const zmq::message_t frame = to_frame(message);
+  FrameReader reader(frame);
+  const JobSpec back = from_wire(reader.root<wire::CoordinatorMessage>().getJob());
+  EXPECT_EQ(back.id, 42u);
+  EXPECT_EQ(back.blob_path, job.blob_path);
+  EXPECT_EQ(back.limits.max_entry_bytes, 7u);
+  EXPECT_EQ(back.limits.stream.max_ratio, 9u);
+  EXPECT_EQ(back.cache_key, "k");
+  EXPECT_EQ(back.lease_seconds, 30u);
+}
+
+TEST(JobMessage, AGarbageFrameThrowsKjExceptionNotACrash) {
+  const std::string junk(64, '\x7f');
+  const zmq::message_t frame(junk.data(), junk.size());
+  EXPECT_THROW(
+      {
+        FrameReader reader(frame);
+        (void)reader.root<wire::CoordinatorMessage>().getJob().getDiffId();
+      },
+      kj::Exception);
+}
+
+class RunJob : public ::testing::Test {
+ protected:
+  void SetUp() override { dir_ = test::temp_dir(); }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  JobSpec write(const test::TestLayer& layer, const std::string& blob) {
+    std::ofstream(dir_ + "/blob", std::ios::binary) << blob;
+    JobSpec job;
+    job.id = 1;
+    job.diff_id = layer.diff_id;
+    job.digest = test::sha256_digest(layer.blob);
+    job.media_type = layer.media_type;
+    job.blob_path = dir_ + "/blob";
+    return job;
+  }
+  std::string dir_;
+  MetricsRegistry metrics_;
+  WorkerMetrics view_{metrics_};
+  LayerCache cache_{{}, metrics_};  // no Redis: stores are skipped
+  AnalyzerRegistry registry_ = builtin_analyzers();
+};
+
+TEST_F(RunJob, AnalysesAVerifiedLayerLikeTheEmbeddedPath) {
+  const auto layer = test::make_layer({{"etc/os-release", "ID=alpine\nVERSION_ID=3.19.1\n"},
+                                       {"lib/apk/db/installed", "P:musl\nV:1.2.4-r4\nA:x86_64\n\n"}});
+  const auto out = run_job(write(layer, layer.blob), registry_, cache_, view_);
+  ASSERT_TRUE(out.ok) << out.error;
+  EXPECT_FALSE(out.cached);
+  EXPECT_EQ(out.bytes_read, layer.blob.size());
+  const auto analysis = decode_layer_analysis(out.analysis);
+  ASSERT_TRUE(analysis);
+  ASSERT_EQ(analysis->databases.size(), 1u);
+  EXPECT_EQ(analysis->databases[0].packages[0].name, "musl");
+  EXPECT_EQ(view_.layers_analyzed.value(), 1u);
+}
+
+TEST_F(RunJob, DamagedOrMissingBytesFailTheJobWithTheLayersName) {
+  const auto layer = test::make_layer({{"etc/os-release", "ID=alpine\n"}});
+  std::string bad = layer.blob;
+  bad[bad.size() / 2] ^= 0x20;
+  const JobSpec job = write(layer, bad);
+  const auto out = run_job(job, registry_, cache_, view_);
+  EXPECT_FALSE(out.ok);
+  EXPECT_FALSE(out.retryable);
+  EXPECT_NE(out.error.find("layer " + job.digest), std::string::npos) << out.error;
+
+  JobSpec missing = job;
+  missing.blob_path = dir_ + "/nope";
+  const auto gone = run_job(missing, registry_, cache_, view_);
+  EXPECT_FALSE(gone.ok);
+  EXPECT_TRUE(gone.retryable);
+  EXPECT_EQ(view_.jobs_failed.value(), 2u);
+
+  std::atomic<bool> cancelled{true};
+  const auto stopped = run_job(write(layer, layer.blob), registry_, cache_, view_, &cancelled);
+  EXPECT_FALSE(stopped.ok);
+  EXPECT_EQ(stopped.error_code, "cancelled");
+}
+
+}  // namespace
+}  // namespace strata::worker
