@@ -126,7 +126,8 @@ void Dispatcher::loop() {
       next_housekeeping = now + kHousekeeping;
     }
     send_jobs();
-    if (log_ != nullptr) log_->record(scheduler_.take_events());
+    auto events = scheduler_.take_events();
+    if (log_ != nullptr) log_->record(std::move(events));
     publish_gauges();
   }
 }

@@ -66,9 +66,9 @@ class Postgres {
       const auto r = run_command("bash " STRATA_SOURCE_DIR "/deploy/local/services.sh start " + dir_, false);
       if (r.exit_code != 0) throw std::runtime_error("cannot start PostgreSQL and Redis: " + r.out);
       url_ = parse_env(r.out)["STRATA_DATABASE_URL"];
-      std::atexit([] { get().shutdown(); });
     }
   }
+  ~Postgres() { shutdown(); }
   void shutdown() {
     if (dir_.empty()) return;
     run_command("bash " STRATA_SOURCE_DIR "/deploy/local/services.sh stop " + dir_, false);

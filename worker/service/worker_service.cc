@@ -102,7 +102,12 @@ class Worker {
       }
       const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_heartbeat - Clock::now());
       zmq_pollitem_t items[] = {{socket_.handle(), 0, ZMQ_POLLIN, 0}, {nullptr, completions_.fd(), ZMQ_POLLIN, 0}};
-      zmq::poll(items, 2, std::chrono::milliseconds(std::clamp<long>(wait.count(), 0, 200)));
+      try {
+        zmq::poll(items, 2, std::chrono::milliseconds(std::clamp<long>(wait.count(), 0, 200)));
+      } catch (const zmq::error_t& e) {
+        if (e.num() == EINTR) continue;  // SIGTERM: the loop's next turn starts draining
+        throw;
+      }
       if ((items[1].revents & ZMQ_POLLIN) != 0) {
         for (auto& outcome : completions_.take()) report(outcome);
       }
