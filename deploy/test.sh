@@ -47,4 +47,5 @@ run_ctest build-fuzz --output-on-failure -j"$(nproc)"
 
 echo "== benchmark smoke run"
 STRATA_BENCH_MB=16 build/tests/bench/strata_layer_bench --benchmark_min_time=0.01 >/dev/null
+build/tests/bench/strata_dispatch_bench --benchmark_min_time=0.01 >/dev/null 2>&1
 echo "tests: $passed passed, $failed failed, $skipped skipped"
