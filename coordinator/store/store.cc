@@ -231,6 +231,21 @@ Result<void> Store::image_done(TenantId tenant, const std::string& scan, int pos
                            {t, inv.digest});
       if (!d) return err(d);
     }
+    // Layers are shared content, not tenant-owned: the first image that names one records it.
+    PgParams layer_params;
+    std::size_t layer_count = 0;
+    for (const LayerInfo& l : inv.layers) {
+      if (l.diff_id.empty()) continue;
+      layer_params.insert(layer_params.end(), {l.diff_id, l.digest, std::to_string(l.size), l.media_type});
+      ++layer_count;
+    }
+    if (layer_count > 0) {
+      auto l = (*db)->exec("INSERT INTO layers (diff_id, digest, size, media_type) SELECT v.a, v.b, v.c::bigint, v.d "
+                           "FROM (VALUES " + placeholders(layer_count, 4) + ") AS v(a, b, c, d) "
+                           "ON CONFLICT (diff_id) DO NOTHING",
+                           layer_params);
+      if (!l) return err(l);
+    }
     std::vector<std::vector<PgParam>> layer_rows;
     for (std::size_t p = 0; p < inv.layers.size(); ++p) {
       layer_rows.push_back({t, inv.digest, std::to_string(p), inv.layers[p].diff_id, inv.layers[p].digest});

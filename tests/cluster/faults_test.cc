@@ -10,6 +10,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <thread>
 
 #include "loadtest/fleet.h"
@@ -115,6 +116,55 @@ TEST_F(Faults, WorkerKilledInTheMiddleOfAJobTheScanStillCompletes) {
   const auto local = test::run_command(std::string(STRATA_BINARY) + " image " + fleet_.refs[0] + " --db " +
                                            cluster.vulndb() + " --format json", false);
   EXPECT_EQ(stored.body, local.out);
+}
+
+// Waits until one worker is inside the job blocked on the FIFO; its index.
+std::optional<std::size_t> busy_worker(test::Cluster& cluster) {
+  std::optional<std::size_t> busy;
+  test::eventually(20, [&] {
+    if (test::metric(cluster.metrics(), "strata_jobs_leased") != 1) return false;
+    for (std::size_t i = 0; i < cluster.worker_count(); ++i) {
+      if (test::metric(test::http_get(cluster.worker_metrics_url(i)).body, "strata_worker_busy_slots") == 1) {
+        busy = i;
+        return true;
+      }
+    }
+    return false;
+  });
+  return busy;
+}
+
+TEST_F(Faults, SigtermDrainsAWorkerThatFinishesItsJob) {
+  test::Cluster cluster({.workers = 2, .slots = 1});
+  BlockingBlob blob(layer_blob(layout_, fleet_.digests[0], 2));
+  const std::string scan = cluster.submit({fleet_.refs[0]});
+  const auto busy = busy_worker(cluster);
+  ASSERT_TRUE(busy) << cluster.logs();
+  cluster.worker(*busy).signal(SIGTERM);
+  ASSERT_TRUE(test::eventually(10, [&] { return cluster.worker(*busy).log().find("stopping") != std::string::npos; }));
+  blob.feed();  // the draining worker is the reader: it finishes the job, reports, and leaves
+  EXPECT_EQ(cluster.worker(*busy).wait(), 0) << cluster.worker(*busy).log();
+  const auto done = cluster.wait(scan, 30);
+  ASSERT_FALSE(done.is_null()) << cluster.logs();
+  EXPECT_EQ(done["images"][0]["state"], "done");
+  EXPECT_EQ(test::metric(cluster.metrics(), "strata_jobs_requeued_total"), 0);
+}
+
+TEST_F(Faults, SigtermPastTheDrainTimeoutHandsTheJobBack) {
+  test::Cluster cluster({.workers = 2, .slots = 1, .worker_args = {"--drain-seconds", "1"}});
+  BlockingBlob blob(layer_blob(layout_, fleet_.digests[0], 2));
+  const std::string scan = cluster.submit({fleet_.refs[0]});
+  const auto busy = busy_worker(cluster);
+  ASSERT_TRUE(busy) << cluster.logs();
+  cluster.worker(*busy).signal(SIGTERM);
+  // Its job is stuck in open(): it hands it back after a second and leaves without it.
+  EXPECT_EQ(cluster.worker(*busy).wait(), 0) << cluster.worker(*busy).log();
+  EXPECT_NE(cluster.worker(*busy).log().find("handing back 1 jobs"), std::string::npos);
+  EXPECT_TRUE(test::eventually(10, [&] { return test::metric(cluster.metrics(), "strata_jobs_requeued_total") == 1; }));
+  blob.feed();  // the other worker has it now
+  const auto done = cluster.wait(scan, 30);
+  ASSERT_FALSE(done.is_null()) << cluster.logs();
+  EXPECT_EQ(done["images"][0]["state"], "done");
 }
 
 TEST_F(Faults, CoordinatorKilledAfterAcknowledgingAScanResumesItAfterRestart) {

@@ -110,6 +110,7 @@ void Cluster::start_worker(std::size_t i) {
     argv.push_back("--redis");
     argv.push_back(redis_->url());
   }
+  argv.insert(argv.end(), options_.worker_args.begin(), options_.worker_args.end());
   workers_[i] = std::make_unique<ChildProcess>(argv, dir_ + "/worker-" + std::to_string(i) + ".log");
   if (!eventually(20, [&] { return http_get(worker_metrics_url(i)).status == 200; })) {
     throw std::runtime_error("worker " + std::to_string(i) + " did not come up: " + workers_[i]->log());

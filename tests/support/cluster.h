@@ -20,6 +20,7 @@ struct ClusterOptions {
   bool redis = true;
   int heartbeat_ms = 200;
   int worker_timeout_ms = 1500;
+  std::vector<std::string> worker_args{};  // extra flags for every worker
 };
 
 class Cluster {

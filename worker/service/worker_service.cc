@@ -117,6 +117,24 @@ class Worker {
         next_heartbeat = Clock::now() + heartbeat_;
       }
     }
+    if (!running_.empty()) {
+      // Handed back: the cancelled jobs stop at their next read. One stuck inside a system call
+      // (a hung network file system) cannot be joined, so after a grace period the worker leaves
+      // without it; the coordinator has its lease back already.
+      const auto grace = Clock::now() + std::chrono::seconds(2);
+      while (!running_.empty() && Clock::now() < grace) {
+        zmq_pollitem_t item{nullptr, completions_.fd(), ZMQ_POLLIN, 0};
+        zmq::poll(&item, 1, std::chrono::milliseconds(50));
+        for (const auto& outcome : completions_.take()) running_.erase(outcome.id);
+      }
+      if (!running_.empty()) {
+        log_warn("worker", config_.name + ": " + std::to_string(running_.size()) +
+                               " handed-back jobs are stuck in a read; leaving without them");
+        socket_.close();
+        context_.close();  // waits (up to the linger) until the goodbye is sent
+        std::_Exit(0);
+      }
+    }
     arena_.execute([&] { tasks_.wait(); });
     for (auto& outcome : completions_.take()) report(outcome);
     if (metrics_server_) {
