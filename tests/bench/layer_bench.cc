@@ -131,7 +131,7 @@ void BM_VerifiedPassLimit(benchmark::State& state, Compression c) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * layer.tar_bytes));
 }
 
-void BM_FullInventory(benchmark::State& state, Compression c) {
+void BM_FullInventory(benchmark::State& state, Compression c, worker::Stages stages) {
   const BenchLayer& layer = layer_for(c);
   const worker::AnalyzerRegistry registry = worker::builtin_analyzers();
   const auto digest = Digest::parse(layer.digest);
@@ -139,7 +139,7 @@ void BM_FullInventory(benchmark::State& state, Compression c) {
   std::size_t packages = 0;
   for (auto _ : state) {
     auto source = worker::FileSource::open(layer.blob_path);
-    auto result = worker::analyze_layer(*source, {BlobDigest{*digest}, DiffId{*diff_id}}, registry, {});
+    auto result = worker::analyze_layer(*source, {BlobDigest{*digest}, DiffId{*diff_id}}, registry, {}, stages);
     if (!result) {
       state.SkipWithError(result.error().message().c_str());
       return;
@@ -151,9 +151,11 @@ void BM_FullInventory(benchmark::State& state, Compression c) {
 }
 
 BENCHMARK_CAPTURE(BM_VerifiedPassLimit, gzip, Compression::kGzip)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK_CAPTURE(BM_FullInventory, gzip, Compression::kGzip)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_FullInventory, gzip, Compression::kGzip, worker::Stages::kSequential)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_FullInventory, gzip_pipelined, Compression::kGzip, worker::Stages::kPipelined)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_VerifiedPassLimit, zstd, Compression::kZstd)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK_CAPTURE(BM_FullInventory, zstd, Compression::kZstd)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_FullInventory, zstd, Compression::kZstd, worker::Stages::kSequential)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_FullInventory, zstd_pipelined, Compression::kZstd, worker::Stages::kPipelined)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace strata::bench

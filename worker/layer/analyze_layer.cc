@@ -1,17 +1,17 @@
 #include "worker/layer/analyze_layer.h"
 
 #include "worker/stream/layer_stream.h"
+#include "worker/stream/pipelined_stream.h"
 #include "worker/walk/layer_walker.h"
 
 namespace strata::worker {
 
-Result<AnalyzedLayer> analyze_layer(ByteSource& source, const LayerExpectation& expected,
-                                    const AnalyzerRegistry& registry, const WalkLimits& limits) {
-  LayerStream stream(source, limits.stream);
-  auto analysis = walk_tar(stream, registry, limits);
-  if (!analysis) return std::unexpected(analysis.error());
+// The digests the stream computed, compared with what the manifest and config claim.
+namespace {
+
+Result<AnalyzedLayer> check(LayerAnalysis analysis, LayerStream& stream, const LayerExpectation& expected) {
   AnalyzedLayer out;
-  out.analysis = std::move(*analysis);
+  out.analysis = std::move(analysis);
   out.digest = stream.blob_digest();
   out.diff_id = stream.diff_id();
   out.size = stream.compressed_bytes();
@@ -30,6 +30,22 @@ Result<AnalyzedLayer> analyze_layer(ByteSource& source, const LayerExpectation& 
                                                 out.diff_id.to_string());
   }
   return out;
+}
+
+}  // namespace
+
+Result<AnalyzedLayer> analyze_layer(ByteSource& source, const LayerExpectation& expected,
+                                    const AnalyzerRegistry& registry, const WalkLimits& limits, Stages stages) {
+  if (stages == Stages::kPipelined) {
+    PipelinedStream pipelined(source, limits.stream);
+    auto analysis = walk_tar(pipelined, registry, limits);
+    if (!analysis) return std::unexpected(analysis.error());
+    return check(std::move(*analysis), pipelined.stream(), expected);
+  }
+  LayerStream stream(source, limits.stream);
+  auto analysis = walk_tar(stream, registry, limits);
+  if (!analysis) return std::unexpected(analysis.error());
+  return check(std::move(*analysis), stream, expected);
 }
 
 }  // namespace strata::worker

@@ -28,9 +28,14 @@ struct AnalyzedLayer {
   Compression compression = Compression::kNone;  // as told by magic bytes
 };
 
+// How a layer's stages run: on the calling thread, or decompression and hashing on a second
+// thread while the calling thread walks (worth it for large layers; the result is the same).
+enum class Stages { kSequential, kPipelined };
+
 // Errors carry no layer name: the caller knows it and adds it. kDigestMismatch names both
 // digests of the side that differs.
 Result<AnalyzedLayer> analyze_layer(ByteSource& source, const LayerExpectation& expected,
-                                    const AnalyzerRegistry& registry, const WalkLimits& limits);
+                                    const AnalyzerRegistry& registry, const WalkLimits& limits,
+                                    Stages stages = Stages::kSequential);
 
 }  // namespace strata::worker

@@ -32,6 +32,8 @@ class MeteredSource final : public ByteSource {
 
 // Failures worth another try elsewhere: the file or a service was out of reach. Damaged or
 // oversized bytes fail the same way every time.
+constexpr std::uint64_t kPipelineFromBytes = 32ull << 20;
+
 bool retryable(ErrorCode code) { return code == ErrorCode::kUnavailable || code == ErrorCode::kNotFound; }
 
 }  // namespace
@@ -66,7 +68,9 @@ JobOutcome run_job(const JobSpec& job, const AnalyzerRegistry& registry, LayerCa
   auto file = FileSource::open(job.blob_path);
   if (!file) return failed(file.error());
   MeteredSource source(*file, cancelled);
-  auto layer = analyze_layer(source, *expected, registry, job.limits);
+  // A large layer's decompression and hashing overlap its walk on a second thread.
+  const Stages stages = job.size >= kPipelineFromBytes ? Stages::kPipelined : Stages::kSequential;
+  auto layer = analyze_layer(source, *expected, registry, job.limits, stages);
   out.bytes_read = source.total;
   metrics.bytes_read.inc(source.total);
   if (!layer) return failed(layer.error());

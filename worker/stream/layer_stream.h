@@ -14,6 +14,7 @@
 #include "common/image/media_type.h"
 #include "worker/source/byte_source.h"
 #include "worker/stream/decompressor.h"
+#include "worker/stream/tar_chunks.h"
 
 namespace strata::worker {
 
@@ -25,21 +26,21 @@ struct StreamLimits {
   static constexpr std::uint64_t kRatioFloor = 64ull << 20;
 };
 
-class LayerStream {
+class LayerStream final : public TarChunks {
  public:
   LayerStream(ByteSource& source, StreamLimits limits);
 
   // The next chunk of tar bytes, valid until the next call; empty at the end of the stream.
   // Errors: kCorrupt (bad or truncated compression), kLimitExceeded, the source's own errors.
-  Result<std::span<const std::byte>> next();
+  Result<std::span<const std::byte>> next() override;
 
   // Reads what is left (e.g. the padding after a tar's end marker) so the digests cover it all.
-  Result<void> drain();
+  Result<void> drain() override;
 
-  bool finished() const { return finished_; }
+  bool finished() const override { return finished_; }
   Compression compression() const { return compression_; }
   std::uint64_t compressed_bytes() const { return compressed_bytes_; }
-  std::uint64_t uncompressed_bytes() const { return uncompressed_bytes_; }
+  std::uint64_t uncompressed_bytes() const override { return uncompressed_bytes_; }
   // Valid once finished(): the digests of everything streamed.
   BlobDigest blob_digest();
   DiffId diff_id();

@@ -11,12 +11,12 @@
 
 namespace strata::worker {
 
-class LayerStream;
+class TarChunks;
 
 // Walks the tar that `stream` yields, then drains the stream so its digests cover every byte.
 // Errors: kCorrupt for a damaged tar or compression, kLimitExceeded, and the source's errors.
 // Damage inside one entry (a corrupt package database) is a warning in the result instead.
-Result<LayerAnalysis> walk_tar(LayerStream& stream, const AnalyzerRegistry& registry,
+Result<LayerAnalysis> walk_tar(TarChunks& stream, const AnalyzerRegistry& registry,
                                const WalkLimits& limits);
 
 // Walks a directory tree in place as one pseudo-layer; symlinks are not followed.

@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "worker/stream/layer_stream.h"
+#include "worker/stream/tar_chunks.h"
 #include "worker/walk/entry_dispatch.h"
 #include "worker/walk/layer_walker.h"
 
@@ -29,7 +29,7 @@ using ArchiveEntryPtr = std::unique_ptr<archive_entry, ArchiveEntryFree>;
 // What the read callback needs; the stream's own error is kept so that it, not libarchive's
 // paraphrase of it, reaches the user.
 struct CallbackState {
-  LayerStream* stream = nullptr;
+  TarChunks* stream = nullptr;
   std::optional<Error> error;
 };
 
@@ -83,7 +83,7 @@ Error tar_error(archive* a, const CallbackState& state) {
 
 }  // namespace
 
-Result<LayerAnalysis> walk_tar(LayerStream& stream, const AnalyzerRegistry& registry,
+Result<LayerAnalysis> walk_tar(TarChunks& stream, const AnalyzerRegistry& registry,
                                const WalkLimits& limits) {
   ArchivePtr a(archive_read_new());
   ArchiveEntryPtr entry(archive_entry_new());

@@ -184,3 +184,46 @@ TEST(AnalyzerRegistry, SetVersionChangesWithAnalyzers) {
 
 }  // namespace
 }  // namespace strata::worker
+
+namespace strata::worker {
+namespace {
+
+// Pipelined stages give exactly the sequential result, for good layers and for every kind of
+// damage, and the same errors.
+TEST(PipelinedStages, SameResultsAndErrorsAsSequential) {
+  std::vector<TarEntry> many = debian_entries();
+  // Enough bytes to cross many 1 MiB chunks and fill the queue.
+  for (int i = 0; i < 12; ++i) many.push_back({"blob/" + std::to_string(i), std::string(700 << 10, static_cast<char>('a' + i))});
+  const auto big = test::make_layer(many, Compression::kZstd);
+  const auto gz = test::make_layer(debian_entries(), Compression::kGzip);
+  std::string truncated = big.blob.substr(0, big.blob.size() / 2);
+  std::string flipped = gz.blob;
+  flipped[flipped.size() / 2] ^= 1;
+  const AnalyzerRegistry registry = builtin_analyzers();
+  for (const std::string& blob : {big.blob, gz.blob, truncated, flipped, std::string(), std::string("not a tar at all")}) {
+    MemorySource a(as_bytes(blob));
+    MemorySource b(as_bytes(blob));
+    const auto seq = analyze_layer(a, {}, registry, {}, Stages::kSequential);
+    const auto pip = analyze_layer(b, {}, registry, {}, Stages::kPipelined);
+    ASSERT_EQ(seq.has_value(), pip.has_value()) << (seq ? pip.error().message() : seq.error().message());
+    if (seq) {
+      EXPECT_EQ(seq->analysis, pip->analysis);
+      EXPECT_EQ(seq->digest, pip->digest);
+      EXPECT_EQ(seq->diff_id, pip->diff_id);
+      EXPECT_EQ(seq->size, pip->size);
+    } else {
+      EXPECT_EQ(seq.error().code(), pip.error().code());
+      EXPECT_EQ(seq.error().message(), pip.error().message());
+    }
+  }
+  // A limit hit in the middle stops the producer too (no hang, no leak).
+  WalkLimits tight;
+  tight.stream.max_uncompressed_bytes = 2 << 20;
+  MemorySource c(as_bytes(big.blob));
+  const auto limited = analyze_layer(c, {}, registry, tight, Stages::kPipelined);
+  ASSERT_FALSE(limited);
+  EXPECT_EQ(limited.error().code(), ErrorCode::kLimitExceeded);
+}
+
+}  // namespace
+}  // namespace strata::worker

@@ -1,0 +1,48 @@
+// A large layer's stages on two threads: a producer thread reads the blob, hashes it,
+// decompresses it and hashes the tar (the LayerStream), while the walking thread parses tar
+// headers and runs the analyzers on what it already has. Chunks pass through a bounded queue of
+// reused buffers, so memory stays fixed (kDepth × 1 MiB beyond the LayerStream's own). The
+// results are the LayerStream's, bit for bit; only the wall time differs.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "worker/stream/layer_stream.h"
+
+namespace strata::worker {
+
+class PipelinedStream final : public TarChunks {
+ public:
+  PipelinedStream(ByteSource& source, StreamLimits limits);
+  ~PipelinedStream() override;  // stops and joins the producer
+
+  Result<std::span<const std::byte>> next() override;
+  Result<void> drain() override;
+  bool finished() const override;
+  std::uint64_t uncompressed_bytes() const override;
+
+  // The producer's stream, for its digests and counts; valid once drain() returned.
+  LayerStream& stream() { return stream_; }
+
+ private:
+  static constexpr std::size_t kDepth = 4;
+  void produce();
+
+  LayerStream stream_;
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::vector<std::byte>> ready_;  // filled chunks, in order
+  std::vector<std::vector<std::byte>> spare_;  // emptied buffers to reuse
+  std::vector<std::byte> current_;             // the chunk the walker holds
+  std::optional<Error> error_;
+  bool produced_all_ = false;  // the producer reached the end (or an error)
+  bool stop_ = false;          // the walker is gone
+  std::thread producer_;
+};
+
+}  // namespace strata::worker
