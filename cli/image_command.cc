@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -29,15 +28,6 @@ struct ScanArgs {
   std::vector<std::string> vex_files;
 };
 
-std::string today() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char day[16];
-  std::strftime(day, sizeof day, "%Y-%m-%d", &utc);
-  return day;
-}
-
 int run(ScanArgs& args) {
   auto fail_with = [](const Error& e) {
     std::cerr << "strata: error: " << e.message() << "\n";
@@ -45,7 +35,7 @@ int run(ScanArgs& args) {
   };
   Policy policy;
   policy.ignore_unfixed = args.ignore_unfixed;
-  policy.today = today();
+  policy.today = utc_today();
   if (!args.severity.empty()) {
     auto levels = parse_severity_list(args.severity);
     if (!levels) return fail_with(levels.error());

@@ -1,6 +1,7 @@
 #include "common/policy/filter.h"
 
 #include <algorithm>
+#include <ctime>
 
 #include "common/purl.h"
 #include "common/text_lines.h"
@@ -97,6 +98,15 @@ FilterResult apply_policy(std::vector<Finding> findings, const Policy& policy) {
     }
   }
   return result;
+}
+
+std::string utc_today() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char day[16];
+  std::strftime(day, sizeof day, "%Y-%m-%d", &utc);
+  return day;
 }
 
 }  // namespace strata

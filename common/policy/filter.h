@@ -45,6 +45,9 @@ struct FilterResult {
 
 FilterResult apply_policy(std::vector<Finding> findings, const Policy& policy);
 
+// Today's date in UTC as "YYYY-MM-DD", for Policy::today (reads the clock).
+std::string utc_today();
+
 // "HIGH,CRITICAL" → the set; kInvalidInput naming an unknown level.
 Result<std::set<SeverityLevel>> parse_severity_list(std::string_view text);
 

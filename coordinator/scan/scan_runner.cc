@@ -11,15 +11,6 @@
 namespace strata::coordinator {
 namespace {
 
-std::string today() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char day[16];
-  std::strftime(day, sizeof day, "%Y-%m-%d", &utc);
-  return day;
-}
-
 // One SQLite connection per pool thread: LocalVulnDb is not thread-safe, and opening it per image
 // would cost more than matching.
 Result<cli::LocalVulnDb*> thread_vulndb(const std::string& path) {
@@ -181,7 +172,7 @@ void ScanRunner::assemble(const std::shared_ptr<ImageTask>& task) {
   report.db = {info->generation, info->updated_at};
   report.warnings = std::move(match.warnings);
   Policy policy;
-  policy.today = today();
+  policy.today = utc_today();
   policy.image_ref = report.inventory.ref;
   policy.image_digest = report.inventory.digest;
   policy.distro = report.inventory.view.distro;

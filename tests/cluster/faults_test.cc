@@ -71,6 +71,22 @@ class BlockingBlob {
   std::thread feeder_;
 };
 
+// Waits until one worker is inside the job blocked on the FIFO; its index.
+std::optional<std::size_t> busy_worker(test::Cluster& cluster) {
+  std::optional<std::size_t> busy;
+  test::eventually(20, [&] {
+    if (test::metric(cluster.metrics(), "strata_jobs_leased") != 1) return false;
+    for (std::size_t i = 0; i < cluster.worker_count(); ++i) {
+      if (test::metric(test::http_get(cluster.worker_metrics_url(i)).body, "strata_worker_busy_slots") == 1) {
+        busy = i;
+        return true;
+      }
+    }
+    return false;
+  });
+  return busy;
+}
+
 class Faults : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -90,18 +106,9 @@ TEST_F(Faults, WorkerKilledInTheMiddleOfAJobTheScanStillCompletes) {
   const std::string scan = cluster.submit({fleet_.refs[0]}, "interactive");
 
   // Wait until a worker is inside that job, then kill it without warning.
-  std::size_t busy = 0;
-  ASSERT_TRUE(test::eventually(20, [&] {
-    if (test::metric(cluster.metrics(), "strata_jobs_leased") != 1) return false;
-    for (std::size_t i = 0; i < cluster.worker_count(); ++i) {
-      if (test::metric(test::http_get(cluster.worker_metrics_url(i)).body, "strata_worker_busy_slots") == 1) {
-        busy = i;
-        return true;
-      }
-    }
-    return false;
-  })) << cluster.logs() << test::http_get(cluster.server() + "/v1/scans/" + scan, cluster.token()).body
-      << cluster.metrics();
+  const auto found = busy_worker(cluster);
+  ASSERT_TRUE(found) << cluster.logs() << cluster.metrics();
+  const std::size_t busy = *found;
   cluster.worker(busy).signal(SIGKILL);
   EXPECT_LT(cluster.worker(busy).wait(), 0);
 
@@ -116,22 +123,6 @@ TEST_F(Faults, WorkerKilledInTheMiddleOfAJobTheScanStillCompletes) {
   const auto local = test::run_command(std::string(STRATA_BINARY) + " image " + fleet_.refs[0] + " --db " +
                                            cluster.vulndb() + " --format json", false);
   EXPECT_EQ(stored.body, local.out);
-}
-
-// Waits until one worker is inside the job blocked on the FIFO; its index.
-std::optional<std::size_t> busy_worker(test::Cluster& cluster) {
-  std::optional<std::size_t> busy;
-  test::eventually(20, [&] {
-    if (test::metric(cluster.metrics(), "strata_jobs_leased") != 1) return false;
-    for (std::size_t i = 0; i < cluster.worker_count(); ++i) {
-      if (test::metric(test::http_get(cluster.worker_metrics_url(i)).body, "strata_worker_busy_slots") == 1) {
-        busy = i;
-        return true;
-      }
-    }
-    return false;
-  });
-  return busy;
 }
 
 TEST_F(Faults, SigtermDrainsAWorkerThatFinishesItsJob) {
