@@ -9,11 +9,12 @@ namespace strata::worker {
 // The digests the stream computed, compared with what the manifest and config claim.
 namespace {
 
-Result<AnalyzedLayer> check(LayerAnalysis analysis, LayerStream& stream, const LayerExpectation& expected) {
+Result<AnalyzedLayer> check(LayerAnalysis analysis, LayerStream& stream, DiffId diff_id,
+                            const LayerExpectation& expected) {
   AnalyzedLayer out;
   out.analysis = std::move(analysis);
   out.digest = stream.blob_digest();
-  out.diff_id = stream.diff_id();
+  out.diff_id = std::move(diff_id);
   out.size = stream.compressed_bytes();
   out.compression = stream.compression();
   // Checked after the walk, but nothing leaves this function unverified.
@@ -40,12 +41,12 @@ Result<AnalyzedLayer> analyze_layer(ByteSource& source, const LayerExpectation& 
     PipelinedStream pipelined(source, limits.stream);
     auto analysis = walk_tar(pipelined, registry, limits);
     if (!analysis) return std::unexpected(analysis.error());
-    return check(std::move(*analysis), pipelined.stream(), expected);
+    return check(std::move(*analysis), pipelined.stream(), pipelined.diff_id(), expected);
   }
   LayerStream stream(source, limits.stream);
   auto analysis = walk_tar(stream, registry, limits);
   if (!analysis) return std::unexpected(analysis.error());
-  return check(std::move(*analysis), stream, expected);
+  return check(std::move(*analysis), stream, stream.diff_id(), expected);
 }
 
 }  // namespace strata::worker

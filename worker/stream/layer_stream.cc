@@ -8,8 +8,8 @@ constexpr std::size_t kInputBuffer = 256 << 10;
 constexpr std::size_t kOutputBuffer = 1 << 20;
 }  // namespace
 
-LayerStream::LayerStream(ByteSource& source, StreamLimits limits)
-    : source_(source), limits_(limits), in_(kInputBuffer), out_(kOutputBuffer) {}
+LayerStream::LayerStream(ByteSource& source, StreamLimits limits, bool hash_tar)
+    : source_(source), limits_(limits), in_(kInputBuffer), out_(kOutputBuffer), hash_tar_(hash_tar) {}
 
 Result<void> LayerStream::fill_input() {
   // Keep unconsumed bytes, then top the buffer up from the source.
@@ -53,7 +53,7 @@ Result<std::span<const std::byte>> LayerStream::next() {
     in_pos_ += step->consumed;
     if (step->produced > 0) {
       const auto chunk = std::span<const std::byte>(out_).first(step->produced);
-      tar_hash_.update(chunk);
+      if (hash_tar_) tar_hash_.update(chunk);
       uncompressed_bytes_ += step->produced;
       if (uncompressed_bytes_ > limits_.max_uncompressed_bytes) {
         return fail(ErrorCode::kLimitExceeded,

@@ -28,7 +28,9 @@ struct StreamLimits {
 
 class LayerStream final : public TarChunks {
  public:
-  LayerStream(ByteSource& source, StreamLimits limits);
+  // `hash_tar` false leaves the tar's sha256 to the caller (PipelinedStream hashes it on the
+  // walking thread); diff_id() is then not available.
+  LayerStream(ByteSource& source, StreamLimits limits, bool hash_tar = true);
 
   // The next chunk of tar bytes, valid until the next call; empty at the end of the stream.
   // Errors: kCorrupt (bad or truncated compression), kLimitExceeded, the source's own errors.
@@ -60,6 +62,7 @@ class LayerStream final : public TarChunks {
   Compression compression_ = Compression::kNone;
   std::unique_ptr<Decompressor> decompressor_;
   Sha256 blob_hash_;
+  bool hash_tar_ = true;
   Sha256 tar_hash_;
   std::uint64_t compressed_bytes_ = 0;
   std::uint64_t uncompressed_bytes_ = 0;

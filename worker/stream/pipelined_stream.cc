@@ -3,7 +3,7 @@
 namespace strata::worker {
 
 PipelinedStream::PipelinedStream(ByteSource& source, StreamLimits limits)
-    : stream_(source, limits), producer_([this] { produce(); }) {}
+    : stream_(source, limits, /*hash_tar=*/false), producer_([this] { produce(); }) {}
 
 PipelinedStream::~PipelinedStream() {
   {
@@ -56,6 +56,8 @@ Result<std::span<const std::byte>> PipelinedStream::next() {
     current_ = std::move(ready_.front());
     ready_.pop_front();
     changed_.notify_all();
+    lock.unlock();
+    tar_hash_.update(current_);  // on this thread, while the producer inflates the next chunk
     return std::span<const std::byte>(current_);
   }
   if (error_) return std::unexpected(*error_);
@@ -69,6 +71,11 @@ Result<void> PipelinedStream::drain() {
     if (!chunk) return std::unexpected(chunk.error());
     if (chunk->empty()) return {};
   }
+}
+
+DiffId PipelinedStream::diff_id() {
+  if (!diff_id_) diff_id_ = DiffId{tar_hash_.finish()};
+  return *diff_id_;
 }
 
 bool PipelinedStream::finished() const {
