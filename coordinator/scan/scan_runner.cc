@@ -64,7 +64,7 @@ void ScanRunner::submit(const ScanRow& scan) {
     task->position = image.position;
     task->ref = image.ref;
     task->priority = scan.priority;
-    pool_.post([this, task] { plan(task); });
+    pool_.post(queue_class(task->priority), task->tenant, [this, task] { plan(task); });
   }
 }
 
@@ -144,7 +144,9 @@ void ScanRunner::layer_arrived(const std::shared_ptr<ImageTask>& task, std::size
     std::lock_guard lock(task->mutex);
     if (task->error.empty()) task->error = result.error().message();
   }
-  if (task->remaining.fetch_sub(1) == 1) pool_.post([this, task] { assemble(task); });
+  if (task->remaining.fetch_sub(1) == 1) {
+    pool_.post(queue_class(task->priority), task->tenant, [this, task] { assemble(task); });
+  }
 }
 
 void ScanRunner::assemble(const std::shared_ptr<ImageTask>& task) {

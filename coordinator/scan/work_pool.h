@@ -1,64 +1,38 @@
-// A fixed set of threads taking tasks from one queue: where the coordinator does the blocking
-// work (reading manifests, Redis lookups, matching, PostgreSQL writes) that must not stall the
-// dispatcher or the HTTP threads.
+// A fixed set of threads doing the coordinator's blocking per-image work (reading manifests,
+// Redis lookups, matching, PostgreSQL writes) so that neither the dispatcher nor the HTTP threads
+// wait on it. Tasks are taken in the FairQueue's order, as layer jobs are: interactive before
+// bulk, tenants in turn, so one tenant's large import does not queue another's single image
+// behind thousands of its own.
 #pragma once
 
 #include <condition_variable>
-#include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "coordinator/scheduler/fair_queue.h"
 
 namespace strata::coordinator {
 
 class WorkPool {
  public:
-  explicit WorkPool(unsigned threads) {
-    for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { loop(); });
-  }
-  ~WorkPool() { stop(); }
+  explicit WorkPool(unsigned threads);
+  ~WorkPool();
 
-  void post(std::function<void()> task) {
-    {
-      std::lock_guard lock(mutex_);
-      if (stopping_) return;
-      tasks_.push_back(std::move(task));
-    }
-    wake_.notify_one();
-  }
-
+  void post(int priority_class, std::int64_t tenant, std::function<void()> task);
   // Tasks not yet started are dropped: scans are durable and resume at the next start.
-  void stop() {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-      tasks_.clear();
-    }
-    wake_.notify_all();
-    for (auto& t : threads_) {
-      if (t.joinable()) t.join();
-    }
-  }
+  void stop();
 
  private:
-  void loop() {
-    while (true) {
-      std::function<void()> task;
-      {
-        std::unique_lock lock(mutex_);
-        wake_.wait(lock, [&] { return stopping_ || !tasks_.empty(); });
-        if (stopping_) return;
-        task = std::move(tasks_.front());
-        tasks_.pop_front();
-      }
-      task();
-    }
-  }
+  void loop();
 
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<std::function<void()>> tasks_;
+  FairQueue order_;
+  std::map<std::uint64_t, std::function<void()>> tasks_;
+  std::uint64_t next_id_ = 1;
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };

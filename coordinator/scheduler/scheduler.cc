@@ -3,11 +3,6 @@
 #include <algorithm>
 
 namespace strata::coordinator {
-namespace {
-
-int class_of(Priority p) { return p == Priority::kInteractive ? 0 : 1; }
-
-}  // namespace
 
 void Scheduler::event(const Job& job, const char* state, const std::string& error) {
   events_.push_back(JobEvent{job.id, job.layer.diff_id, job.layer.digest, state, job.attempts, job.worker, error});
@@ -30,7 +25,7 @@ void Scheduler::requeue(Job& job) {
 std::optional<std::string> Scheduler::request(const LayerRequest& layer, Priority priority, TenantId tenant,
                                               WaiterId waiter) {
   if (const auto q = quarantined_.find(layer.diff_id); q != quarantined_.end()) return q->second;
-  const int cls = class_of(priority);
+  const int cls = queue_class(priority);
   if (const auto it = by_diff_id_.find(layer.diff_id); it != by_diff_id_.end()) {
     Job& job = jobs_.at(it->second);
     job.waiters.push_back(waiter);

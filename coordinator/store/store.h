@@ -18,6 +18,8 @@ namespace strata::coordinator {
 enum class Priority { kInteractive, kBulk };
 std::string_view to_string(Priority priority);
 std::optional<Priority> parse_priority(std::string_view text);
+// The FairQueue class a priority maps to: interactive first.
+inline int queue_class(Priority priority) { return priority == Priority::kInteractive ? 0 : 1; }
 
 using TenantId = std::int64_t;
 

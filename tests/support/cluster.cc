@@ -117,20 +117,24 @@ void Cluster::start_worker(std::size_t i) {
   }
 }
 
-std::string Cluster::submit(const std::vector<std::string>& refs, const std::string& priority) {
+std::string Cluster::submit(const std::vector<std::string>& refs, const std::string& priority,
+                            const std::string& token) {
   const nlohmann::json body = {{"images", refs}, {"priority", priority}};
-  const auto r = http_post(server() + "/v1/scans", body.dump(), token_);
+  const auto r = http_post(server() + "/v1/scans", body.dump(), token.empty() ? token_ : token);
   if (r.status != 202) throw std::runtime_error("POST /v1/scans: HTTP " + std::to_string(r.status) + ": " + r.body);
   return nlohmann::json::parse(r.body)["id"];
 }
 
-nlohmann::json Cluster::wait(const std::string& scan_id, double seconds) {
+nlohmann::json Cluster::status(const std::string& scan_id, const std::string& token) {
+  const auto r = http_get(server() + "/v1/scans/" + scan_id, token.empty() ? token_ : token);
+  return r.status == 200 ? nlohmann::json::parse(r.body) : nlohmann::json();
+}
+
+nlohmann::json Cluster::wait(const std::string& scan_id, double seconds, const std::string& token) {
   nlohmann::json doc;
   const bool done = eventually(seconds, [&] {
-    const auto r = http_get(server() + "/v1/scans/" + scan_id, token_);
-    if (r.status != 200) return false;
-    doc = nlohmann::json::parse(r.body);
-    return doc["state"] == "done";
+    doc = status(scan_id, token);
+    return !doc.is_null() && doc["state"] == "done";
   });
   return done ? doc : nlohmann::json();
 }

@@ -44,10 +44,12 @@ class Cluster {
   const std::string& token() const { return token_; }
   std::string create_tenant(const std::string& name);
 
-  // POST /v1/scans; the scan id.
-  std::string submit(const std::vector<std::string>& refs, const std::string& priority = "bulk");
+  // POST /v1/scans as the given tenant (default: the cluster's own); the scan id.
+  std::string submit(const std::vector<std::string>& refs, const std::string& priority = "bulk",
+                     const std::string& token = "");
   // Polls until the scan is done; the scan document (null JSON on timeout).
-  nlohmann::json wait(const std::string& scan_id, double seconds = 120);
+  nlohmann::json wait(const std::string& scan_id, double seconds = 120, const std::string& token = "");
+  nlohmann::json status(const std::string& scan_id, const std::string& token = "");
   std::string metrics() const;
   // Everything the processes logged, for failure messages.
   std::string logs() const;
