@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include <charconv>
+
 #include <nlohmann/json.hpp>
 
 #include "common/image/reference.h"
@@ -131,8 +133,14 @@ void HttpApi::routes() {
     requests_.inc();
     if (req.has_header("Content-Length")) {
       const std::string len = req.get_header_value("Content-Length");
-      if (len.size() > 18 || std::stoull("0" + len) > config_.max_body_bytes) {
+      std::uint64_t n = 0;
+      const auto [end, ec] = std::from_chars(len.data(), len.data() + len.size(), n);
+      if (ec == std::errc::result_out_of_range || (ec == std::errc() && n > config_.max_body_bytes)) {
         send_error(res, 413, "the body is larger than " + std::to_string(config_.max_body_bytes) + " bytes");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      if (ec != std::errc() || end != len.data() + len.size()) {
+        send_error(res, 400, "Content-Length '" + len + "' is not a number");
         return httplib::Server::HandlerResponse::Handled;
       }
     }

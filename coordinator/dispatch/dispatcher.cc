@@ -290,7 +290,7 @@ void Dispatcher::handle_worker_message() {
           if (end->quarantined) {
             quarantined_.inc();
             log_error("dispatch", "quarantined " + end->diff_id + " after repeated failures: " + message);
-            if (log_ != nullptr) log_->quarantine(end->diff_id, "", config_.scheduler.quarantine_after, message);
+            if (log_ != nullptr) log_->quarantine(end->diff_id, end->digest, config_.scheduler.quarantine_after, message);
           }
           finish(*end, fail(ErrorCode::kCorrupt, (end->quarantined ? "quarantined: " : "") + message));
           break;

@@ -139,6 +139,7 @@ JobEnd Scheduler::end(Job& job, bool ok, bool quarantined, std::string error, Cl
   JobEnd e;
   e.id = job.id;
   e.diff_id = job.layer.diff_id;
+  e.digest = job.layer.digest;
   e.waiters = std::move(job.waiters);
   e.ok = ok;
   e.quarantined = quarantined;

@@ -63,6 +63,7 @@ struct Dispatch {
 struct JobEnd {
   std::uint64_t id = 0;
   std::string diff_id;
+  std::string digest;
   std::vector<WaiterId> waiters;
   bool ok = false;
   bool quarantined = false;
