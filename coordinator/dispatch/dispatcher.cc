@@ -45,6 +45,7 @@ Dispatcher::Dispatcher(DispatcherConfig config, MetricsRegistry& m, JobLog* log,
       inbox_(std::make_unique<Inbox>()),
       sockets_(std::make_unique<Sockets>()),
       analyzed_(m.counter("strata_layers_analyzed_total", "Layer analyses that workers delivered")),
+      bytes_read_(m.counter("strata_bytes_read_total", "Layer blob bytes the workers read for delivered analyses")),
       dispatched_(m.counter("strata_jobs_dispatched_total", "Layer jobs sent to workers (retries included)")),
       failed_(m.counter("strata_jobs_failed_total", "Layer job attempts that failed")),
       quarantined_(m.counter("strata_jobs_quarantined_total", "Layers quarantined after failing the same way repeatedly")),
@@ -271,6 +272,7 @@ void Dispatcher::handle_worker_message() {
           const auto data = r.getAnalysis();
           auto analysis = decode_layer_analysis(std::as_bytes(std::span(data.begin(), data.size())));
           analyzed_.inc();
+          bytes_read_.inc(r.getBytesRead());
           latency_.observe(end->seconds);
           if (!analysis) {
             finish(*end, std::unexpected(analysis.error().with_context("worker " + worker + ": layer " + end->diff_id)));

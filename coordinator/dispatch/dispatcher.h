@@ -87,6 +87,7 @@ class Dispatcher {
   std::unique_ptr<Sockets> sockets_;
 
   Counter& analyzed_;
+  Counter& bytes_read_;
   Counter& dispatched_;
   Counter& failed_;
   Counter& quarantined_;

@@ -118,7 +118,7 @@ TEST_F(Api, MetricsAreInThePrometheusTextFormat) {
   ASSERT_EQ(page.status, 200);
   for (const char* name : {"strata_layers_analyzed_total", "strata_layer_cache_hits_total", "strata_layer_cache_misses_total",
                            "strata_jobs_queued", "strata_jobs_leased", "strata_jobs_failed_total",
-                           "strata_jobs_quarantined_total", "strata_job_latency_seconds_count",
+                           "strata_jobs_quarantined_total", "strata_job_latency_seconds_count", "strata_bytes_read_total",
                            "strata_scans{state=\"done\"}"}) {
     EXPECT_GE(test::metric(page.body, name), 0) << name;
   }
