@@ -79,19 +79,28 @@ int run(const SubmitArgs& args) {
       failed = true;
       // The error names the image already.
       std::cerr << "strata: error: " << (image["error"].is_string() ? image["error"].get<std::string>() : "failed") << "\n";
-      if (args.format == "table") std::cout << summary_line(image, nullptr) << "\n";
+      if (args.format == "summary") std::cout << summary_line(image, nullptr) << "\n";
       continue;
     }
-    auto report = api.get("/v1/images/" + image["digest"].get<std::string>());
+    const std::string path = "/v1/images/" + image["digest"].get<std::string>();
+    auto report = api.get(path);
     if (!report) return error(report.error().message());
     if (report->status != 200) return error(image.value("ref", "") + ": HTTP " + std::to_string(report->status) + ": " + api_error_message(*report));
     const Json doc = Json::parse(report->body, nullptr, false);
     if (doc.is_discarded()) return error(image.value("ref", "") + ": the report is not JSON");
     findings += doc["vulnerabilities"].size();
-    if (args.format == "table") {
+    if (args.format == "summary") {
       std::cout << summary_line(image, &doc) << "\n";
+    } else if (args.format == "json") {
+      std::cout << doc.dump() << "\n";  // one document per line
     } else {
-      std::cout << doc.dump() << "\n";
+      // The server renders the other formats exactly as `strata image --format` does.
+      auto rendered = api.get(path + "?format=" + args.format);
+      if (!rendered) return error(rendered.error().message());
+      if (rendered->status != 200) {
+        return error(image.value("ref", "") + ": HTTP " + std::to_string(rendered->status) + ": " + api_error_message(*rendered));
+      }
+      std::cout << rendered->body;
     }
   }
   if (failed) return 1;
@@ -110,8 +119,10 @@ void add_submit_command(CLI::App& app, int* exit_code) {
       ->check(CLI::IsMember({"interactive", "bulk"}))
       ->capture_default_str();
   cmd->add_flag("--wait", args->wait, "wait for the reports and print them (else print the scan id)");
-  cmd->add_option("--format,-f", args->format, "with --wait: json (one report per line, in the order given) or table")
-      ->check(CLI::IsMember({"json", "table"}))
+  cmd->add_option("--format,-f", args->format,
+                  "with --wait: json (one report per line, in the order given), table, sarif, cyclonedx, csv "
+                  "(each as `strata image` writes it), or summary (one line per image)")
+      ->check(CLI::IsMember({"json", "table", "sarif", "cyclonedx", "csv", "summary"}))
       ->capture_default_str();
   cmd->add_option("--exit-code", args->exit_code, "with --wait: exit with N when any image has findings")
       ->capture_default_str();

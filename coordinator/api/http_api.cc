@@ -213,10 +213,19 @@ void HttpApi::routes() {
   s.Get(R"(/v1/images/(sha256:[0-9a-f]{64}))", [this, tenant_of](const httplib::Request& req, httplib::Response& res) {
     const auto tenant = tenant_of(req, res);
     if (!tenant) return;
-    auto report = store_.image_report(*tenant, req.matches[1]);
+    // ?format= as `strata image --format`: the same bytes.
+    static const std::map<std::string, std::string, std::less<>> kTypes = {
+        {"json", "application/json"}, {"sarif", "application/sarif+json"},
+        {"cyclonedx", "application/vnd.cyclonedx+json"}, {"csv", "text/csv"}, {"table", "text/plain"}};
+    const std::string format = req.has_param("format") ? req.get_param_value("format") : "json";
+    const auto type = kTypes.find(format);
+    if (type == kTypes.end()) {
+      return send_error(res, 400, "format '" + format + "' is not one of json, sarif, cyclonedx, csv, table");
+    }
+    auto report = store_.image_report(*tenant, req.matches[1], format);
     if (!report) return send_error(res, 503, report.error().message());
     if (!*report) return send_error(res, 404, "no image " + std::string(req.matches[1]));
-    res.set_content(**report, "application/json");
+    res.set_content(**report, type->second);
   });
 
   s.Get(R"(/v1/images/(sha256:[0-9a-f]{64})/inventory)",

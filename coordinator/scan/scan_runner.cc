@@ -5,6 +5,7 @@
 
 #include "cli/db/local_db.h"
 #include "common/log.h"
+#include "common/report/formats.h"
 #include "common/report/inventory_json.h"
 #include "common/report/vuln_report.h"
 
@@ -180,7 +181,11 @@ void ScanRunner::assemble(const std::shared_ptr<ImageTask>& task) {
   policy.distro = report.inventory.view.distro;
   report.result = apply_policy(std::move(match.findings), policy);
 
-  StoredImage stored{&report, report_json(report), inventory_json(report.inventory)};
+  StoredImage stored{&report, report_json(report), inventory_json(report.inventory),
+                     {{"sarif", report_sarif(report)},
+                      {"cyclonedx", report_cyclonedx(report)},
+                      {"csv", report_csv(report)},
+                      {"table", report_table(report, /*color=*/false)}}};
   if (auto r = store_.image_done(task->tenant, task->scan, task->position, stored); !r) {
     return fail_image(*task, "storing the report: " + r.error().message());
   }

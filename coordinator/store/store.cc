@@ -226,7 +226,7 @@ Result<void> Store::image_done(TenantId tenant, const std::string& scan, int pos
         {t, inv.digest, inv.ref, inv.config_digest, inv.os, inv.arch, distro, generation, image.report_json,
          image.inventory_json});
     if (!i) return err(i);
-    for (const char* table : {"image_layers", "packages"}) {
+    for (const char* table : {"image_layers", "packages", "image_reports"}) {
       auto d = (*db)->exec(std::string("DELETE FROM ") + table + " WHERE tenant_id = $1 AND image_digest = $2",
                            {t, inv.digest});
       if (!d) return err(d);
@@ -252,6 +252,11 @@ Result<void> Store::image_done(TenantId tenant, const std::string& scan, int pos
     }
     if (auto c = (*db)->copy_in("image_layers", {"tenant_id", "image_digest", "position", "diff_id", "digest"}, layer_rows);
         !c) {
+      return c;
+    }
+    std::vector<std::vector<PgParam>> report_rows;
+    for (const auto& [format, body] : image.other_formats) report_rows.push_back({t, inv.digest, format, body});
+    if (auto c = (*db)->copy_in("image_reports", {"tenant_id", "image_digest", "format", "body"}, report_rows); !c) {
       return c;
     }
     std::vector<std::vector<PgParam>> package_rows;
@@ -316,10 +321,15 @@ Result<bool> Store::finish_scan_if_complete(TenantId tenant, const std::string& 
   return r->affected() > 0;
 }
 
-Result<std::optional<std::string>> Store::image_report(TenantId tenant, const std::string& digest) {
+Result<std::optional<std::string>> Store::image_report(TenantId tenant, const std::string& digest,
+                                                     const std::string& format) {
   auto db = pool_.acquire();
   if (!db) return err(db);
-  auto r = (*db)->exec("SELECT report FROM images WHERE tenant_id = $1 AND digest = $2", {std::to_string(tenant), digest});
+  auto r = format == "json"
+               ? (*db)->exec("SELECT report FROM images WHERE tenant_id = $1 AND digest = $2",
+                             {std::to_string(tenant), digest})
+               : (*db)->exec("SELECT body FROM image_reports WHERE tenant_id = $1 AND image_digest = $2 AND format = $3",
+                             {std::to_string(tenant), digest, format});
   if (!r) return err(r);
   if (r->rows() == 0) return std::optional<std::string>();
   return std::optional<std::string>(std::string(r->get(0, 0)));

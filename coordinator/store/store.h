@@ -53,6 +53,7 @@ struct StoredImage {
   const ScanReport* report = nullptr;
   std::string report_json;
   std::string inventory_json;
+  std::map<std::string, std::string> other_formats{};  // "sarif", "cyclonedx", "csv", "table" → text
 };
 
 // A job's state change, written in batches.
@@ -84,7 +85,9 @@ class Store {
   // Marks the scan done when none of its images is still queued or analyzing; true if it did.
   Result<bool> finish_scan_if_complete(TenantId tenant, const std::string& scan);
 
-  Result<std::optional<std::string>> image_report(TenantId tenant, const std::string& digest);
+  // The report in `format`: "json" (strata.report/v1) or one of StoredImage::other_formats.
+  Result<std::optional<std::string>> image_report(TenantId tenant, const std::string& digest,
+                                                  const std::string& format = "json");
   Result<std::optional<std::string>> image_inventory(TenantId tenant, const std::string& digest);
 
   // Across tenants, for the coordinator's metrics.

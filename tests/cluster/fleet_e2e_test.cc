@@ -98,10 +98,23 @@ TEST_F(FleetE2E, SubmitWaitPrintsOneReportPerLineInTheOrderGiven) {
 
   // The environment variables up.sh prints are enough, and --exit-code fails a build on findings.
   const auto gated = test::run_command("STRATA_SERVER=" + cluster.server() + " STRATA_TOKEN=" + cluster.token() + " " +
-                                           std::string(STRATA_BINARY) + " submit --wait --format table --exit-code 4 " + refs[1],
+                                           std::string(STRATA_BINARY) + " submit --wait --format summary --exit-code 4 " + refs[1],
                                        false);
   EXPECT_EQ(gated.exit_code, 4) << gated.out;
   EXPECT_NE(gated.out.find(refs[1]), std::string::npos);
+
+  // Every other format is what `strata image --format F` prints, byte for byte.
+  for (const std::string format : {"table", "sarif", "cyclonedx", "csv"}) {
+    const auto remote = test::run_command(std::string(STRATA_BINARY) + " submit --server " + cluster.server() +
+                                              " --token " + cluster.token() + " --wait --format " + format + " " + refs[1],
+                                          false);
+    const auto local = test::run_command(std::string(STRATA_BINARY) + " image " + refs[1] + " --db " + cluster.vulndb() +
+                                             " --format " + format,
+                                         false);
+    EXPECT_EQ(remote.out, local.out) << format;
+  }
+  const auto bad = test::http_get(cluster.server() + "/v1/images/" + fleet_.digests[0] + "?format=pdf", cluster.token());
+  EXPECT_EQ(bad.status, 400) << bad.body;
 }
 
 }  // namespace
