@@ -18,7 +18,9 @@ struct DbArgs {
   std::vector<std::string> paths;
   std::size_t show_skipped = 20;
   std::string mirror = "https://osv-vulnerabilities.storage.googleapis.com";
-  std::vector<std::string> ecosystems = {"Alpine", "Debian", "Ubuntu", "Red Hat", "Rocky Linux", "AlmaLinux"};
+  std::vector<std::string> ecosystems = {"Alpine",    "Debian", "Ubuntu",   "Red Hat",   "Rocky Linux",
+                                         "AlmaLinux", "PyPI",   "npm",      "Go",        "Maven",
+                                         "RubyGems",  "crates.io", "Packagist", "NuGet"};
   int attempts = 4;
 };
 

@@ -1,5 +1,7 @@
 #include "common/purl.h"
 
+#include <algorithm>
+#include <cctype>
 #include <vector>
 
 namespace strata {
@@ -30,13 +32,43 @@ std::string purl_namespace(const Package& package, const std::optional<Distro>& 
     case Ecosystem::kDeb: return "debian";
     case Ecosystem::kRpm: return "redhat";
     case Ecosystem::kApk: return "alpine";
+    default: return "";
   }
-  return "";
+}
+
+// Language packages: the namespace is the part of the name before its last separator (npm
+// scopes, Go module paths, Composer vendors, Maven group ids), each segment encoded on its own;
+// PyPI names are lower case with "-" for "_", as the purl spec asks. No distro qualifier: the
+// package is the same whichever distro it sits on.
+std::string language_package_url(const Package& package) {
+  std::string ns;
+  std::string name = package.name;
+  const char separator = package.ecosystem == Ecosystem::kMaven ? ':' : '/';
+  if (package.ecosystem == Ecosystem::kNpm || package.ecosystem == Ecosystem::kGolang ||
+      package.ecosystem == Ecosystem::kComposer || package.ecosystem == Ecosystem::kMaven) {
+    if (const auto cut = name.rfind(separator); cut != std::string::npos) {
+      ns = name.substr(0, cut);
+      name = name.substr(cut + 1);
+    }
+  }
+  if (package.ecosystem == Ecosystem::kPypi) {
+    for (auto& c : name) c = c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  std::string out = "pkg:" + std::string(to_string(package.ecosystem)) + "/";
+  for (std::size_t p = 0; !ns.empty() && p <= ns.size();) {
+    const auto slash = std::min(ns.find('/', p), ns.size());
+    out += encode(ns.substr(p, slash - p)) + "/";
+    p = slash + 1;
+  }
+  out += encode(name);
+  if (!package.version.empty()) out += "@" + encode(package.version);
+  return out;
 }
 
 }  // namespace
 
 std::string package_url(const Package& package, const std::optional<Distro>& distro) {
+  if (!is_os_ecosystem(package.ecosystem)) return language_package_url(package);
   std::string version = package.version;
   std::vector<std::pair<std::string, std::string>> qualifiers;  // kept sorted by key
   if (!package.arch.empty()) qualifiers.emplace_back("arch", package.arch);

@@ -27,6 +27,11 @@ struct DistroFile {
   content @1 :Text;
 }
 
+struct OwnedFile {
+  path @0 :Text;
+  owner @1 :Text;
+}
+
 struct LayerAnalysis {
   databases @0 :List(PackageDatabase);
   distroFiles @1 :List(DistroFile);
@@ -35,4 +40,5 @@ struct LayerAnalysis {
   warnings @4 :List(Text);
   entries @5 :UInt64;
   uncompressedBytes @6 :UInt64;
+  ownedFiles @7 :List(OwnedFile);
 }

@@ -126,9 +126,10 @@ Result<ImportSummary> LocalVulnDb::import(const std::vector<std::pair<std::strin
       if (sqlite3_step(unindex.get()) != SQLITE_DONE) return fail_sql();
       for (const auto& a : v.affected) {
         const std::string key = ecosystem_key(a.ecosystem);
+        const std::string package = normalize_package_name(key, a.package);
         sqlite3_reset(index.get());
         sqlite3_bind_text(index.get(), 1, key.c_str(), -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(index.get(), 2, a.package.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(index.get(), 2, package.c_str(), -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(index.get(), 3, v.id.c_str(), -1, SQLITE_TRANSIENT);
         if (sqlite3_step(index.get()) != SQLITE_DONE) return fail_sql();
       }

@@ -23,6 +23,9 @@ struct PackageDatabase {
 struct LayerAnalysis {
   std::vector<PackageDatabase> databases;
   std::map<std::string, std::string, std::less<>> distro_files;  // path → content
+  // path → the OS package that installed it, read from the package manager's file lists; only
+  // paths where language packages can live are kept (see worker/analyzer/language_paths.h).
+  std::map<std::string, std::string, std::less<>> owned_files;
   std::vector<std::string> whiteouts;    // paths this layer deletes from the layers below
   std::vector<std::string> opaque_dirs;  // directories this layer empties of lower content
   std::vector<std::string> warnings;     // damage skipped, each naming its input

@@ -1,6 +1,7 @@
 #include "common/image/layer_merge.h"
 
 #include <algorithm>
+#include <set>
 #include <tuple>
 
 namespace strata {
@@ -23,6 +24,45 @@ bool hidden_by(std::string_view path, const LayerAnalysis& upper) {
 
 using PackageKey = std::tuple<Ecosystem, std::string, std::string, std::string>;
 
+std::string_view directory_of(std::string_view path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
+}
+
+bool is_node_lock_file(std::string_view path) {
+  const auto base = path.substr(path.rfind('/') == std::string_view::npos ? 0 : path.rfind('/') + 1);
+  return base == "package-lock.json" || base == "npm-shrinkwrap.json" || base == "yarn.lock" || base == "pnpm-lock.yaml";
+}
+
+// Directories holding an installed node_modules tree: "app" for "app/node_modules/x/package.json".
+std::set<std::string, std::less<>> installed_node_projects(
+    const std::map<std::string, const PackageDatabase*, std::less<>>& databases) {
+  std::set<std::string, std::less<>> projects;
+  for (const auto& [path, db] : databases) {
+    if (db->ecosystem != Ecosystem::kNpm || db->packages.empty()) continue;
+    const std::string_view p = path;
+    const auto at = p.starts_with("node_modules/") ? 0 : p.find("/node_modules/");
+    if (at == std::string_view::npos) continue;
+    projects.emplace(p.substr(0, at));
+  }
+  return projects;
+}
+
+// The OS package that installed `path`: the file itself, or for a package found inside an
+// archive ("lib/app.war/WEB-INF/lib/x.jar"), the outermost archive.
+const std::string* owner_of(std::string_view path,
+                            const std::map<std::string, std::string, std::less<>>& owned_files) {
+  if (const auto it = owned_files.find(path); it != owned_files.end()) return &it->second;
+  for (const std::string_view ext : {".jar/", ".war/", ".ear/"}) {
+    if (const auto at = path.find(ext); at != std::string_view::npos) {
+      if (const auto it = owned_files.find(path.substr(0, at + ext.size() - 1)); it != owned_files.end()) {
+        return &it->second;
+      }
+    }
+  }
+  return nullptr;
+}
+
 PackageKey key_of(const Package& p) { return {p.ecosystem, p.name, p.arch, p.version}; }
 
 }  // namespace
@@ -30,14 +70,17 @@ PackageKey key_of(const Package& p) { return {p.ecosystem, p.name, p.arch, p.ver
 ImageView merge_layers(std::span<const LayerRef> layers) {
   std::map<std::string, const PackageDatabase*, std::less<>> databases;
   std::map<std::string, std::string, std::less<>> distro_files;
+  std::map<std::string, std::string, std::less<>> owned_files;
   std::map<PackageKey, std::string> introduced_by;  // packages present after the previous layer
 
   for (const auto& layer : layers) {
     const LayerAnalysis& analysis = *layer.analysis;
     std::erase_if(databases, [&](const auto& kv) { return hidden_by(kv.first, analysis); });
     std::erase_if(distro_files, [&](const auto& kv) { return hidden_by(kv.first, analysis); });
+    std::erase_if(owned_files, [&](const auto& kv) { return hidden_by(kv.first, analysis); });
     for (const auto& db : analysis.databases) databases[db.path] = &db;
     for (const auto& [path, content] : analysis.distro_files) distro_files[path] = content;
+    for (const auto& [path, owner] : analysis.owned_files) owned_files[path] = owner;
 
     std::map<PackageKey, std::string> present;
     for (const auto& [path, db] : databases) {
@@ -51,8 +94,22 @@ ImageView merge_layers(std::span<const LayerRef> layers) {
   }
 
   ImageView view;
+  // An application's lock file says what would be installed; where the installed tree sits
+  // beside it, that tree is what is there.
+  const auto node_projects = installed_node_projects(databases);
   for (const auto& [path, db] : databases) {
-    for (const auto& p : db->packages) view.packages.push_back({p, introduced_by[key_of(p)]});
+    if (db->ecosystem == Ecosystem::kNpm && is_node_lock_file(path) && node_projects.contains(directory_of(path))) {
+      continue;
+    }
+    for (const auto& p : db->packages) {
+      ImagePackage ip{p, introduced_by[key_of(p)]};
+      // Exactly the metadata file: directories such as dist-packages are listed by every
+      // package that puts something in them.
+      if (!is_os_ecosystem(p.ecosystem)) {
+        if (const std::string* owner = owner_of(p.path, owned_files)) ip.package.os_owner = *owner;
+      }
+      view.packages.push_back(std::move(ip));
+    }
   }
   std::sort(view.packages.begin(), view.packages.end(), [](const auto& a, const auto& b) {
     return std::tie(a.package.ecosystem, a.package.name, a.package.arch, a.package.version,

@@ -145,10 +145,12 @@ RecordSeverity record_severity(const Vulnerability& v, const Affected* affected)
 
 MatchReport match_image(const ImageView& view, VulnerabilitySource& source) {
   MatchReport report;
-  if (!view.packages.empty() && (!view.distro || view.distro->namespace_.empty())) {
+  const auto os_packages = std::count_if(view.packages.begin(), view.packages.end(),
+                                         [](const ImagePackage& ip) { return is_os_ecosystem(ip.package.ecosystem); });
+  if (os_packages > 0 && (!view.distro || view.distro->namespace_.empty())) {
     // Without a distro there is no feed whose fixes apply: say so rather than report nothing.
     report.warnings.push_back("no known distribution detected (no usable /etc/os-release); " +
-                              std::to_string(view.packages.size()) + " OS packages were not matched");
+                              std::to_string(os_packages) + " OS packages were not matched");
   }
   std::map<std::pair<std::string, std::string>, Result<std::vector<Vulnerability>>> lookups;
   for (const auto& ip : view.packages) {
@@ -170,7 +172,10 @@ MatchReport match_image(const ImageView& view, VulnerabilitySource& source) {
     for (const auto& v : *records) {
       if (v.withdrawn) continue;
       for (const auto& a : v.affected) {
-        if (ecosystem_key(a.ecosystem) != query->ecosystem_key || a.package != query->package) continue;
+        if (ecosystem_key(a.ecosystem) != query->ecosystem_key ||
+            normalize_package_name(query->ecosystem_key, a.package) != query->package) {
+          continue;
+        }
         const auto scheme = scheme_for_ecosystem(a.ecosystem);
         if (!scheme) continue;
         auto verdict = evaluate_affected(a, query->version, comparator_for(*scheme));

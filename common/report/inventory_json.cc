@@ -31,15 +31,20 @@ Json document(const ImageInventory& inv) {
   Json packages = Json::array();
   for (const auto& ip : inv.view.packages) {
     const Package& p = ip.package;
-    packages.push_back({{"ecosystem", std::string(to_string(p.ecosystem))},
-                        {"name", p.name},
-                        {"version", p.version},
-                        {"source_name", p.source_name},
-                        {"source_version", p.source_version},
-                        {"arch", or_null(p.arch)},
-                        {"layer", or_null(ip.layer)},
-                        {"path", p.path},
-                        {"purl", package_url(p, inv.view.distro)}});
+    Json package = {{"ecosystem", std::string(to_string(p.ecosystem))},
+                    {"name", p.name},
+                    {"version", p.version},
+                    {"source_name", p.source_name},
+                    {"source_version", p.source_version},
+                    {"arch", or_null(p.arch)},
+                    {"layer", or_null(ip.layer)},
+                    {"path", p.path},
+                    {"purl", package_url(p, inv.view.distro)}};
+    if (!is_os_ecosystem(p.ecosystem)) {
+      package["os_managed"] = !p.os_owner.empty();
+      package["os_package"] = or_null(p.os_owner);
+    }
+    packages.push_back(std::move(package));
   }
   return Json{{"schema", "strata.inventory/v1"},
               {"image",
@@ -74,16 +79,17 @@ std::string inventory_table(std::span<const ImageInventory> inventories) {
     if (inv.view.distro) out += "  " + inv.view.distro->namespace_;
     out += "  " + std::to_string(inv.layers.size()) + " layers, " +
            std::to_string(inv.view.packages.size()) + " packages\n";
-    std::size_t name_w = 4, version_w = 7;
+    std::size_t type_w = 4, name_w = 4, version_w = 7;
     for (const auto& ip : inv.view.packages) {
+      type_w = std::max(type_w, to_string(ip.package.ecosystem).size());
       name_w = std::max(name_w, ip.package.name.size());
       version_w = std::max(version_w, ip.package.version.size());
     }
     auto pad = [](const std::string& s, std::size_t w) { return s + std::string(w - s.size() + 2, ' '); };
-    out += pad("TYPE", 4) + pad("NAME", name_w) + pad("VERSION", version_w) + "LAYER\n";
+    out += pad("TYPE", type_w) + pad("NAME", name_w) + pad("VERSION", version_w) + "LAYER\n";
     for (const auto& ip : inv.view.packages) {
       const std::string layer = ip.layer.size() > 19 ? ip.layer.substr(0, 19) : ip.layer;
-      out += pad(std::string(to_string(ip.package.ecosystem)), 4) + pad(ip.package.name, name_w) +
+      out += pad(std::string(to_string(ip.package.ecosystem)), type_w) + pad(ip.package.name, name_w) +
              pad(ip.package.version, version_w) + layer + "\n";
     }
     for (const auto& w : inv.warnings) out += "warning: " + w + "\n";

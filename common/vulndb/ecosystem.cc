@@ -1,5 +1,6 @@
 #include "common/vulndb/ecosystem.h"
 
+#include <cctype>
 #include <vector>
 
 namespace strata {
@@ -54,7 +55,49 @@ std::optional<VersionScheme> scheme_for_ecosystem(std::string_view e) {
   return std::nullopt;
 }
 
+std::string_view osv_ecosystem(Ecosystem ecosystem) {
+  switch (ecosystem) {
+    case Ecosystem::kPypi: return "PyPI";
+    case Ecosystem::kNpm: return "npm";
+    case Ecosystem::kGolang: return "Go";
+    case Ecosystem::kMaven: return "Maven";
+    case Ecosystem::kGem: return "RubyGems";
+    case Ecosystem::kCargo: return "crates.io";
+    case Ecosystem::kComposer: return "Packagist";
+    case Ecosystem::kNuget: return "NuGet";
+    case Ecosystem::kDeb:
+    case Ecosystem::kRpm:
+    case Ecosystem::kApk: break;
+  }
+  return "";
+}
+
+std::string normalize_package_name(std::string_view ecosystem_key, std::string_view name) {
+  std::string out;
+  out.reserve(name.size());
+  if (ecosystem_key == "PyPI") {
+    for (const char c : name) {
+      if (c == '-' || c == '_' || c == '.') {
+        if (!out.ends_with('-')) out += '-';
+      } else {
+        out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+    }
+    return out;
+  }
+  if (ecosystem_key == "NuGet" || ecosystem_key == "Packagist") {
+    for (const char c : name) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  }
+  return std::string(name);
+}
+
 std::optional<MatchQuery> match_query(const Package& p, const std::optional<Distro>& distro) {
+  if (!is_os_ecosystem(p.ecosystem)) {
+    if (!p.os_owner.empty()) return std::nullopt;
+    const std::string_view ecosystem = osv_ecosystem(p.ecosystem);
+    return MatchQuery{std::string(ecosystem), normalize_package_name(ecosystem, p.name), p.version};
+  }
   if (!distro || distro->namespace_.empty()) return std::nullopt;
   MatchQuery q;
   q.ecosystem_key = ecosystem_key(distro->namespace_);
@@ -70,6 +113,8 @@ std::optional<MatchQuery> match_query(const Package& p, const std::optional<Dist
     case Ecosystem::kRpm:
       q.package = p.name;
       q.version = p.version;
+      break;
+    default:
       break;
   }
   return q;

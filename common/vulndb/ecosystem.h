@@ -29,6 +29,19 @@ struct MatchQuery {
   std::string version;
 };
 
+// The OSV ecosystem of a language package manager ("PyPI", "npm", "Go", "Maven", "RubyGems",
+// "crates.io", "Packagist", "NuGet"); empty for OS package managers, whose ecosystem is the
+// distro's.
+std::string_view osv_ecosystem(Ecosystem ecosystem);
+
+// The name advisories and packages are compared by: PEP 503 for PyPI ("Foo_Bar.baz" →
+// "foo-bar-baz"), lower case for the case-insensitive NuGet and Packagist, as written elsewhere.
+// Applied to both sides, at import and at match.
+std::string normalize_package_name(std::string_view ecosystem_key, std::string_view name);
+
+// What to look up for a package. OS packages need the distro; a language package is looked up
+// in its own ecosystem, unless an OS package installed it (os_owner): then the distro's feed,
+// through that OS package, is the only one whose fixes apply, and there is nothing to look up.
 std::optional<MatchQuery> match_query(const Package& package, const std::optional<Distro>& distro);
 
 }  // namespace strata

@@ -47,6 +47,13 @@ std::vector<std::byte> encode_layer_analysis(const LayerAnalysis& analysis) {
     files[k].setContent(content);
     ++k;
   }
+  auto owned = root.initOwnedFiles(static_cast<unsigned>(analysis.owned_files.size()));
+  k = 0;
+  for (const auto& [path, owner] : analysis.owned_files) {
+    owned[k].setPath(path);
+    owned[k].setOwner(owner);
+    ++k;
+  }
   auto put_list = [](auto list, const std::vector<std::string>& values) {
     for (unsigned i = 0; i < values.size(); ++i) list.set(i, values[i]);
   };
@@ -107,11 +114,12 @@ Result<LayerAnalysis> decode_layer_analysis(std::span<const std::byte> bytes, st
         if (!pe) return std::unexpected(pe.error());
         out_db.packages.push_back(Package{*pe, text(p.getName()), text(p.getVersion()),
                                           text(p.getSourceName()), text(p.getSourceVersion()),
-                                          text(p.getArch()), text(p.getPath())});
+                                          text(p.getArch()), text(p.getPath()), {}});
       }
       out.databases.push_back(std::move(out_db));
     }
     for (auto f : root.getDistroFiles()) out.distro_files[text(f.getPath())] = text(f.getContent());
+    for (auto f : root.getOwnedFiles()) out.owned_files[text(f.getPath())] = text(f.getOwner());
     for (auto w : root.getWhiteouts()) out.whiteouts.push_back(text(w));
     for (auto d : root.getOpaqueDirs()) out.opaque_dirs.push_back(text(d));
     for (auto w : root.getWarnings()) out.warnings.push_back(text(w));

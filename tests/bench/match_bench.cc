@@ -114,7 +114,7 @@ void BM_MatchVulnerableImage(benchmark::State& state) {
   }
   ImageView view;
   for (const auto& name : names) {
-    view.packages.push_back({Package{Ecosystem::kDeb, name, "0.1-1", name, "0.1-1", "amd64", "var/lib/dpkg/status"}, "L"});
+    view.packages.push_back({Package{Ecosystem::kDeb, name, "0.1-1", name, "0.1-1", "amd64", "var/lib/dpkg/status", {}}, "L"});
   }
   view.distro = Distro{"debian", "11", "Debian:11"};
   std::size_t findings = 0;

@@ -8,6 +8,14 @@ std::string_view to_string(AnalyzerId id) {
     case AnalyzerId::kDpkg: return "dpkg";
     case AnalyzerId::kApk: return "apk";
     case AnalyzerId::kRpm: return "rpm";
+    case AnalyzerId::kPypi: return "pypi";
+    case AnalyzerId::kNpm: return "npm";
+    case AnalyzerId::kGolang: return "golang";
+    case AnalyzerId::kMaven: return "maven";
+    case AnalyzerId::kGem: return "gem";
+    case AnalyzerId::kCargo: return "cargo";
+    case AnalyzerId::kComposer: return "composer";
+    case AnalyzerId::kNuget: return "nuget";
   }
   return "unknown";
 }

@@ -6,7 +6,7 @@ namespace strata {
 namespace {
 
 Package deb(std::string name, std::string version) {
-  return Package{Ecosystem::kDeb, name, version, name, version, "amd64", "var/lib/dpkg/status"};
+  return Package{Ecosystem::kDeb, name, version, name, version, "amd64", "var/lib/dpkg/status", {}};
 }
 
 LayerAnalysis status_layer(std::vector<Package> packages) {

@@ -84,7 +84,7 @@ ImageView debian_image(std::vector<Package> packages, std::string ns = "Debian:1
 }
 
 Package deb(std::string name, std::string source, std::string version) {
-  return Package{Ecosystem::kDeb, name, version, source, version, "amd64", "var/lib/dpkg/status"};
+  return Package{Ecosystem::kDeb, name, version, source, version, "amd64", "var/lib/dpkg/status", {}};
 }
 
 TEST(Matcher, MatchesBySourcePackageOnlyInTheDistroFeedAndMergesAliases) {

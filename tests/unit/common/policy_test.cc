@@ -82,7 +82,7 @@ TEST(OpenVex, NotAffectedSuppressesAndIsCounted) {
   f.id = "CVE-1";
   f.aliases = {"DSA-1"};
   f.severity = SeverityLevel::kHigh;
-  f.package.package = Package{Ecosystem::kDeb, "libssl3", "3.0.9-1", "openssl", "3.0.9-1", "amd64", ""};
+  f.package.package = Package{Ecosystem::kDeb, "libssl3", "3.0.9-1", "openssl", "3.0.9-1", "amd64", "", {}};
   Finding other = f;
   other.id = "CVE-2";
   other.aliases = {};

@@ -1,0 +1,15 @@
+// PHP packages: Composer's installed.json and composer.lock.
+#include "worker/analyzer/builtin.h"
+#include "worker/analyzer/lang/file_analyzer.h"
+#include "worker/analyzer/lang/language_paths.h"
+#include "worker/parser/lang/lang_parsers.h"
+
+namespace strata::worker {
+
+std::unique_ptr<Analyzer> make_composer_analyzer() {
+  return std::make_unique<FileAnalyzer>(
+      AnalyzerId::kComposer, 1, Ecosystem::kComposer, is_composer_file,
+      [](std::span<const std::byte> bytes, std::string_view path) { return parse_composer(as_chars(bytes), path); });
+}
+
+}  // namespace strata::worker
