@@ -110,13 +110,16 @@ class JarReader {
     Attributes manifest;
     bool have_manifest = false;
     archive_entry* entry = nullptr;
+    std::size_t entries = 0;
     for (;;) {
       const int r = archive_read_next_header(a.get(), &entry);
       if (r == ARCHIVE_EOF) break;
       if (r < ARCHIVE_WARN) {
+        if (entries == 0) return fail(ErrorCode::kCorrupt, "not a zip archive: " + error_of(a.get()));
         out_.skipped.push_back(path + ": zip: " + error_of(a.get()));
         break;
       }
+      ++entries;
       const char* raw_name = archive_entry_pathname(entry);
       const std::string name = raw_name ? raw_name : "";
       const bool is_pom = name.starts_with("META-INF/") && name.ends_with("/pom.properties");
