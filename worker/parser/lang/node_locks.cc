@@ -24,12 +24,14 @@ std::string_view name_of_descriptor(std::string_view descriptor) {
   return at == std::string_view::npos ? descriptor : descriptor.substr(0, at);
 }
 
-// Protocols that point at the project's own files rather than at a published package.
+// Protocols that point at the project's own files rather than at a published package, or
+// repeat another entry.
 bool is_local_protocol(std::string_view descriptor) {
   const auto at = descriptor.find('@', 1);
   if (at == std::string_view::npos) return false;
   const std::string_view range = descriptor.substr(at + 1);
-  for (const std::string_view p : {"file:", "link:", "workspace:", "portal:", "exec:"}) {
+  // A patch: entry repeats the npm: entry it patches, which is reported.
+  for (const std::string_view p : {"file:", "link:", "workspace:", "portal:", "exec:", "patch:"}) {
     if (range.starts_with(p)) return true;
   }
   return false;
