@@ -24,6 +24,7 @@ Result<void> record_database(const EntryInfo& entry, EntryContent& content, Ecos
   if (!parsed) return std::unexpected(parsed.error());
   for (auto& warning : parsed->skipped) out.warnings.push_back(std::string(label) + ": " + std::move(warning));
   out.databases[at].packages = std::move(parsed->packages);
+  for (auto& [file, owner] : parsed->owned_files) out.owned_files[std::move(file)] = std::move(owner);
   return {};
 }
 

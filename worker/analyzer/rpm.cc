@@ -1,9 +1,11 @@
 // Red Hat family and SUSE packages: the rpm database in whichever of its three formats the image
-// holds, at the classic path or at /usr/lib/sysimage/rpm (Fedora ≥ 36, openSUSE).
+// holds, at the classic path or at /usr/lib/sysimage/rpm (Fedora ≥ 36, openSUSE); with each
+// package's files where language packages live, kept as owned (python3-six owns its dist-info).
 #include <array>
 
 #include "worker/analyzer/builtin.h"
 #include "worker/analyzer/database_entry.h"
+#include "worker/analyzer/lang/language_paths.h"
 #include "worker/parser/rpmdb.h"
 
 namespace strata::worker {
@@ -18,7 +20,7 @@ constexpr std::array<std::string_view, 6> kDatabases = {
 class RpmAnalyzer final : public Analyzer {
  public:
   AnalyzerId id() const override { return AnalyzerId::kRpm; }
-  std::uint32_t version() const override { return 1; }
+  std::uint32_t version() const override { return 2; }
   Want wants(const EntryInfo& entry) const override {
     if (entry.type != EntryType::kRegular) return Want::kNo;
     for (const auto path : kDatabases) {
@@ -30,7 +32,7 @@ class RpmAnalyzer final : public Analyzer {
                        LayerAnalysis& out) const override {
     return record_database(entry, content, Ecosystem::kRpm, "rpm", out,
                            [&](std::span<const std::byte> bytes) {
-                             return parse_rpmdb(bytes, entry.path);
+                             return parse_rpmdb(bytes, entry.path, could_hold_language_package);
                            });
   }
 };

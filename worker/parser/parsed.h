@@ -4,6 +4,8 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/package.h"
@@ -13,6 +15,12 @@ namespace strata::worker {
 struct ParsedPackages {
   std::vector<Package> packages;
   std::vector<std::string> skipped;
+  // (path, package) for files the database says a package installed, when the caller asked
+  // for them; paths relative to the image root.
+  std::vector<std::pair<std::string, std::string>> owned_files;
 };
+
+// Which installed files a caller wants to hear about (nullptr: none).
+using OwnedFileFilter = bool (*)(std::string_view path);
 
 }  // namespace strata::worker

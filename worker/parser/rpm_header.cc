@@ -2,6 +2,7 @@
 // offsets) before anything is read from it. Tags: rpm's lib/rpmtag.h.
 #include <rpm/header.h>
 #include <rpm/rpmtag.h>
+#include <rpm/rpmtd.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -36,7 +37,8 @@ std::pair<std::string, std::string> split_source_rpm(std::string_view srpm) {
 
 }  // namespace
 
-Result<Package> parse_rpm_header(std::span<const std::byte> blob) {
+Result<Package> parse_rpm_header(std::span<const std::byte> blob, OwnedFileFilter keep,
+                                 std::vector<std::string>* files) {
   // The smallest header is its two counts; librpm wants the size to be exact.
   if (blob.size() < 8 || blob.size() > (256u << 20)) {
     return fail(ErrorCode::kCorrupt, "rpm header blob of " + std::to_string(blob.size()) +
@@ -68,6 +70,18 @@ Result<Package> parse_rpm_header(std::span<const std::byte> blob) {
   // A source rpm's file name carries no epoch; the binary's applies to both.
   p.source_version = source_version.empty() ? p.version
                                             : (epoch.empty() ? "" : epoch + ":") + source_version;
+  if (keep != nullptr && files != nullptr) {
+    // RPMTAG_FILENAMES is an extension tag: librpm joins DIRNAMES[DIRINDEXES[i]] + BASENAMES[i].
+    std::unique_ptr<rpmtd_s, decltype(&rpmtdFree)> td(rpmtdNew(), rpmtdFree);
+    if (headerGet(h.get(), RPMTAG_FILENAMES, td.get(), HEADERGET_EXT)) {
+      while (const char* name = rpmtdNextString(td.get())) {
+        std::string_view path = name;
+        while (path.starts_with('/')) path.remove_prefix(1);
+        if (!path.empty() && keep(path)) files->emplace_back(path);
+      }
+      rpmtdFreeData(td.get());
+    }
+  }
   return p;
 }
 

@@ -80,7 +80,7 @@ Result<std::vector<std::vector<std::byte>>> sqlite_header_blobs(std::span<const 
   return blobs;
 }
 
-Result<ParsedPackages> parse_rpmdb(std::span<const std::byte> bytes, std::string_view path) {
+Result<ParsedPackages> parse_rpmdb(std::span<const std::byte> bytes, std::string_view path, OwnedFileFilter keep) {
   const std::string where(path);
   const auto format = sniff_rpmdb(bytes.first(std::min<std::size_t>(bytes.size(), 64)));
   if (!format) return fail(ErrorCode::kCorrupt, where + ": not an rpm database in a known format");
@@ -94,8 +94,10 @@ Result<ParsedPackages> parse_rpmdb(std::span<const std::byte> bytes, std::string
   }();
   if (!blobs) return std::unexpected(blobs.error().with_context(where));
   ParsedPackages out;
+  std::vector<std::string> files;
   for (std::size_t i = 0; i < blobs->size(); ++i) {
-    auto p = parse_rpm_header((*blobs)[i]);
+    files.clear();
+    auto p = parse_rpm_header((*blobs)[i], keep, &files);
     if (!p) {
       out.skipped.push_back(where + ": header " + std::to_string(i + 1) + ": " +
                             p.error().message());
@@ -104,6 +106,7 @@ Result<ParsedPackages> parse_rpmdb(std::span<const std::byte> bytes, std::string
     // gpg-pubkey entries are imported signing keys, not software.
     if (p->name == "gpg-pubkey") continue;
     p->path = where;
+    for (auto& f : files) out.owned_files.emplace_back(std::move(f), p->name);
     out.packages.push_back(std::move(*p));
   }
   return out;

@@ -23,7 +23,9 @@ std::optional<RpmdbFormat> sniff_rpmdb(std::span<const std::byte> head);
 
 // Every package in the database. Errors: kCorrupt when the file as a whole cannot be read;
 // a damaged header is skipped and named in `skipped`.
-Result<ParsedPackages> parse_rpmdb(std::span<const std::byte> bytes, std::string_view path);
+// With `keep`, each header's file list is read too and the kept paths land in owned_files.
+Result<ParsedPackages> parse_rpmdb(std::span<const std::byte> bytes, std::string_view path,
+                                   OwnedFileFilter keep = nullptr);
 
 // The header blobs of each format, in database order. Exposed for tests and fuzzing.
 Result<std::vector<std::vector<std::byte>>> sqlite_header_blobs(std::span<const std::byte> bytes);
@@ -31,6 +33,8 @@ Result<std::vector<std::vector<std::byte>>> bdb_header_blobs(std::span<const std
 Result<std::vector<std::vector<std::byte>>> ndb_header_blobs(std::span<const std::byte> bytes);
 
 // One package from one header blob (rpm's on-disk header: index count, data size, entries).
-Result<Package> parse_rpm_header(std::span<const std::byte> blob);
+// With `keep` and `files`, the paths of the package's files that `keep` accepts are appended.
+Result<Package> parse_rpm_header(std::span<const std::byte> blob, OwnedFileFilter keep = nullptr,
+                                 std::vector<std::string>* files = nullptr);
 
 }  // namespace strata::worker

@@ -1,5 +1,6 @@
 #include "worker/parser/rpmdb.h"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 
 #include <set>
@@ -70,6 +71,28 @@ TEST(RpmdbConformance, AllThreeFormats) {
     EXPECT_EQ(got, want);
     EXPECT_EQ(parsed->packages.size(), c.count);
   }
+}
+
+}  // namespace
+}  // namespace strata::worker
+
+namespace strata::worker {
+namespace {
+
+// The file lists in the headers (what marks a language package an OS package installed):
+// CBL-Mariner's bash owns /bin/bash, and nothing is read unless asked for.
+TEST(RpmdbConformance, FileListsOnRequest) {
+  STRATA_REQUIRE_SHARED_DATA();
+  const std::string bytes = test::read_file(test::shared_data_dir() + "/fixtures/os/rpm/sqlite-cbl-mariner-2.0/rpmdb.sqlite");
+  auto plain = parse_rpmdb(as_bytes(bytes), "var/lib/rpm/rpmdb.sqlite");
+  ASSERT_TRUE(plain);
+  EXPECT_TRUE(plain->owned_files.empty());
+  auto with_files = parse_rpmdb(as_bytes(bytes), "var/lib/rpm/rpmdb.sqlite",
+                                [](std::string_view path) { return path.starts_with("bin/ba"); });
+  ASSERT_TRUE(with_files);
+  const std::pair<std::string, std::string> bash{"bin/bash", "bash"};
+  EXPECT_NE(std::find(with_files->owned_files.begin(), with_files->owned_files.end(), bash), with_files->owned_files.end());
+  for (const auto& [path, owner] : with_files->owned_files) EXPECT_TRUE(path.starts_with("bin/ba")) << path;
 }
 
 }  // namespace
