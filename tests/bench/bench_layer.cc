@@ -127,7 +127,72 @@ void compress_file(const std::string& in_path, const std::string& out_path, Comp
   ZSTD_freeCCtx(ctx);
 }
 
+void add_text(archive* a, const std::string& name, const std::string& text) {
+  archive_entry* e = archive_entry_new();
+  archive_entry_set_pathname(e, name.c_str());
+  archive_entry_set_filetype(e, AE_IFREG);
+  archive_entry_set_perm(e, 0644);
+  archive_entry_set_size(e, static_cast<la_int64_t>(text.size()));
+  archive_write_header(a, e);
+  archive_write_data(a, text.data(), text.size());
+  archive_entry_free(e);
+}
+
+// Source-like text: varied enough that compressors see something like real JavaScript.
+std::string js_text(std::uint64_t seed, std::size_t bytes) {
+  static const char* kWords[] = {"function", "return", "const", "module.exports", "require(", "if (", "else",
+                                 "this.",    "=>",     "null",  "undefined",      "async",    "await", "{", "}"};
+  std::string out;
+  std::uint64_t x = seed * 6364136223846793005ull + 1442695040888963407ull;
+  while (out.size() < bytes) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    out += kWords[(x >> 33) % (sizeof kWords / sizeof *kWords)];
+    out += (x >> 40) % 7 == 0 ? "\n  " : " ";
+    out += "v" + std::to_string((x >> 20) % 997);
+    out += (x >> 50) % 5 == 0 ? ";\n" : " ";
+  }
+  out.resize(bytes);
+  return out;
+}
+
+void make_node_modules_tar(const std::string& path, std::uint64_t packages) {
+  archive* a = archive_write_new();
+  archive_write_set_format_pax_restricted(a);
+  if (archive_write_open_filename(a, path.c_str()) != ARCHIVE_OK) throw std::runtime_error("cannot write " + path);
+  add_text(a, "app/package.json", R"({"name": "app", "version": "1.0.0"})");
+  for (std::uint64_t i = 0; i < packages; ++i) {
+    // Every 10th package scoped, every 4th nested under an earlier one's own node_modules.
+    std::string name = (i % 10 == 0 ? "@scope" + std::to_string(i % 37) + "/" : "") + "pkg-" + std::to_string(i);
+    const std::string dir = (i % 4 == 3 ? "app/node_modules/pkg-" + std::to_string(i - 1) + "/node_modules/"
+                                        : "app/node_modules/") + name;
+    add_text(a, dir + "/package.json",
+             "{\n  \"name\": \"" + name + "\",\n  \"version\": \"" + std::to_string(i % 9) + "." +
+                 std::to_string(i % 23) + "." + std::to_string(i % 5) +
+                 "\",\n  \"main\": \"index.js\",\n  \"license\": \"MIT\",\n  \"dependencies\": {}\n}\n");
+    add_text(a, dir + "/README.md", js_text(i * 7 + 1, 2048));
+    add_text(a, dir + "/LICENSE", js_text(3, 1070));
+    add_text(a, dir + "/index.js", js_text(i * 7 + 2, 6000));
+    for (int f = 0; f < 3; ++f) add_text(a, dir + "/lib/part" + std::to_string(f) + ".js", js_text(i * 7 + 3 + f, 9000));
+  }
+  archive_write_close(a);
+  archive_write_free(a);
+}
+
 }  // namespace
+
+BenchLayer node_modules_layer(std::uint64_t packages, Compression compression) {
+  const std::string dir = "/tmp/strata-bench-node-" + std::to_string(packages);
+  fs::create_directories(dir);
+  BenchLayer layer;
+  layer.tar_path = dir + "/layer.tar";
+  if (!fs::exists(layer.tar_path)) make_node_modules_tar(layer.tar_path, packages);
+  layer.tar_bytes = fs::file_size(layer.tar_path);
+  layer.blob_path = layer.tar_path + (compression == Compression::kGzip ? ".gz" : ".zst");
+  if (!fs::exists(layer.blob_path)) compress_file(layer.tar_path, layer.blob_path, compression);
+  layer.diff_id = file_digest(layer.tar_path);
+  layer.digest = file_digest(layer.blob_path);
+  return layer;
+}
 
 BenchLayer bench_layer(std::uint64_t megabytes, Compression compression) {
   const std::string dir = "/tmp/strata-bench-" + std::to_string(megabytes);

@@ -20,6 +20,12 @@ struct BenchLayer {
 // Builds (or reuses) a layer of about `megabytes` MiB of uncompressed tar.
 BenchLayer bench_layer(std::uint64_t megabytes, Compression compression);
 
+// A layer shaped like a large node_modules tree: `packages` packages, each a directory with its
+// package.json, a README, a LICENSE and a handful of small .js files, nested and scoped like
+// npm installs them (about 7 files and 40 KiB per package). Generated, so every machine
+// measures the same bytes; cached under /tmp.
+BenchLayer node_modules_layer(std::uint64_t packages, Compression compression);
+
 // Writes an OCI layout at `dir` whose one layer is `layer` (gzip or zstd media type).
 void write_bench_image(const std::string& dir, const BenchLayer& layer, Compression compression);
 

@@ -4,6 +4,9 @@
 //     the blob, sha256 of the tar, and a libarchive header walk;
 //   FullInventory: strata's real layer analysis (worker/layer/analyze_layer) on the same bytes,
 //     with every built-in analyzer.
+//   NodeModules: the same analysis on a generated node_modules tree of STRATA_BENCH_NODE_PACKAGES
+//     packages (default 5000, ~7 files each): many small language-package files, in files/s and
+//     MB/s, with its own verified-pass limit for comparison.
 // The layer is STRATA_BENCH_MB MiB (default 300) of this machine's /usr. Run pinned to one core:
 //   taskset -c 0 build/tests/bench/strata_layer_bench --benchmark_repetitions=5
 #include <archive.h>
@@ -27,6 +30,16 @@ namespace {
 std::uint64_t bench_megabytes() {
   const char* env = std::getenv("STRATA_BENCH_MB");
   return env ? std::strtoull(env, nullptr, 10) : 300;
+}
+
+std::uint64_t node_packages() {
+  const char* env = std::getenv("STRATA_BENCH_NODE_PACKAGES");
+  return env ? std::strtoull(env, nullptr, 10) : 5000;
+}
+
+const BenchLayer& node_layer() {
+  static const BenchLayer layer = node_modules_layer(node_packages(), Compression::kGzip);
+  return layer;
 }
 
 const BenchLayer& layer_for(Compression c) {
@@ -150,6 +163,43 @@ void BM_FullInventory(benchmark::State& state, Compression c, worker::Stages sta
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * layer.tar_bytes));
 }
 
+// The node_modules layer: every package.json parsed; files/s counts tar entries.
+void BM_NodeModulesPassLimit(benchmark::State& state) {
+  const BenchLayer& layer = node_layer();
+  std::uint64_t entries = 0;
+  for (auto _ : state) {
+    MinimalPass pass(layer.blob_path, Compression::kGzip);
+    entries = pass.run();
+  }
+  state.counters["files"] = benchmark::Counter(static_cast<double>(entries * state.iterations()), benchmark::Counter::kIsRate);
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * layer.tar_bytes));
+}
+
+void BM_NodeModulesInventory(benchmark::State& state) {
+  const BenchLayer& layer = node_layer();
+  const worker::AnalyzerRegistry registry = worker::builtin_analyzers();
+  const auto digest = Digest::parse(layer.digest);
+  const auto diff_id = Digest::parse(layer.diff_id);
+  std::size_t packages = 0;
+  std::uint64_t entries = 0;
+  for (auto _ : state) {
+    auto source = worker::FileSource::open(layer.blob_path);
+    auto result = worker::analyze_layer(*source, {BlobDigest{*digest}, DiffId{*diff_id}}, registry, {});
+    if (!result) {
+      state.SkipWithError(result.error().message().c_str());
+      return;
+    }
+    packages = 0;
+    for (const auto& db : result->analysis.databases) packages += db.packages.size();
+    entries = result->analysis.entries;
+  }
+  state.counters["packages"] = static_cast<double>(packages);
+  state.counters["files"] = benchmark::Counter(static_cast<double>(entries * state.iterations()), benchmark::Counter::kIsRate);
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * layer.tar_bytes));
+}
+
+BENCHMARK(BM_NodeModulesPassLimit)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_NodeModulesInventory)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_VerifiedPassLimit, gzip, Compression::kGzip)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_FullInventory, gzip, Compression::kGzip, worker::Stages::kSequential)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_FullInventory, gzip_pipelined, Compression::kGzip, worker::Stages::kPipelined)->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -10,6 +10,7 @@
 #include "worker/layer/analyze_layer.h"
 #include "worker/parser/apk_installed.h"
 #include "worker/parser/dpkg_status.h"
+#include "worker/parser/lang/lang_parsers.h"
 #include "worker/parser/rpmdb.h"
 
 namespace strata::worker {
@@ -20,6 +21,7 @@ namespace fs = std::filesystem;
 std::vector<std::string> inputs(const std::string& target) {
   std::vector<std::string> out;
   const fs::path dir = fs::path(STRATA_SOURCE_DIR) / "tests/fuzz/regressions" / target;
+  if (!fs::is_directory(dir)) return out;
   for (const auto& e : fs::directory_iterator(dir)) {
     if (e.is_regular_file() && e.path().filename() != ".keep") out.push_back(e.path().string());
   }
@@ -53,6 +55,37 @@ TEST(FuzzRegressions, TextParsersAndLayerWalk) {
       EXPECT_FALSE(layer.error().message().empty());
     }
   }
+}
+
+// The language parsers' fuzz targets, each input through every parser its target runs.
+TEST(FuzzRegressions, LanguageParsers) {
+  std::size_t replayed = 0;
+  for (const auto& path : inputs("lock_file")) {
+    const std::string text = test::read_file(path);
+    (void)parse_yarn_lock(text, "yarn.lock");
+    (void)parse_pnpm_lock(text, "pnpm-lock.yaml");
+    (void)parse_gemfile_lock(text, "Gemfile.lock");
+    (void)parse_cargo_lock(text, "Cargo.lock");
+    ++replayed;
+  }
+  for (const auto& path : inputs("package_json")) {
+    const std::string text = test::read_file(path);
+    (void)parse_package_json(text, "package.json");
+    (void)parse_npm_lock(text, "package-lock.json");
+    (void)parse_composer(text, "composer.lock");
+    (void)parse_dotnet_deps(text, "x.deps.json");
+    ++replayed;
+  }
+  for (const auto& path : inputs("python_metadata")) (void)parse_python_metadata(test::read_file(path), "METADATA"), ++replayed;
+  for (const auto& path : inputs("gemspec")) (void)parse_gemspec(test::read_file(path), "x.gemspec"), ++replayed;
+  for (const auto& path : inputs("elf_buildinfo")) {
+    const std::string bytes = test::read_file(path);
+    (void)parse_go_binary(as_bytes(bytes), "x");
+    (void)parse_cargo_auditable(as_bytes(bytes), "x");
+    ++replayed;
+  }
+  for (const auto& path : inputs("java_archive")) (void)parse_java_archive(as_bytes(test::read_file(path)), "x.jar"), ++replayed;
+  EXPECT_GE(replayed, 1u);
 }
 
 }  // namespace

@@ -82,7 +82,7 @@ Result<ParsedPackages> parse_gemfile_lock(std::string_view text, std::string_vie
       in_specs = true;
       continue;
     }
-    if (!line.starts_with("  ") || line[2] != ' ') {
+    if (line.size() < 3 || line[2] != ' ') {
       in_specs = false;
       continue;
     }
