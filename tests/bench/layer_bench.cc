@@ -157,7 +157,8 @@ void BM_FullInventory(benchmark::State& state, Compression c, worker::Stages sta
       state.SkipWithError(result.error().message().c_str());
       return;
     }
-    packages = result->analysis.databases.empty() ? 0 : result->analysis.databases[0].packages.size();
+    packages = 0;
+    for (const auto& db : result->analysis.databases) packages += db.packages.size();
   }
   state.counters["packages"] = static_cast<double>(packages);
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * layer.tar_bytes));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -42,7 +43,7 @@ class EntryContent {
   // Readies the object for the next entry, keeping the buffer's capacity.
   void reset(std::uint64_t size) {
     size_ = size;
-    buffer_.clear();
+    filled_ = 0;
     complete_ = false;
   }
 
@@ -51,7 +52,11 @@ class EntryContent {
 
   std::uint64_t size_;
   std::uint64_t max_bytes_;
-  std::vector<std::byte> buffer_;
+  // Grown without zero-filling (the bytes are overwritten by reads at once), kept between
+  // entries: reading every executable whole for build info costs a copy, not a copy and a memset.
+  std::unique_ptr<std::byte[]> buffer_;
+  std::size_t capacity_ = 0;
+  std::size_t filled_ = 0;
   bool complete_ = false;
 };
 

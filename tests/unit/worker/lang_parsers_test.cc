@@ -140,6 +140,7 @@ const std::string kModinfo = test::go_modinfo(
     "dep\tgolang.org/x/text\tv0.3.7\th1:abc=\n"
     "dep\tgithub.com/old/name\tv1.0.0\th1:def=\n=>\tgithub.com/new/name\tv1.2.0\th1:ghi=\n"
     "dep\tgithub.com/local/thing\tv0.0.0\n=>\t../thing\t\t\n"
+    "dep\tgopkg.in/yaml.v3\tv3.0.0\n=>\t./gopkg.in/yaml\t(devel)\t\n"
     "build\t-compiler=gc\n");
 
 TEST(GoBuildInfo, InlineLayout) {

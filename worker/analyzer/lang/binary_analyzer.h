@@ -23,7 +23,12 @@ class BinaryAnalyzer : public Analyzer {
   Result<void> record_binary(const EntryInfo& entry, EntryContent& content, Ecosystem ecosystem,
                              LayerAnalysis& out, Parse parse) const {
     auto bytes = content.bytes();
-    if (!bytes) return std::unexpected(bytes.error());
+    if (!bytes) {
+      // One warning per executable, not one per binary analyzer: the Go analyzer names it.
+      if (id() != AnalyzerId::kGolang) return {};
+      return fail(bytes.error().code(), "executable not read for build info (Go, cargo-auditable): " +
+                                            bytes.error().message());
+    }
     Result<ParsedPackages> parsed = parse(*bytes);
     if (!parsed) {
       if (parsed.error().code() == ErrorCode::kNotFound) return {};

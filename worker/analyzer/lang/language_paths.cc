@@ -46,9 +46,8 @@ bool is_node_package_json(std::string_view path) {
 
 bool is_node_lock_file(std::string_view path) {
   const std::string_view base = base_name(path);
-  if (base == "yarn.lock" || base == "pnpm-lock.yaml") return true;
-  if (base != "package-lock.json" && base != "npm-shrinkwrap.json") return false;
-  return true;
+  return base == "yarn.lock" || base == "pnpm-lock.yaml" || base == "package-lock.json" ||
+         base == "npm-shrinkwrap.json";
 }
 
 bool is_java_archive(std::string_view path) {

@@ -22,6 +22,7 @@ class ElfFile {
   std::optional<std::span<const std::byte>> section(std::string_view name) const;
   // The file bytes that back [address, address + size) in a loadable segment, if all of them do.
   std::optional<std::span<const std::byte>> at_address(std::uint64_t address, std::uint64_t size) const;
+  bool has_section_headers() const { return shnum_ != 0; }
   // The whole file, for scanning when section headers are stripped.
   std::span<const std::byte> bytes() const { return bytes_; }
   bool big_endian() const { return big_endian_; }

@@ -58,7 +58,9 @@ std::optional<std::span<const std::byte>> find_header(const ElfFile& elf) {
   if (const auto section = elf.section(".go.buildinfo")) {
     if (section->size() >= kHeaderSize && chars(section->first(kMagic.size())) == kMagic) return *section;
   }
-  // Section headers stripped (or the section renamed): the header is 16-byte aligned in the file.
+  // Section headers stripped: the header is 16-byte aligned somewhere in the file. (With section
+  // headers and no .go.buildinfo it is not a Go binary, and most ELF files are not.)
+  if (elf.has_section_headers()) return std::nullopt;
   const auto all = elf.bytes();
   for (std::size_t at = 0; at + kHeaderSize <= all.size(); at += 16) {
     if (std::memcmp(all.data() + at, kMagic.data(), kMagic.size()) == 0) return all.subspan(at);
@@ -128,12 +130,13 @@ Result<ParsedPackages> parse_go_modinfo(std::string_view go_version, std::string
     } else if (kind == "=>") {
       // A replace directive for the dep above: the code in the binary is the replacement's.
       if (!last_is_dep || n < 2) continue;
-      if (n >= 3 && !fields[2].empty()) {
+      // A replacement by a local directory ("../thing", version empty or "(devel)") has no
+      // published version to match.
+      if (n >= 3 && !fields[2].empty() && fields[2] != "(devel)") {
         Package& dep = out.packages.back();
         dep.name = dep.source_name = std::string(fields[1]);
         dep.version = dep.source_version = std::string(fields[2]);
       } else {
-        // Replaced by a local directory: no published version to match.
         out.packages.pop_back();
       }
       last_is_dep = false;
