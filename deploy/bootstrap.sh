@@ -14,7 +14,7 @@ packages=(
   libsqlite3-dev librpm-dev nlohmann-json3-dev libcli11-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # the cluster: messages, sockets, cache, store, parallel workers, HTTP API
-  capnproto libcapnp-dev libzmq3-dev cppzmq-dev libhiredis-dev libpq-dev libtbb-dev libtomlplusplus-dev libyaml-cpp-dev
+  capnproto libcapnp-dev libzmq3-dev cppzmq-dev libhiredis-dev libpq-dev libtbb-dev libtomlplusplus-dev libyaml-cpp-dev libhyperscan-dev libre2-dev
   libcpp-httplib-dev
   # the real servers the integration tests and deploy/local start on loopback
   redis-server postgresql

@@ -1,0 +1,260 @@
+// strata's built-in secret rules, in the same TOML as --secret-config files. Each rule is tested
+// on a true positive and a near miss (tests/unit/worker/secret_rules_test.cc). Severities:
+// CRITICAL for keys that grant cloud or signing power outright, HIGH for service tokens,
+// MEDIUM for generic assignments whose meaning depends on context.
+#include "worker/secret/secret_rules.h"
+
+namespace strata::worker {
+namespace {
+
+constexpr std::string_view kDefaultRules = R"toml(
+# Documentation and placeholder values are not secrets wherever they appear.
+[[allowlists]]
+description = "placeholders and documentation examples"
+regexes = [
+  '''(?i)example|sample|dummy|placeholder|changeme|change_me|your[_-]?(?:key|token|secret|password)|xxxxxx|\*\*\*\*|<[a-z_ -]+>''',
+  '''^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$''',
+  '''^\{\{.*\}\}$''',
+  '''^(?:true|false|null|none|undefined)$''',
+]
+
+[[rules]]
+id = "aws-access-key-id"
+description = "AWS access key id"
+regex = '''\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b'''
+keywords = ["akia", "asia", "abia", "acca"]
+entropy = 3.0
+severity = "CRITICAL"
+
+[[rules]]
+id = "aws-secret-access-key"
+description = "AWS secret access key"
+regex = '''(?i)aws_?(?:secret)?_?(?:access)?_?key["']?\s*(?::|=>?)\s*["']?([A-Za-z0-9/+]{40})\b'''
+keywords = ["aws"]
+entropy = 4.0
+severity = "CRITICAL"
+
+[[rules]]
+id = "gcp-service-account"
+description = "Google Cloud service-account key (JSON)"
+regex = '''"private_key_id"\s*:\s*"([a-f0-9]{40})"'''
+keywords = ["private_key_id"]
+severity = "CRITICAL"
+
+[[rules]]
+id = "gcp-api-key"
+description = "Google API key"
+regex = '''\b(AIza[0-9A-Za-z_-]{35})\b'''
+keywords = ["aiza"]
+severity = "HIGH"
+
+[[rules]]
+id = "azure-storage-account-key"
+description = "Azure storage account key in a connection string"
+regex = '''(?i)AccountKey=([A-Za-z0-9+/]{86}==)'''
+keywords = ["accountkey"]
+severity = "CRITICAL"
+
+[[rules]]
+id = "github-token"
+description = "GitHub personal access, OAuth, app or refresh token"
+regex = '''\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36})\b'''
+keywords = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"]
+severity = "HIGH"
+
+[[rules]]
+id = "github-fine-grained-token"
+description = "GitHub fine-grained personal access token"
+regex = '''\b(github_pat_[A-Za-z0-9_]{82})\b'''
+keywords = ["github_pat_"]
+severity = "HIGH"
+
+[[rules]]
+id = "gitlab-token"
+description = "GitLab personal, project or group access token"
+regex = '''\b(glpat-[A-Za-z0-9_-]{20})\b'''
+keywords = ["glpat-"]
+severity = "HIGH"
+
+[[rules]]
+id = "slack-token"
+description = "Slack bot, user, app or configuration token"
+regex = '''\b(xox[abposr]-[0-9A-Za-z]{8,}-[0-9A-Za-z-]{8,})\b'''
+keywords = ["xoxa-", "xoxb-", "xoxp-", "xoxo-", "xoxs-", "xoxr-"]
+severity = "HIGH"
+
+[[rules]]
+id = "slack-webhook"
+description = "Slack incoming webhook URL"
+regex = '''(https://hooks\.slack\.com/(?:services|workflows)/T[A-Z0-9]{6,}/[AB][A-Z0-9]{6,}/[A-Za-z0-9]{20,})'''
+keywords = ["hooks.slack.com"]
+severity = "HIGH"
+
+[[rules]]
+id = "stripe-key"
+description = "Stripe secret or restricted API key"
+regex = '''\b((?:sk|rk)_(?:live|test)_[0-9A-Za-z]{24,99})\b'''
+keywords = ["sk_live_", "sk_test_", "rk_live_", "rk_test_"]
+severity = "HIGH"
+
+[[rules]]
+id = "twilio-api-key"
+description = "Twilio API key"
+regex = '''\b(SK[0-9a-f]{32})\b'''
+keywords = ["sk"]
+entropy = 3.0
+severity = "HIGH"
+
+[[rules]]
+id = "sendgrid-api-key"
+description = "SendGrid API key"
+regex = '''\b(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})\b'''
+keywords = ["sg."]
+severity = "HIGH"
+
+[[rules]]
+id = "npm-token"
+description = "npm access token"
+regex = '''\b(npm_[A-Za-z0-9]{36})\b'''
+keywords = ["npm_"]
+severity = "HIGH"
+
+[[rules]]
+id = "npmrc-auth-token"
+description = "npm registry credentials in .npmrc"
+path = '''(?:^|/)\.npmrc$'''
+regex = '''(?i)_(?:authToken|auth|password)\s*=\s*["']?([^\s"']{8,})'''
+keywords = ["_auth", "_password"]
+severity = "HIGH"
+
+[[rules]]
+id = "pypi-token"
+description = "PyPI upload token"
+regex = '''\b(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})'''
+keywords = ["pypi-ageichlwas5vcmc"]
+severity = "HIGH"
+
+[[rules]]
+id = "pypirc-password"
+description = "Package index password in .pypirc"
+path = '''(?:^|/)\.pypirc$'''
+regex = '''(?im)^\s*password\s*[:=]\s*(\S+)'''
+keywords = ["password"]
+severity = "HIGH"
+
+[[rules]]
+id = "jwt"
+description = "JSON Web Token"
+regex = '''\b(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})'''
+keywords = ["eyj"]
+severity = "MEDIUM"
+
+[[rules]]
+id = "private-key"
+description = "Private key (RSA, EC, DSA, OpenSSH, PGP, PKCS#8, encrypted)"
+regex = '''(-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----[A-Za-z0-9+/=\s:,-]{64,}?-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----)'''
+keywords = ["private key"]
+severity = "CRITICAL"
+
+[[rules]]
+id = "ssh-private-key-file"
+description = "SSH private key file"
+path = '''(?:^|/)id_(?:rsa|dsa|ecdsa|ed25519)$'''
+severity = "HIGH"
+
+[[rules]]
+id = "generic-credential"
+description = "Password, secret, API key or token assigned a literal value"
+regex = '''(?i)\b[a-z0-9_.-]{0,30}(?:password|passwd|pwd|secret|api_?key|access_?key|auth_?token|access_?token|client_?secret)[a-z0-9_.-]{0,20}["']?\s*(?::=|=>|[:=])\s*["']?([A-Za-z0-9!#%&*+./:<>?@^_~-]{8,128})["']?'''
+keywords = ["password", "passwd", "pwd", "secret", "api_key", "apikey", "access_key", "accesskey", "token"]
+entropy = 3.5
+severity = "MEDIUM"
+
+[[rules]]
+id = "url-credentials"
+description = "Credentials in a URL (scheme://user:password@host)"
+regex = '''\b[a-z][a-z0-9+.-]{1,20}://[^\s:@/"']{1,64}:([^\s:@/"']{3,128})@[a-z0-9.-]+'''
+keywords = ["://"]
+entropy = 2.0
+severity = "HIGH"
+
+[[rules]]
+id = "url-token-parameter"
+description = "Credential in a URL query parameter (auth=, token=, key=)"
+regex = '''[?&](?:auth|token|access_token|api_key|apikey|key|password|secret)=([A-Za-z0-9_.~%+/-]{8,})'''
+keywords = ["auth=", "token=", "key=", "password=", "secret="]
+entropy = 3.0
+severity = "HIGH"
+
+[[rules]]
+id = "docker-config-auth"
+description = "Registry credentials in a Docker config.json"
+path = '''(?:^|/)\.docker/config\.json$|(?:^|/)config\.json$'''
+regex = '''"auth"\s*:\s*"([A-Za-z0-9+/=]{12,})"'''
+keywords = ["auth"]
+severity = "HIGH"
+
+[[rules]]
+id = "aws-credentials-file"
+description = "AWS shared credentials file with a secret key"
+path = '''(?:^|/)\.aws/credentials$'''
+regex = '''(?im)^\s*aws_secret_access_key\s*=\s*(\S+)'''
+keywords = ["aws_secret_access_key"]
+severity = "CRITICAL"
+
+[[rules]]
+id = "git-credentials"
+description = "Stored Git credentials"
+path = '''(?:^|/)\.git-credentials$'''
+regex = '''[a-z]+://[^:\s]+:([^@\s]+)@'''
+severity = "HIGH"
+
+[[rules]]
+id = "pgpass"
+description = "PostgreSQL password file entry"
+path = '''(?:^|/)\.pgpass$'''
+regex = '''(?m)^[^:#\n]*:[^:\n]*:[^:\n]*:[^:\n]*:(.+)$'''
+severity = "HIGH"
+
+[[rules]]
+id = "netrc-password"
+description = "Password in a .netrc file"
+path = '''(?:^|/)[._]netrc$'''
+regex = '''\bpassword\s+(\S+)'''
+keywords = ["password"]
+severity = "HIGH"
+
+[[rules]]
+id = "htpasswd-hash"
+description = "Password hash in an htpasswd file"
+path = '''(?:^|/)\.?htpasswd$'''
+regex = '''(?m)^[^:\s#]+:(\$(?:apr1|2[aby]|5|6)\$\S+|\{SHA\}\S+)'''
+severity = "MEDIUM"
+
+[[rules]]
+id = "kubeconfig-credential"
+description = "Token or client key in a kubeconfig"
+path = '''(?:^|/)(?:\.kube/config|kubeconfig[^/]*)$'''
+regex = '''(?m)^\s*(?:token|client-key-data|password)\s*:\s*["']?([A-Za-z0-9_.=/+-]{16,})'''
+severity = "HIGH"
+
+[[rules]]
+id = "dotenv-secret"
+description = "Secret in a .env file"
+path = '''(?:^|/)\.env(?:\.[A-Za-z0-9_-]+)?$'''
+regex = '''(?m)^\s*(?:export\s+)?[A-Za-z0-9_]*(?:PASSWORD|SECRET|TOKEN|API_KEY|APIKEY|ACCESS_KEY|PRIVATE_KEY)[A-Za-z0-9_]*\s*=\s*["']?([^\s"'#]{6,})'''
+severity = "HIGH"
+)toml";
+
+}  // namespace
+
+const SecretRuleSet& default_secret_rules() {
+  static const SecretRuleSet rules = [] {
+    auto parsed = parse_secret_rules(kDefaultRules, "built-in secret rules");
+    // The built-in text is tested; a failure here is a bug in this file, not in any input.
+    return parsed ? *parsed : SecretRuleSet{};
+  }();
+  return rules;
+}
+
+}  // namespace strata::worker
