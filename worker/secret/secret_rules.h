@@ -30,7 +30,7 @@ struct SecretRule {
   std::string path{};                   // RE2 on the path; empty: every file
   std::vector<std::string> keywords{};  // lower case; the rule applies only where one occurs
   double entropy = 0;                 // minimum Shannon entropy (bits per byte) of the secret
-  int secret_group = 0;               // 0: the only capture group if there is one, else the match
+  int secret_group = 0;               // 0: the first capture group that matched, else the match
   std::string severity = "HIGH";
   std::vector<SecretAllowlist> allowlists{};
   bool operator==(const SecretRule&) const = default;

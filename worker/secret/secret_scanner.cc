@@ -71,7 +71,7 @@ struct CompiledRule {
   std::unique_ptr<RE2> regex;
   std::unique_ptr<RE2> path;
   std::vector<CompiledAllowlist> allowlists;
-  int group = 0;  // the capture group holding the secret (0: the whole match)
+  int group = 0;  // the capture group holding the secret (0: the first non-empty one, else the match)
 };
 
 Result<CompiledAllowlist> compile_allowlist(const SecretAllowlist& a) {
@@ -202,7 +202,7 @@ Result<std::shared_ptr<const SecretScanner>> SecretScanner::compile(const Secret
                           std::to_string(groups) + " groups");
         continue;
       }
-      c.group = rule.secret_group > 0 ? rule.secret_group : groups >= 1 ? 1 : 0;
+      c.group = rule.secret_group;  // 0: the first group that took part in the match, as gitleaks
     }
     material += rule.id + '\x1f' + rule.regex + '\x1f' + rule.path + '\x1f' + std::to_string(rule.entropy) + '\x1f' +
                 std::to_string(c.group) + '\x1f' + rule.severity + '\x1f';
@@ -326,7 +326,15 @@ std::vector<SecretHit> SecretScanner::scan(std::string_view path, std::string_vi
       const re2::StringPiece whole = groups[0];
       const std::size_t start = static_cast<std::size_t>(whole.data() - text.data());
       pos = start + std::max<std::size_t>(whole.size(), 1);
-      const re2::StringPiece group = groups[static_cast<std::size_t>(c.group)];
+      re2::StringPiece group = groups[static_cast<std::size_t>(c.group)];
+      if (c.group == 0) {
+        for (int g = 1; g < ngroups; ++g) {
+          if (!groups[static_cast<std::size_t>(g)].empty()) {
+            group = groups[static_cast<std::size_t>(g)];
+            break;
+          }
+        }
+      }
       const std::string_view secret = group.data() != nullptr ? std::string_view(group.data(), group.size())
                                                                : std::string_view(whole.data(), whole.size());
       if (secret.empty()) continue;
