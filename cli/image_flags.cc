@@ -2,11 +2,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <iostream>
 #include <optional>
 
 #include "cli/progress_bar.h"
 
 #include "worker/analyzer/registry.h"
+#include "worker/secret/secret_scanner.h"
 
 namespace strata::cli {
 void add_image_flags(CLI::App* cmd, ImageArgs& args) {
@@ -22,14 +25,46 @@ void add_image_flags(CLI::App* cmd, ImageArgs& args) {
       ->capture_default_str();
   cmd->add_option("--max-path-length", args.options.limits.max_path_length, "longest entry path, bytes")
       ->capture_default_str();
+  cmd->add_option("--scanners", args.scanners, "what to look for: vuln (OS and language packages), secret")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"vuln", "secret"}))
+      ->capture_default_str();
+  cmd->add_option("--secret-config", args.secret_config,
+                  "secret rules (gitleaks TOML) replacing the built-in ones, or extending them with "
+                  "[extend] useDefault = true");
+  cmd->add_option("--secret-max-size", args.secret_max_mib, "largest file scanned for secrets, MiB")
+      ->capture_default_str();
 }
+
+namespace {
+
+Result<worker::AnalyzerOptions> analyzer_options(const ImageArgs& args) {
+  worker::AnalyzerOptions options;
+  auto wanted = [&](const char* s) { return std::find(args.scanners.begin(), args.scanners.end(), s) != args.scanners.end(); };
+  options.packages = wanted("vuln");
+  options.secrets = wanted("secret");
+  options.secret_max_file_bytes = args.secret_max_mib << 20;
+  if (options.secrets && !args.secret_config.empty()) {
+    auto rules = worker::load_secret_rules(args.secret_config);
+    if (!rules) return std::unexpected(rules.error());
+    auto scanner = worker::SecretScanner::compile(*rules);
+    if (!scanner) return std::unexpected(scanner.error().with_context(args.secret_config));
+    for (const auto& skipped : (*scanner)->skipped()) std::cerr << "strata: warning: secret rule skipped: " << skipped << "\n";
+    options.secret_scanner = *scanner;
+  }
+  return options;
+}
+
+}  // namespace
 
 Result<std::vector<ImageInventory>> inventory_from_args(ImageArgs& args) {
   args.options.limits.max_entry_bytes = args.max_entry_mib << 20;
   args.options.limits.stream.max_uncompressed_bytes = args.max_layer_mib << 20;
   auto ref = ImageReference::parse(args.ref, worker::path_exists);
   if (!ref) return std::unexpected(ref.error());
-  const worker::AnalyzerRegistry registry = worker::builtin_analyzers();
+  auto analyzers = analyzer_options(args);
+  if (!analyzers) return std::unexpected(analyzers.error());
+  const worker::AnalyzerRegistry registry = worker::builtin_analyzers(*analyzers);
   // A progress bar only for a person watching: quiet when standard error is a file or pipe.
   std::optional<ProgressBar> bar;
   if (::isatty(STDERR_FILENO)) args.options.progress = &bar.emplace();

@@ -15,6 +15,9 @@ struct ImageArgs {
   worker::InventoryOptions options;
   std::uint64_t max_entry_mib = 64;
   std::uint64_t max_layer_mib = 32 << 10;
+  std::vector<std::string> scanners = {"vuln", "secret"};
+  std::string secret_config;
+  std::uint64_t secret_max_mib = 10;
 };
 
 // Adds REF, --platform and the limit flags to `cmd`; `args` must outlive the parse.

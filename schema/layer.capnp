@@ -32,6 +32,16 @@ struct OwnedFile {
   owner @1 :Text;
 }
 
+struct SecretFinding {
+  ruleId @0 :Text;
+  title @1 :Text;
+  severity @2 :Text;
+  path @3 :Text;
+  line @4 :UInt32;
+  redacted @5 :Text;
+  fingerprint @6 :Text;
+}
+
 struct LayerAnalysis {
   databases @0 :List(PackageDatabase);
   distroFiles @1 :List(DistroFile);
@@ -41,4 +51,5 @@ struct LayerAnalysis {
   entries @5 :UInt64;
   uncompressedBytes @6 :UInt64;
   ownedFiles @7 :List(OwnedFile);
+  secrets @8 :List(SecretFinding);
 }

@@ -20,6 +20,19 @@ struct PackageDatabase {
   bool operator==(const PackageDatabase&) const = default;
 };
 
+// A secret found in one file of this layer. The secret itself is never kept: only its redacted
+// form and a fingerprint.
+struct SecretFinding {
+  std::string rule_id;
+  std::string title;
+  std::string severity;     // CRITICAL, HIGH, MEDIUM, LOW
+  std::string path;         // the file, relative to the image root
+  std::uint32_t line = 0;   // 1-based; 0 when the rule is about the path alone
+  std::string redacted;
+  std::string fingerprint;
+  auto operator<=>(const SecretFinding&) const = default;
+};
+
 struct LayerAnalysis {
   std::vector<PackageDatabase> databases;
   std::map<std::string, std::string, std::less<>> distro_files;  // path → content
@@ -28,6 +41,7 @@ struct LayerAnalysis {
   std::map<std::string, std::string, std::less<>> owned_files;
   std::vector<std::string> whiteouts;    // paths this layer deletes from the layers below
   std::vector<std::string> opaque_dirs;  // directories this layer empties of lower content
+  std::vector<SecretFinding> secrets;    // sorted by path, line, rule
   std::vector<std::string> warnings;     // damage skipped, each naming its input
   std::uint64_t entries = 0;
   std::uint64_t uncompressed_bytes = 0;

@@ -94,6 +94,18 @@ ImageView merge_layers(std::span<const LayerRef> layers) {
   }
 
   ImageView view;
+  // Secrets stay reported whatever happens above them: a whiteout in a later layer hides the
+  // file from the running container, not from anyone who pulls the image. It only marks them.
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    for (const auto& secret : layers[i].analysis->secrets) {
+      bool removed = false;
+      for (std::size_t j = i + 1; j < layers.size() && !removed; ++j) {
+        const LayerAnalysis& upper = *layers[j].analysis;
+        removed = hidden_by(secret.path, upper);
+      }
+      view.secrets.push_back({secret, layers[i].id, removed});
+    }
+  }
   // An application's lock file says what would be installed; where the installed tree sits
   // beside it, that tree is what is there.
   const auto node_projects = installed_node_projects(databases);

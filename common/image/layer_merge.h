@@ -25,9 +25,18 @@ struct ImagePackage {
   std::string layer;
 };
 
+// A secret and the layer whose bytes hold it. A later layer deleting the file does not remove it
+// from the image's blobs: it is still reported, marked removed_later.
+struct ImageSecret {
+  SecretFinding secret;
+  std::string layer;
+  bool removed_later = false;
+};
+
 struct ImageView {
   std::vector<ImagePackage> packages;  // sorted by ecosystem, name, arch, version, path
   std::optional<Distro> distro;
+  std::vector<ImageSecret> secrets;  // in layer order, then path, line, rule
 };
 
 ImageView merge_layers(std::span<const LayerRef> layers);

@@ -46,6 +46,20 @@ Json document(const ImageInventory& inv) {
     }
     packages.push_back(std::move(package));
   }
+  Json secrets = Json::array();
+  for (const auto& is : inv.view.secrets) {
+    const SecretFinding& f = is.secret;
+    Json secret = {{"rule", f.rule_id},
+                   {"title", f.title},
+                   {"severity", f.severity},
+                   {"path", f.path},
+                   {"line", f.line},
+                   {"layer", or_null(is.layer)},
+                   {"match", f.redacted},
+                   {"fingerprint", f.fingerprint}};
+    if (is.removed_later) secret["removed_in_later_layer"] = true;
+    secrets.push_back(std::move(secret));
+  }
   return Json{{"schema", "strata.inventory/v1"},
               {"image",
                {{"ref", inv.ref},
@@ -56,6 +70,7 @@ Json document(const ImageInventory& inv) {
                 {"layers", std::move(layers)}}},
               {"distro", std::move(distro)},
               {"packages", std::move(packages)},
+              {"secrets", std::move(secrets)},
               {"warnings", inv.warnings}};
 }
 
@@ -91,6 +106,14 @@ std::string inventory_table(std::span<const ImageInventory> inventories) {
       const std::string layer = ip.layer.size() > 19 ? ip.layer.substr(0, 19) : ip.layer;
       out += pad(std::string(to_string(ip.package.ecosystem)), type_w) + pad(ip.package.name, name_w) +
              pad(ip.package.version, version_w) + layer + "\n";
+    }
+    if (!inv.view.secrets.empty()) {
+      out += "\nSECRETS\n";
+      for (const auto& is : inv.view.secrets) {
+        const SecretFinding& f = is.secret;
+        out += f.severity + "  " + f.rule_id + "  " + f.path + (f.line > 0 ? ":" + std::to_string(f.line) : "") +
+               "  " + f.redacted + (is.removed_later ? "  (deleted in a later layer, still in the image)" : "") + "\n";
+      }
     }
     for (const auto& w : inv.warnings) out += "warning: " + w + "\n";
     out += "\n";

@@ -54,6 +54,17 @@ std::vector<std::byte> encode_layer_analysis(const LayerAnalysis& analysis) {
     owned[k].setOwner(owner);
     ++k;
   }
+  auto secrets = root.initSecrets(static_cast<unsigned>(analysis.secrets.size()));
+  for (unsigned i = 0; i < analysis.secrets.size(); ++i) {
+    const SecretFinding& f = analysis.secrets[i];
+    secrets[i].setRuleId(f.rule_id);
+    secrets[i].setTitle(f.title);
+    secrets[i].setSeverity(f.severity);
+    secrets[i].setPath(f.path);
+    secrets[i].setLine(f.line);
+    secrets[i].setRedacted(f.redacted);
+    secrets[i].setFingerprint(f.fingerprint);
+  }
   auto put_list = [](auto list, const std::vector<std::string>& values) {
     for (unsigned i = 0; i < values.size(); ++i) list.set(i, values[i]);
   };
@@ -120,6 +131,10 @@ Result<LayerAnalysis> decode_layer_analysis(std::span<const std::byte> bytes, st
     }
     for (auto f : root.getDistroFiles()) out.distro_files[text(f.getPath())] = text(f.getContent());
     for (auto f : root.getOwnedFiles()) out.owned_files[text(f.getPath())] = text(f.getOwner());
+    for (auto f : root.getSecrets()) {
+      out.secrets.push_back({text(f.getRuleId()), text(f.getTitle()), text(f.getSeverity()), text(f.getPath()),
+                             f.getLine(), text(f.getRedacted()), text(f.getFingerprint())});
+    }
     for (auto w : root.getWhiteouts()) out.whiteouts.push_back(text(w));
     for (auto d : root.getOpaqueDirs()) out.opaque_dirs.push_back(text(d));
     for (auto w : root.getWarnings()) out.warnings.push_back(text(w));

@@ -1,21 +1,41 @@
 #include "worker/analyzer/builtin.h"
 
-namespace strata::worker {
+#include "worker/secret/secret_scanner.h"
 
-AnalyzerRegistry builtin_analyzers() {
+namespace strata::worker {
+namespace {
+
+std::shared_ptr<const SecretScanner> default_scanner() {
+  static const std::shared_ptr<const SecretScanner> scanner = [] {
+    auto compiled = SecretScanner::compile(default_secret_rules());
+    // The built-in rules are tested to compile; without them there is nothing to fall back on.
+    return compiled ? *compiled : nullptr;
+  }();
+  return scanner;
+}
+
+}  // namespace
+
+AnalyzerRegistry builtin_analyzers(const AnalyzerOptions& options) {
   AnalyzerRegistry registry;
-  registry.add(make_os_analyzer());
-  registry.add(make_dpkg_analyzer());
-  registry.add(make_apk_analyzer());
-  registry.add(make_rpm_analyzer());
-  registry.add(make_pypi_analyzer());
-  registry.add(make_npm_analyzer());
-  registry.add(make_golang_analyzer());
-  registry.add(make_maven_analyzer());
-  registry.add(make_gem_analyzer());
-  registry.add(make_cargo_analyzer());
-  registry.add(make_composer_analyzer());
-  registry.add(make_nuget_analyzer());
+  if (options.packages) {
+    registry.add(make_os_analyzer());
+    registry.add(make_dpkg_analyzer());
+    registry.add(make_apk_analyzer());
+    registry.add(make_rpm_analyzer());
+    registry.add(make_pypi_analyzer());
+    registry.add(make_npm_analyzer());
+    registry.add(make_golang_analyzer());
+    registry.add(make_maven_analyzer());
+    registry.add(make_gem_analyzer());
+    registry.add(make_cargo_analyzer());
+    registry.add(make_composer_analyzer());
+    registry.add(make_nuget_analyzer());
+  }
+  if (options.secrets) {
+    auto scanner = options.secret_scanner ? options.secret_scanner : default_scanner();
+    if (scanner) registry.add(make_secret_analyzer(std::move(scanner), options.secret_max_file_bytes));
+  }
   return registry;
 }
 

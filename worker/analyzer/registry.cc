@@ -16,6 +16,7 @@ std::string_view to_string(AnalyzerId id) {
     case AnalyzerId::kCargo: return "cargo";
     case AnalyzerId::kComposer: return "composer";
     case AnalyzerId::kNuget: return "nuget";
+    case AnalyzerId::kSecret: return "secret";
   }
   return "unknown";
 }

@@ -23,7 +23,18 @@ class AnalyzerRegistry {
   std::vector<std::unique_ptr<Analyzer>> analyzers_;
 };
 
-// Every analyzer strata ships. Adding one is one line in builtin.cc.
-AnalyzerRegistry builtin_analyzers();
+class SecretScanner;
+
+// What a walk looks for (`--scanners`): packages (OS and language, for vulnerabilities) and
+// secrets, with the secret rules and the largest file read for them.
+struct AnalyzerOptions {
+  bool packages = true;
+  bool secrets = true;
+  std::shared_ptr<const SecretScanner> secret_scanner{};  // null: strata's built-in rules
+  std::uint64_t secret_max_file_bytes = 10u << 20;
+};
+
+// Every analyzer strata ships, as `options` select them. Adding one is one line in builtin.cc.
+AnalyzerRegistry builtin_analyzers(const AnalyzerOptions& options = {});
 
 }  // namespace strata::worker

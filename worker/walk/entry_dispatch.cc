@@ -81,6 +81,9 @@ void canonicalize(LayerAnalysis& analysis) {
     }
   }
   analysis.databases = std::move(unique);
+  std::sort(analysis.secrets.begin(), analysis.secrets.end(), [](const SecretFinding& a, const SecretFinding& b) {
+    return std::tie(a.path, a.line, a.rule_id, a.fingerprint) < std::tie(b.path, b.line, b.rule_id, b.fingerprint);
+  });
   for (auto* list : {&analysis.whiteouts, &analysis.opaque_dirs}) {
     std::sort(list->begin(), list->end());
     list->erase(std::unique(list->begin(), list->end()), list->end());
