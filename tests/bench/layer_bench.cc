@@ -3,7 +3,7 @@
 //     else: the fastest streaming decompressor for the format (ISA-L igzip, libzstd), sha256 of
 //     the blob, sha256 of the tar, and a libarchive header walk;
 //   FullInventory: strata's real layer analysis (worker/layer/analyze_layer) on the same bytes,
-//     with every built-in analyzer.
+//     with every built-in analyzer; *_secrets_off without the secret scan.
 //   NodeModules: the same analysis on a generated node_modules tree of STRATA_BENCH_NODE_PACKAGES
 //     packages (default 5000, ~7 files each): many small language-package files, in files/s and
 //     MB/s, with its own verified-pass limit for comparison.
@@ -144,9 +144,11 @@ void BM_VerifiedPassLimit(benchmark::State& state, Compression c) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * layer.tar_bytes));
 }
 
-void BM_FullInventory(benchmark::State& state, Compression c, worker::Stages stages) {
+void BM_FullInventory(benchmark::State& state, Compression c, worker::Stages stages, bool secrets = true) {
   const BenchLayer& layer = layer_for(c);
-  const worker::AnalyzerRegistry registry = worker::builtin_analyzers();
+  worker::AnalyzerOptions options;
+  options.secrets = secrets;
+  const worker::AnalyzerRegistry registry = worker::builtin_analyzers(options);
   const auto digest = Digest::parse(layer.digest);
   const auto diff_id = Digest::parse(layer.diff_id);
   std::size_t packages = 0;
@@ -203,9 +205,11 @@ BENCHMARK(BM_NodeModulesPassLimit)->Unit(benchmark::kMillisecond)->UseRealTime()
 BENCHMARK(BM_NodeModulesInventory)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_VerifiedPassLimit, gzip, Compression::kGzip)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_FullInventory, gzip, Compression::kGzip, worker::Stages::kSequential)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_FullInventory, gzip_secrets_off, Compression::kGzip, worker::Stages::kSequential, false)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_FullInventory, gzip_pipelined, Compression::kGzip, worker::Stages::kPipelined)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_VerifiedPassLimit, zstd, Compression::kZstd)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_FullInventory, zstd, Compression::kZstd, worker::Stages::kSequential)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_FullInventory, zstd_secrets_off, Compression::kZstd, worker::Stages::kSequential, false)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_FullInventory, zstd_pipelined, Compression::kZstd, worker::Stages::kPipelined)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace

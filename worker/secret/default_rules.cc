@@ -8,6 +8,26 @@ namespace strata::worker {
 namespace {
 
 constexpr std::string_view kDefaultRules = R"toml(
+# Distribution documentation and headers, and the library trees of language package managers:
+# what the image's owner writes (an application, its configuration, a home directory) lives
+# elsewhere, and these trees are large. The same choice as gitleaks' defaults for library
+# directories; a --secret-config without [extend] replaces it.
+[[allowlists]]
+description = "documentation, headers and third-party library trees"
+paths = [
+  '''^usr/share/(?:doc|man|info|locale|i18n|zoneinfo|help|gtk-doc|icons|fonts|mime|bash-completion|zsh|vim|emacs|texmf|perl5?|javascript|X11)/''',
+  '''^usr/(?:local/)?include/''',
+  '''^usr/src/''',
+  '''^usr/(?:local/)?lib(?:64)?/python[0-9.]+/''',
+  '''^usr/lib/python3/dist-packages/''',
+  '''(?:^|/)(?:site|dist)-packages/[^/]+\.(?:dist|egg)-info/''',
+  '''^usr/(?:share|lib)/(?:perl5?|x86_64-linux-gnu/perl5?|aarch64-linux-gnu/perl5?)/''',
+  '''(?:^|/)node_modules/''',
+  '''^usr/(?:local/)?lib/(?:go|golang|jvm|ruby)/''',
+  '''(?:^|/)vendor/(?:bundle|ruby)/''',
+  '''\.(?:png|jpe?g|gif|svg|ico|woff2?|ttf|otf|eot|pdf|mo)$''',
+]
+
 # Documentation and placeholder values are not secrets wherever they appear.
 [[allowlists]]
 description = "placeholders and documentation examples"
@@ -165,8 +185,8 @@ severity = "HIGH"
 [[rules]]
 id = "generic-credential"
 description = "Password, secret, API key or token assigned a literal value"
-regex = '''(?i)\b[a-z0-9_.-]{0,30}(?:password|passwd|pwd|secret|api_?key|access_?key|auth_?token|access_?token|client_?secret)[a-z0-9_.-]{0,20}["']?\s*(?::=|=>|[:=])\s*["']?([A-Za-z0-9!#%&*+./:<>?@^_~-]{8,128})["']?'''
-keywords = ["password", "passwd", "pwd", "secret", "api_key", "apikey", "access_key", "accesskey", "token"]
+regex = '''(?i)\b[a-z0-9_.-]{0,30}(?:password|passwd|secret|api_?key|access_?key|auth_?token|access_?token|client_?secret)[a-z0-9_.-]{0,20}["']?\s*(?::=|=>|[:=])\s*["']?([A-Za-z0-9!#%&*+./:<>?@^_~-]{8,128})["']?'''
+keywords = ["password", "passwd", "secret", "api_key", "apikey", "access_key", "accesskey", "token"]
 entropy = 3.5
 severity = "MEDIUM"
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 
 #include "common/digest.h"
@@ -13,6 +14,10 @@ namespace strata::worker {
 namespace {
 
 constexpr std::size_t kMaxMatchesPerRule = 100;
+// Keywords shorter than this ("sk", "aws", "pwd") occur everywhere in text (unless they hold
+// punctuation, like "://"); a rule with one is probed by its expression instead, which Hyperscan
+// rejects far more often.
+constexpr std::size_t kMinLiteralProbe = 4;
 
 std::unique_ptr<RE2> compile_re2(const std::string& pattern, std::string* error) {
   RE2::Options options;
@@ -31,6 +36,44 @@ std::string lower(std::string_view s) {
   for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
+
+// How far around a probe's hit a match may lie. A keyword sits inside its match; a prefilter
+// match ends where the real one does, give or take. Rules that can match long spans (a PEM
+// block, a 250-character token) get room for them: a 4096-bit RSA key in PEM is about 3.3 KB.
+struct Reach {
+  std::size_t behind = 0;
+  std::size_t ahead = 0;
+};
+constexpr Reach kNearReach{512, 512};
+constexpr Reach kLongReach{8192, 8192};
+
+// A rule is long when its expression allows unbounded or very long repeats or lets `.` cross lines.
+bool is_long_rule(std::string_view regex) {
+  if (regex.find("(?s") != std::string_view::npos || regex.find("[\\s\\S]") != std::string_view::npos) return true;
+  for (std::size_t at = regex.find('{'); at != std::string_view::npos; at = regex.find('{', at + 1)) {
+    const auto close = regex.find('}', at);
+    if (close == std::string_view::npos) break;
+    const std::string_view body = regex.substr(at + 1, close - at - 1);
+    const auto comma = body.find(',');
+    if (comma == std::string_view::npos) continue;
+    const std::string_view max = body.substr(comma + 1);
+    if (max.empty()) return true;  // {N,}
+    std::size_t m = 0;
+    bool digits = true;
+    for (const char c : max) {
+      digits = digits && std::isdigit(static_cast<unsigned char>(c));
+      m = std::min<std::size_t>(m * 10 + static_cast<std::size_t>(c - '0'), 1u << 20);
+    }
+    if (digits && m >= 200) {
+      return true;  // {N,M} with M ≥ 200
+    }
+  }
+  return false;
+}
+
+struct Window {
+  std::size_t begin = 0, end = 0;
+};
 
 struct CompiledAllowlist {
   SecretAllowlist::Target target = SecretAllowlist::Target::kSecret;
@@ -72,6 +115,7 @@ struct CompiledRule {
   std::unique_ptr<RE2> path;
   std::vector<CompiledAllowlist> allowlists;
   int group = 0;  // the capture group holding the secret (0: the first non-empty one, else the match)
+  Reach reach = kNearReach;
 };
 
 Result<CompiledAllowlist> compile_allowlist(const SecretAllowlist& a) {
@@ -100,10 +144,42 @@ struct ThreadScratch {
   }
 };
 
-int on_match(unsigned int id, unsigned long long /*from*/, unsigned long long /*to*/, unsigned int /*flags*/,
+// Where each Hyperscan expression's matches end, bounded per expression.
+struct MatchEnds {
+  std::vector<std::vector<std::size_t>> ends;
+};
+
+constexpr std::size_t kMaxEndsPerRule = 4096;
+
+int on_match(unsigned int id, unsigned long long /*from*/, unsigned long long to, unsigned int /*flags*/,
              void* context) {
-  static_cast<std::vector<char>*>(context)->at(id) = 1;
+  auto& ends = static_cast<MatchEnds*>(context)->ends[id];
+  if (ends.size() < kMaxEndsPerRule) ends.push_back(static_cast<std::size_t>(to));
   return 0;
+}
+
+// Line-aligned windows around each reported end, merged where they touch.
+std::vector<Window> windows_around(std::string_view text, const std::vector<std::size_t>& ends, Reach reach) {
+  std::vector<Window> out;
+  for (const std::size_t e : ends) {
+    std::size_t begin = e > reach.behind ? e - reach.behind : 0;
+    if (begin > 0) {
+      const auto nl = text.rfind('\n', begin);
+      begin = nl == std::string_view::npos ? 0 : nl + 1;
+    }
+    std::size_t end = std::min(text.size(), e + reach.ahead);
+    if (const auto nl = text.find('\n', end); nl != std::string_view::npos) {
+      end = nl;
+    } else {
+      end = text.size();
+    }
+    if (!out.empty() && begin <= out.back().end) {
+      out.back().end = std::max(out.back().end, end);
+    } else {
+      out.push_back({begin, end});
+    }
+  }
+  return out;
 }
 
 std::string_view line_around(std::string_view text, std::size_t at) {
@@ -144,9 +220,10 @@ struct SecretScanner::Impl {
   std::vector<CompiledRule> rules;
   std::vector<CompiledAllowlist> global;
   hs_database_t* database = nullptr;
-  std::vector<std::size_t> hs_rules;     // Hyperscan expression id → rule index
+  std::vector<std::size_t> hs_rules;     // Hyperscan expression id (a probe) → rule index
   std::vector<std::size_t> unfiltered;   // rules with a regex Hyperscan did not take
   std::vector<std::size_t> path_rules;   // rules about the path alone
+  std::vector<std::size_t> path_limited; // rules with a regex that apply to some paths only
 
   ~Impl() {
     if (database != nullptr) hs_free_database(database);
@@ -212,24 +289,60 @@ Result<std::shared_ptr<const SecretScanner>> SecretScanner::compile(const Secret
       for (const auto& p : a.paths) material += p + '\x1e';
       for (const auto& w : a.stopwords) material += w + '\x1e';
     }
+    if (is_long_rule(rule.regex)) c.reach = kLongReach;
     impl->rules.push_back(std::move(c));
   }
-  // One Hyperscan database for every rule with a regex; an expression it refuses is dropped from
-  // it (that rule runs on RE2 alone) and the rest compiled again.
-  std::vector<std::size_t> candidates;
+  // One Hyperscan database of probes: a rule with distinctive keywords is probed by them, as
+  // caseless literals (the match contains one in practice, and literal search is what Hyperscan
+  // does fastest); any other rule by its own expression in prefilter mode. A probe
+  // Hyperscan refuses sends its rule to RE2 alone, and the rest is compiled again.
+  struct Probe {
+    std::string expression;
+    unsigned flags = 0;
+    std::size_t rule = 0;
+  };
+  std::vector<Probe> probes;
   for (std::size_t i = 0; i < impl->rules.size(); ++i) {
-    if (impl->rules[i].regex) {
-      candidates.push_back(i);
-    } else {
+    const CompiledRule& c = impl->rules[i];
+    if (!c.regex) {
       impl->path_rules.push_back(i);
+    } else if (c.path) {
+      // Only a few files can match; those are read whole by RE2 rather than costing every file a
+      // pass through the expression (several such rules have no literal for Hyperscan to seek).
+      impl->path_limited.push_back(i);
+    } else if (!c.rule.keywords.empty() &&
+               std::all_of(c.rule.keywords.begin(), c.rule.keywords.end(),
+                           [](const std::string& k) {
+                             return k.size() >= kMinLiteralProbe ||
+                                    (k.size() >= 3 && std::any_of(k.begin(), k.end(), [](char ch) {
+                                       return std::ispunct(static_cast<unsigned char>(ch)) != 0;
+                                     }));
+                           })) {
+      for (const auto& keyword : c.rule.keywords) {
+        std::string literal;
+        for (const char ch : keyword) {
+          static constexpr char kHex[] = "0123456789abcdef";
+          const auto u = static_cast<unsigned char>(ch);
+          if (std::isalnum(u)) {
+            literal += ch;
+          } else {
+            literal += "\\x";
+            literal += kHex[u >> 4];
+            literal += kHex[u & 0xf];
+          }
+        }
+        probes.push_back({std::move(literal), HS_FLAG_CASELESS, i});
+      }
+    } else {
+      probes.push_back({c.rule.regex, HS_FLAG_PREFILTER, i});
     }
   }
-  while (!candidates.empty()) {
+  while (!probes.empty()) {
     std::vector<const char*> expressions;
     std::vector<unsigned> flags, ids;
-    for (std::size_t k = 0; k < candidates.size(); ++k) {
-      expressions.push_back(impl->rules[candidates[k]].rule.regex.c_str());
-      flags.push_back(HS_FLAG_PREFILTER | HS_FLAG_SINGLEMATCH);
+    for (std::size_t k = 0; k < probes.size(); ++k) {
+      expressions.push_back(probes[k].expression.c_str());
+      flags.push_back(probes[k].flags);
       ids.push_back(static_cast<unsigned>(k));
     }
     hs_compile_error_t* error = nullptr;
@@ -237,19 +350,22 @@ Result<std::shared_ptr<const SecretScanner>> SecretScanner::compile(const Secret
     if (hs_compile_multi(expressions.data(), flags.data(), ids.data(), static_cast<unsigned>(expressions.size()),
                          HS_MODE_BLOCK, nullptr, &db, &error) == HS_SUCCESS) {
       impl->database = db;
-      impl->hs_rules = candidates;
+      for (const auto& probe : probes) impl->hs_rules.push_back(probe.rule);
       break;
     }
     const int bad = error != nullptr ? error->expression : -1;
     hs_free_compile_error(error);
-    if (bad < 0 || static_cast<std::size_t>(bad) >= candidates.size()) {
+    if (bad < 0 || static_cast<std::size_t>(bad) >= probes.size()) {
       // Not one expression's fault (e.g. the whole set too large): everything on RE2.
-      impl->unfiltered.insert(impl->unfiltered.end(), candidates.begin(), candidates.end());
+      for (const auto& probe : probes) impl->unfiltered.push_back(probe.rule);
       break;
     }
-    impl->unfiltered.push_back(candidates[static_cast<std::size_t>(bad)]);
-    candidates.erase(candidates.begin() + bad);
+    const std::size_t rule = probes[static_cast<std::size_t>(bad)].rule;
+    impl->unfiltered.push_back(rule);
+    std::erase_if(probes, [&](const Probe& p) { return p.rule == rule; });
   }
+  std::sort(impl->unfiltered.begin(), impl->unfiltered.end());
+  impl->unfiltered.erase(std::unique(impl->unfiltered.begin(), impl->unfiltered.end()), impl->unfiltered.end());
   auto scanner = std::shared_ptr<SecretScanner>(new SecretScanner(std::move(impl)));
   scanner->skipped_ = std::move(skipped);
   std::uint32_t h = 2166136261u;
@@ -269,26 +385,49 @@ bool SecretScanner::skips_path(std::string_view path) const {
 std::vector<SecretHit> SecretScanner::scan(std::string_view path, std::string_view text) const {
   std::vector<SecretHit> hits;
   if (skips_path(path)) return hits;
-  std::vector<std::size_t> candidates = impl_->unfiltered;
+  // Which rules to confirm, and where: the windows around Hyperscan's reported ends, or the
+  // whole text for a rule Hyperscan did not take.
+  std::vector<std::pair<std::size_t, std::vector<Window>>> work;
+  for (const std::size_t i : impl_->unfiltered) work.push_back({i, {Window{0, text.size()}}});
+  for (const std::size_t i : impl_->path_limited) {
+    if (RE2::PartialMatch(path, *impl_->rules[i].path)) work.push_back({i, {Window{0, text.size()}}});
+  }
   if (impl_->database != nullptr && !text.empty()) {
     thread_local ThreadScratch scratch;
-    if (hs_alloc_scratch(impl_->database, &scratch.scratch) == HS_SUCCESS) {
-      std::vector<char> matched(impl_->hs_rules.size(), 0);
-      for (std::size_t at = 0; at < text.size();) {
-        // hs_scan takes a 32-bit length; entries are capped far below that, but stay correct.
-        const std::size_t n = std::min<std::size_t>(text.size() - at, 1u << 30);
-        hs_scan(impl_->database, text.data() + at, static_cast<unsigned>(n), 0, scratch.scratch, on_match, &matched);
-        at += n;
+    MatchEnds ends;
+    ends.ends.resize(impl_->hs_rules.size());
+    bool scanned = hs_alloc_scratch(impl_->database, &scratch.scratch) == HS_SUCCESS;
+    // hs_scan takes a 32-bit length; entries are capped far below that, but stay correct.
+    for (std::size_t at = 0; scanned && at < text.size();) {
+      const std::size_t n = std::min<std::size_t>(text.size() - at, 1u << 30);
+      MatchEnds part;
+      part.ends.resize(impl_->hs_rules.size());
+      scanned = hs_scan(impl_->database, text.data() + at, static_cast<unsigned>(n), 0, scratch.scratch, on_match,
+                        &part) == HS_SUCCESS;
+      for (std::size_t k = 0; k < part.ends.size(); ++k) {
+        for (const std::size_t e : part.ends[k]) ends.ends[k].push_back(at + e);
       }
-      for (std::size_t k = 0; k < matched.size(); ++k) {
-        if (matched[k]) candidates.push_back(impl_->hs_rules[k]);
+      at += n;
+    }
+    // Probes → rules: a rule probed by several keywords gathers all their ends.
+    std::map<std::size_t, std::vector<std::size_t>> by_rule;
+    for (std::size_t k = 0; k < impl_->hs_rules.size(); ++k) {
+      if (!scanned) {
+        by_rule[impl_->hs_rules[k]];
+      } else if (!ends.ends[k].empty()) {
+        auto& all = by_rule[impl_->hs_rules[k]];
+        all.insert(all.end(), ends.ends[k].begin(), ends.ends[k].end());
       }
-    } else {
-      candidates.insert(candidates.end(), impl_->hs_rules.begin(), impl_->hs_rules.end());
+    }
+    for (auto& [rule, rule_ends] : by_rule) {
+      if (!scanned) {
+        work.push_back({rule, {Window{0, text.size()}}});
+        continue;
+      }
+      std::sort(rule_ends.begin(), rule_ends.end());
+      work.push_back({rule, windows_around(text, rule_ends, impl_->rules[rule].reach)});
     }
   }
-  std::string lowered;
-  bool have_lowered = false;
   auto allowed = [&](const CompiledRule& c, std::string_view secret, std::string_view match, std::string_view line) {
     for (const auto& a : impl_->global) {
       if (a.allows(path, secret, match, line)) return true;
@@ -303,50 +442,52 @@ std::vector<SecretHit> SecretScanner::scan(std::string_view path, std::string_vi
     if (!RE2::PartialMatch(path, *c.path) || allowed(c, "", "", "")) continue;
     hits.push_back({c.rule.id, c.rule.description, c.rule.severity, 0, "", fingerprint_of(c.rule.id, path)});
   }
-  std::sort(candidates.begin(), candidates.end());
-  for (const std::size_t i : candidates) {
+  std::sort(work.begin(), work.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  const re2::StringPiece input(text.data(), text.size());
+  for (const auto& [i, windows] : work) {
     const CompiledRule& c = impl_->rules[i];
     if (c.path && !RE2::PartialMatch(path, *c.path)) continue;
-    if (!c.rule.keywords.empty()) {
-      if (!have_lowered) {
-        lowered = lower(text);
-        have_lowered = true;
-      }
-      const bool any = std::any_of(c.rule.keywords.begin(), c.rule.keywords.end(),
-                                   [&](const std::string& k) { return lowered.find(k) != std::string::npos; });
-      if (!any) continue;
-    }
     const int ngroups = c.regex->NumberOfCapturingGroups() + 1;
     std::vector<re2::StringPiece> groups(static_cast<std::size_t>(ngroups));
     std::set<std::pair<std::uint32_t, std::string>> seen;
-    std::size_t pos = 0, found = 0;
-    const re2::StringPiece input(text.data(), text.size());
-    while (pos <= text.size() && found < kMaxMatchesPerRule &&
-           c.regex->Match(input, pos, text.size(), RE2::UNANCHORED, groups.data(), ngroups)) {
-      const re2::StringPiece whole = groups[0];
-      const std::size_t start = static_cast<std::size_t>(whole.data() - text.data());
-      pos = start + std::max<std::size_t>(whole.size(), 1);
-      re2::StringPiece group = groups[static_cast<std::size_t>(c.group)];
-      if (c.group == 0) {
-        for (int g = 1; g < ngroups; ++g) {
-          if (!groups[static_cast<std::size_t>(g)].empty()) {
-            group = groups[static_cast<std::size_t>(g)];
-            break;
+    std::size_t found = 0;
+    for (const Window& w : windows) {
+      // The rule applies only where one of its keywords occurs (case-insensitively).
+      if (!c.rule.keywords.empty()) {
+        const std::string lowered = lower(text.substr(w.begin, w.end - w.begin));
+        const bool any = std::any_of(c.rule.keywords.begin(), c.rule.keywords.end(),
+                                     [&](const std::string& k) { return lowered.find(k) != std::string::npos; });
+        if (!any) continue;
+      }
+      std::size_t pos = w.begin;
+      while (pos <= w.end && found < kMaxMatchesPerRule &&
+             c.regex->Match(input, pos, w.end, RE2::UNANCHORED, groups.data(), ngroups)) {
+        const re2::StringPiece whole = groups[0];
+        const std::size_t start = static_cast<std::size_t>(whole.data() - text.data());
+        pos = start + std::max<std::size_t>(whole.size(), 1);
+        re2::StringPiece group = groups[static_cast<std::size_t>(c.group)];
+        if (c.group == 0) {
+          for (int g = 1; g < ngroups; ++g) {
+            if (!groups[static_cast<std::size_t>(g)].empty()) {
+              group = groups[static_cast<std::size_t>(g)];
+              break;
+            }
           }
         }
+        const std::string_view secret = group.data() != nullptr ? std::string_view(group.data(), group.size())
+                                                                 : std::string_view(whole.data(), whole.size());
+        if (secret.empty()) continue;
+        if (c.rule.entropy > 0 && shannon_entropy(secret) < c.rule.entropy) continue;
+        const std::string_view match(whole.data(), whole.size());
+        const std::size_t secret_at = static_cast<std::size_t>(secret.data() - text.data());
+        if (allowed(c, secret, match, line_around(text, secret_at))) continue;
+        const auto line = static_cast<std::uint32_t>(
+            1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(secret_at), '\n'));
+        std::string print = fingerprint_of(c.rule.id, secret);
+        if (!seen.emplace(line, print).second) continue;
+        ++found;
+        hits.push_back({c.rule.id, c.rule.description, c.rule.severity, line, redact_secret(secret), std::move(print)});
       }
-      const std::string_view secret = group.data() != nullptr ? std::string_view(group.data(), group.size())
-                                                               : std::string_view(whole.data(), whole.size());
-      if (secret.empty()) continue;
-      if (c.rule.entropy > 0 && shannon_entropy(secret) < c.rule.entropy) continue;
-      const std::string_view match(whole.data(), whole.size());
-      const std::size_t secret_at = static_cast<std::size_t>(secret.data() - text.data());
-      if (allowed(c, secret, match, line_around(text, secret_at))) continue;
-      const auto line = static_cast<std::uint32_t>(1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(secret_at), '\n'));
-      std::string print = fingerprint_of(c.rule.id, secret);
-      if (!seen.emplace(line, print).second) continue;
-      ++found;
-      hits.push_back({c.rule.id, c.rule.description, c.rule.severity, line, redact_secret(secret), std::move(print)});
     }
   }
   std::sort(hits.begin(), hits.end(), [](const SecretHit& a, const SecretHit& b) {

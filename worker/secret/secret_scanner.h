@@ -1,7 +1,8 @@
-// Finds secrets in file contents with a rule set: one Hyperscan pass over the bytes with every
-// rule's expression compiled together in prefilter mode says which rules may match; only those
-// rules' RE2 expressions then run, to confirm each match and extract its secret group, followed
-// by the keyword, entropy and allowlist checks. A rule Hyperscan cannot take is run with RE2
+// Finds secrets in file contents with a rule set: one Hyperscan pass over the bytes, with every
+// rule's keywords (as caseless literals) or, for a rule without keywords, its expression in
+// prefilter mode, says which rules may match and where; only those rules' RE2 expressions then
+// run, on line-aligned windows around those places, to confirm each match and extract its secret
+// group, followed by the keyword, entropy and allowlist checks. A rule Hyperscan cannot take is run with RE2
 // alone where its keywords occur. Built once per rule set; scan() is thread-safe (each thread
 // keeps its own Hyperscan scratch space).
 #pragma once

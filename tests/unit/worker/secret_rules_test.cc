@@ -156,6 +156,17 @@ TEST(SecretRules, DocumentationExamplesArePlaceholdersNotSecrets) {
   EXPECT_TRUE(rules_hit("app/.env", "API_KEY=${API_KEY}\nPASSWORD=changeme\n").empty());
 }
 
+TEST(SecretRules, LibraryAndDocumentationTreesAreNotRead) {
+  for (const char* path : {"usr/share/doc/pkg/README", "usr/include/openssl/ssl.h", "usr/lib/python3.11/tokenize.py",
+                           "usr/local/lib/python3.11/site-packages/requests/auth.py", "app/node_modules/x/index.js",
+                           "usr/lib/python3/dist-packages/yaml/__init__.py"}) {
+    EXPECT_TRUE(scanner().skips_path(path)) << path;
+  }
+  for (const char* path : {"app/config.py", "root/.bashrc", "etc/app/settings.yaml", "srv/www/.env", "home/u/notes.txt"}) {
+    EXPECT_FALSE(scanner().skips_path(path)) << path;
+  }
+}
+
 TEST(SecretRules, FilesExtendReplaceAndFailCleanly) {
   auto own = parse_secret_rules(R"(
 [[rules]]
