@@ -189,6 +189,12 @@ regex = '''(?i)\b[a-z0-9_.-]{0,30}(?:password|passwd|secret|api_?key|access_?key
 keywords = ["password", "passwd", "secret", "api_key", "apikey", "access_key", "accesskey", "token"]
 entropy = 3.5
 severity = "MEDIUM"
+# Code, not a literal: an identifier or a dotted attribute path ("self.token_validator").
+[[rules.allowlists]]
+regexes = [
+  '''^[A-Za-z_]+$''',
+  '''^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$''',
+]
 
 [[rules]]
 id = "url-credentials"
