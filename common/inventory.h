@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/image/layer_merge.h"
+#include "common/image/manifest.h"
 
 namespace strata {
 
@@ -25,6 +26,8 @@ struct ImageInventory {
   std::string os;
   std::string arch;
   std::vector<LayerInfo> layers;
+  RuntimeConfig runtime;              // from the image config; empty for rootfs
+  std::vector<HistoryEntry> history;  // the build steps, oldest first
   ImageView view;
   std::vector<std::string> warnings;
 };

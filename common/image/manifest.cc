@@ -168,6 +168,44 @@ Result<ImageConfig> parse_config(std::span<const std::byte> bytes) {
     }
     config.diff_ids.push_back(DiffId{*digest});
   }
+  auto strings = [](const json& object, const char* key) {
+    std::vector<std::string> out;
+    const auto it = object.find(key);
+    if (it == object.end() || !it->is_array()) return out;
+    for (const auto& v : *it) {
+      if (v.is_string()) out.push_back(v.get<std::string>());
+    }
+    return out;
+  };
+  if (const auto runtime = doc->find("config"); runtime != doc->end() && runtime->is_object()) {
+    RuntimeConfig& r = config.runtime;
+    r.user = string_field(*runtime, "User");
+    r.working_dir = string_field(*runtime, "WorkingDir");
+    r.env = strings(*runtime, "Env");
+    r.entrypoint = strings(*runtime, "Entrypoint");
+    r.cmd = strings(*runtime, "Cmd");
+    if (const auto labels = runtime->find("Labels"); labels != runtime->end() && labels->is_object()) {
+      for (const auto& [k, v] : labels->items()) {
+        if (v.is_string()) r.labels[k] = v.get<std::string>();
+      }
+    }
+    if (const auto ports = runtime->find("ExposedPorts"); ports != runtime->end() && ports->is_object()) {
+      for (const auto& [port, unused] : ports->items()) r.exposed_ports.push_back(port);
+    }
+    if (const auto health = runtime->find("Healthcheck"); health != runtime->end() && health->is_object()) {
+      r.healthcheck = strings(*health, "Test");
+    }
+  }
+  if (const auto history = doc->find("history"); history != doc->end() && history->is_array()) {
+    for (const auto& h : *history) {
+      if (!h.is_object()) continue;
+      HistoryEntry entry;
+      entry.created_by = string_field(h, "created_by");
+      const auto empty = h.find("empty_layer");
+      entry.empty_layer = empty != h.end() && empty->is_boolean() && empty->get<bool>();
+      config.history.push_back(std::move(entry));
+    }
+  }
   return config;
 }
 

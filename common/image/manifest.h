@@ -45,11 +45,34 @@ struct ImageManifest {
   std::vector<Descriptor> layers;
 };
 
+// How a container from the image runs (the config's "config" object): what the image-level
+// checks read. Fields of the wrong type are left empty, never an error.
+struct RuntimeConfig {
+  std::string user;
+  std::vector<std::string> env;         // "KEY=value"
+  std::vector<std::string> entrypoint;
+  std::vector<std::string> cmd;
+  std::map<std::string, std::string> labels;
+  std::vector<std::string> exposed_ports;  // "22/tcp"
+  std::vector<std::string> healthcheck;    // Test; empty: none set; ["NONE"]: disabled
+  std::string working_dir;
+  bool operator==(const RuntimeConfig&) const = default;
+};
+
+// One build step: the Dockerfile line that made it, and whether it made a layer.
+struct HistoryEntry {
+  std::string created_by;
+  bool empty_layer = false;
+  bool operator==(const HistoryEntry&) const = default;
+};
+
 struct ImageConfig {
   std::string os;
   std::string architecture;
   std::string variant;
   std::vector<DiffId> diff_ids;
+  RuntimeConfig runtime{};
+  std::vector<HistoryEntry> history{};
 };
 
 enum class ManifestKind { kIndex, kManifest };

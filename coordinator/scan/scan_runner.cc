@@ -162,7 +162,7 @@ void ScanRunner::assemble(const std::shared_ptr<ImageTask>& task) {
     if (inventory.layers[i].foreign) continue;
     refs.push_back({inventory.layers[i].diff_id, task->slots[i].get()});
   }
-  worker::finish_inventory(inventory, refs);
+  worker::finish_inventory(inventory, refs, worker::builtin_secret_scanner().get());
 
   auto db = thread_vulndb(config_.vulndb_path);
   if (!db) return fail_image(*task, db.error().message());

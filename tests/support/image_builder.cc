@@ -133,6 +133,8 @@ std::string config_json(const TestImage& image) {
   json config = {{"architecture", image.arch}, {"os", image.os},
                  {"rootfs", {{"type", "layers"}, {"diff_ids", diff_ids}}}};
   if (!image.variant.empty()) config["variant"] = image.variant;
+  if (!image.runtime_json.empty()) config["config"] = json::parse(image.runtime_json);
+  if (!image.history_json.empty()) config["history"] = json::parse(image.history_json);
   return config.dump();
 }
 

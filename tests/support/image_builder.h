@@ -39,6 +39,8 @@ struct TestImage {
   std::string tag;             // org.opencontainers.image.ref.name, when not empty
   bool config_diff_ids_override = false;
   std::vector<std::string> diff_ids;  // used instead of the layers' when overridden
+  std::string runtime_json;  // the config's "config" object (User, Env, Cmd, …), when not empty
+  std::string history_json;  // the config's "history" array, when not empty
 };
 
 // Writes an OCI image layout holding `images`; with `as_index`, index.json points at one nested

@@ -3,9 +3,7 @@
 #include "worker/secret/secret_scanner.h"
 
 namespace strata::worker {
-namespace {
-
-std::shared_ptr<const SecretScanner> default_scanner() {
+std::shared_ptr<const SecretScanner> builtin_secret_scanner() {
   static const std::shared_ptr<const SecretScanner> scanner = [] {
     auto compiled = SecretScanner::compile(default_secret_rules());
     // The built-in rules are tested to compile; without them there is nothing to fall back on.
@@ -13,8 +11,6 @@ std::shared_ptr<const SecretScanner> default_scanner() {
   }();
   return scanner;
 }
-
-}  // namespace
 
 AnalyzerRegistry builtin_analyzers(const AnalyzerOptions& options) {
   AnalyzerRegistry registry;
@@ -33,8 +29,11 @@ AnalyzerRegistry builtin_analyzers(const AnalyzerOptions& options) {
     registry.add(make_nuget_analyzer());
   }
   if (options.secrets) {
-    auto scanner = options.secret_scanner ? options.secret_scanner : default_scanner();
-    if (scanner) registry.add(make_secret_analyzer(std::move(scanner), options.secret_max_file_bytes));
+    auto scanner = options.secret_scanner ? options.secret_scanner : builtin_secret_scanner();
+    if (scanner) {
+      registry.set_secret_scanner(scanner);
+      registry.add(make_secret_analyzer(std::move(scanner), options.secret_max_file_bytes));
+    }
   }
   return registry;
 }

@@ -11,6 +11,8 @@
 
 namespace strata::worker {
 
+class SecretScanner;
+
 class AnalyzerRegistry {
  public:
   void add(std::unique_ptr<Analyzer> analyzer) { analyzers_.push_back(std::move(analyzer)); }
@@ -18,12 +20,14 @@ class AnalyzerRegistry {
   // A hash of every (id, version) pair: joins the diff_id in the layer cache key, so a release
   // that changes an analyzer invalidates old results by key.
   std::uint64_t set_version() const;
+  // The secret rules this set scans files with, for the image config too; null without secrets.
+  const std::shared_ptr<const SecretScanner>& secret_scanner() const { return secret_scanner_; }
+  void set_secret_scanner(std::shared_ptr<const SecretScanner> scanner) { secret_scanner_ = std::move(scanner); }
 
  private:
   std::vector<std::unique_ptr<Analyzer>> analyzers_;
+  std::shared_ptr<const SecretScanner> secret_scanner_;
 };
-
-class SecretScanner;
 
 // What a walk looks for (`--scanners`): packages (OS and language, for vulnerabilities) and
 // secrets, with the secret rules and the largest file read for them.
@@ -36,5 +40,8 @@ struct AnalyzerOptions {
 
 // Every analyzer strata ships, as `options` select them. Adding one is one line in builtin.cc.
 AnalyzerRegistry builtin_analyzers(const AnalyzerOptions& options = {});
+
+// The built-in secret rules, compiled once.
+std::shared_ptr<const SecretScanner> builtin_secret_scanner();
 
 }  // namespace strata::worker

@@ -207,6 +207,8 @@ Result<std::vector<ImageInventory>> inventory_docker_archive(const ImageReferenc
   inv.config_digest = Sha256::of(*config_bytes).to_string();
   inv.os = config->os;
   inv.arch = config->architecture;
+  inv.runtime = config->runtime;
+  inv.history = config->history;
   inv.warnings = std::move(warnings);
   std::vector<LayerRef> refs;
   for (std::size_t i = 0; i < manifest->layers.size(); ++i) {
@@ -232,7 +234,7 @@ Result<std::vector<ImageInventory>> inventory_docker_archive(const ImageReferenc
     inv.layers.push_back({layer.digest.to_string(), layer.diff_id.to_string(), layer.size, media_type, false});
     refs.push_back({layer.diff_id.to_string(), &layer.analysis});
   }
-  finish_inventory(inv, refs);
+  finish_inventory(inv, refs, registry.secret_scanner().get());
   return std::vector<ImageInventory>{std::move(inv)};
 }
 

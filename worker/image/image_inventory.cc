@@ -2,17 +2,26 @@
 
 #include <sys/stat.h>
 
+#include "worker/image/config_secrets.h"
 #include "worker/walk/layer_walker.h"
 
 namespace strata::worker {
 
-void finish_inventory(ImageInventory& inventory, const std::vector<LayerRef>& layers) {
+void finish_inventory(ImageInventory& inventory, const std::vector<LayerRef>& layers,
+                      const SecretScanner* config_scanner) {
   for (const auto& layer : layers) {
     for (const auto& w : layer.analysis->warnings) {
       inventory.warnings.push_back(layer.id.empty() ? w : "layer " + layer.id + ": " + w);
     }
   }
   inventory.view = merge_layers(layers);
+  if (config_scanner != nullptr) {
+    auto found = config_secrets(inventory, *config_scanner);
+    // Config first: it travels with every copy of the image, whatever the layers hold.
+    found.insert(found.end(), std::make_move_iterator(inventory.view.secrets.begin()),
+                 std::make_move_iterator(inventory.view.secrets.end()));
+    inventory.view.secrets = std::move(found);
+  }
 }
 
 Result<std::vector<ImageInventory>> inventory_image(const ImageReference& ref,
@@ -65,7 +74,7 @@ Result<std::vector<ImageInventory>> inventory_rootfs(const ImageReference& ref,
   ImageInventory inventory;
   inventory.ref = ref.text;
   inventory.layers.push_back({"", "", analysis->uncompressed_bytes, "rootfs", false});
-  finish_inventory(inventory, {LayerRef{"", &*analysis}});
+  finish_inventory(inventory, {LayerRef{"", &*analysis}}, registry.secret_scanner().get());
   return std::vector<ImageInventory>{std::move(inventory)};
 }
 

@@ -15,6 +15,8 @@
 
 namespace strata::worker {
 
+class SecretScanner;
+
 struct InventoryOptions {
   // OS/ARCH[/VARIANT] to pick from a multi-platform index, or "all". Empty: linux/amd64, except
   // that a layout holding a single image gives that image whatever its platform.
@@ -62,6 +64,8 @@ Result<std::vector<ImageInventory>> inventory_rootfs(const ImageReference& ref,
                                                      const AnalyzerRegistry& registry);
 
 // Merges analyzed layers (bottom first) into `inventory.view`, and collects their warnings.
-void finish_inventory(ImageInventory& inventory, const std::vector<LayerRef>& layers);
+// With a scanner, the image config's secrets too (worker/image/config_secrets.h).
+void finish_inventory(ImageInventory& inventory, const std::vector<LayerRef>& layers,
+                      const SecretScanner* config_scanner = nullptr);
 
 }  // namespace strata::worker

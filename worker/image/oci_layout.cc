@@ -94,6 +94,8 @@ Result<ImagePlan> plan_candidate(const ImageReference& ref, const OciLayout& lay
   inv.config_digest = c.manifest.config.digest.to_string();
   inv.os = c.config.os;
   inv.arch = c.config.architecture;
+  inv.runtime = c.config.runtime;
+  inv.history = c.config.history;
   if (!c.config.variant.empty()) inv.arch += "/" + c.config.variant;
   if (c.config.diff_ids.size() != c.manifest.layers.size()) {
     return fail(ErrorCode::kCorrupt, "image config lists " +
@@ -151,7 +153,7 @@ Result<ImageInventory> inventory_candidate(const ImagePlan& plan, const Inventor
     refs.push_back({info.diff_id, &analyzed[next++].analysis});
   }
   if (options.progress != nullptr) options.progress->finished();
-  finish_inventory(inv, refs);
+  finish_inventory(inv, refs, registry.secret_scanner().get());
   return inv;
 }
 

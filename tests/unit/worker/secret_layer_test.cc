@@ -8,7 +8,11 @@
 #include "common/report/inventory_json.h"
 #include "common/wire/layer_codec.h"
 #include "tests/support/image_builder.h"
+#include <filesystem>
+
+#include "common/image/reference.h"
 #include "worker/analyzer/registry.h"
+#include "worker/image/image_inventory.h"
 #include "worker/layer/analyze_layer.h"
 #include "worker/stream/layer_stream.h"
 
@@ -76,6 +80,40 @@ TEST(SecretLayers, SizeCapAndScannerSelection) {
   // Different caps or rules give different cache keys.
   EXPECT_NE(builtin_analyzers(capped).set_version(), builtin_analyzers().set_version());
   EXPECT_NE(builtin_analyzers(packages_only).set_version(), builtin_analyzers().set_version());
+}
+
+// The image config is scanned too: environment, command, labels, and every build step, each
+// step attributed to the layer it made.
+TEST(SecretLayers, ImageConfigAndHistory) {
+  const std::string dir = test::temp_dir();
+  test::TestImage image;
+  image.layers.push_back(test::make_layer({{"etc/hostname", "box\n"}}));
+  image.layers.push_back(test::make_layer({{"app/run.sh", "echo hi\n"}}));
+  image.runtime_json = R"({"User": "app", "Env": ["PATH=/usr/bin", "DB_PASSWORD=Vq3kT9zLm2wX8rPa"],
+                           "Cmd": ["run", "--token", "x"], "Labels": {"maintainer": "ops"}})";
+  image.history_json = R"([{"created_by": "ADD rootfs.tar /"},
+                           {"created_by": "ENV A=1", "empty_layer": true},
+                           {"created_by": "RUN curl -fsS 'https://svc.internal/setup?auth=Q8zLmX3tVp9KrT2w' | sh"}])";
+  test::write_oci_layout(dir, {image});
+  auto ref = ImageReference::parse("oci:" + dir, path_exists);
+  ASSERT_TRUE(ref);
+  const AnalyzerRegistry registry = builtin_analyzers();
+  auto inventories = inventory_image(*ref, {}, registry);
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(inventories) << inventories.error().message();
+  const auto& secrets = (*inventories)[0].view.secrets;
+  ASSERT_EQ(secrets.size(), 2u);
+  EXPECT_EQ(secrets[0].secret.path, "config:Env");
+  EXPECT_EQ(secrets[0].secret.line, 2u);
+  EXPECT_EQ(secrets[0].secret.rule_id, "generic-credential");
+  EXPECT_EQ(secrets[0].layer, "");
+  EXPECT_EQ(secrets[1].secret.path, "history:created_by");
+  EXPECT_EQ(secrets[1].secret.line, 3u);
+  EXPECT_EQ(secrets[1].secret.rule_id, "url-token-parameter");
+  EXPECT_EQ(secrets[1].layer, image.layers[1].diff_id);  // the third step made the second layer
+  const std::string json = inventory_json((*inventories)[0]);
+  EXPECT_EQ(json.find("Vq3kT9zLm2wX8rPa"), std::string::npos);
+  EXPECT_EQ(json.find("Q8zLmX3tVp9KrT2w"), std::string::npos);
 }
 
 }  // namespace
