@@ -42,6 +42,24 @@ struct SecretFinding {
   fingerprint @6 :Text;
 }
 
+struct SetIdFile {
+  path @0 :Text;
+  mode @1 :UInt32;
+}
+
+struct CacheBytes {
+  kind @0 :Text;
+  bytes @1 :UInt64;
+}
+
+struct FileFacts {
+  setid @0 :List(SetIdFile);
+  worldWritable @1 :List(Text);
+  rootSsh @2 :List(Text);
+  present @3 :List(Text);
+  cacheBytes @4 :List(CacheBytes);
+}
+
 struct LayerAnalysis {
   databases @0 :List(PackageDatabase);
   distroFiles @1 :List(DistroFile);
@@ -52,4 +70,5 @@ struct LayerAnalysis {
   uncompressedBytes @6 :UInt64;
   ownedFiles @7 :List(OwnedFile);
   secrets @8 :List(SecretFinding);
+  facts @9 :FileFacts;
 }

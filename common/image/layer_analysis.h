@@ -33,6 +33,22 @@ struct SecretFinding {
   auto operator<=>(const SecretFinding&) const = default;
 };
 
+// What the file system of this layer says about how the image is built, from metadata alone:
+// the checks of common/image/misconfig.h read it.
+struct FileFacts {
+  struct SetId {
+    std::string path;
+    std::uint32_t mode = 0;  // permission and set-id bits
+    auto operator<=>(const SetId&) const = default;
+  };
+  std::vector<SetId> setid;                  // SUID or SGID regular files
+  std::vector<std::string> world_writable;   // files and non-sticky directories others may write, outside tmp
+  std::vector<std::string> root_ssh;         // files under /root/.ssh
+  std::vector<std::string> present;          // notable programs present: sshd, sudo, shells, package managers
+  std::map<std::string, std::uint64_t> cache_bytes;  // package-manager cache ("apt", "apk", "pip", …) → bytes
+  bool operator==(const FileFacts&) const = default;
+};
+
 struct LayerAnalysis {
   std::vector<PackageDatabase> databases;
   std::map<std::string, std::string, std::less<>> distro_files;  // path → content
@@ -42,6 +58,7 @@ struct LayerAnalysis {
   std::vector<std::string> whiteouts;    // paths this layer deletes from the layers below
   std::vector<std::string> opaque_dirs;  // directories this layer empties of lower content
   std::vector<SecretFinding> secrets;    // sorted by path, line, rule
+  FileFacts facts;
   std::vector<std::string> warnings;     // damage skipped, each naming its input
   std::uint64_t entries = 0;
   std::uint64_t uncompressed_bytes = 0;

@@ -65,6 +65,38 @@ const std::string* owner_of(std::string_view path,
 
 PackageKey key_of(const Package& p) { return {p.ecosystem, p.name, p.arch, p.version}; }
 
+// Paths present after every layer, each with the layer that last wrote it.
+ImageFacts merge_facts(std::span<const LayerRef> layers) {
+  struct Seen {
+    std::string layer;
+    std::uint32_t mode = 0;
+    bool above_base = false;
+  };
+  std::map<std::string, Seen, std::less<>> setid, writable, ssh, present;
+  ImageFacts facts;
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const LayerAnalysis& a = *layers[i].analysis;
+    for (auto* m : {&setid, &writable, &ssh, &present}) {
+      std::erase_if(*m, [&](const auto& kv) { return hidden_by(kv.first, a); });
+    }
+    for (const auto& f : a.facts.setid) setid[f.path] = {layers[i].id, f.mode, i > 0};
+    for (const auto& p : a.facts.world_writable) writable[p] = {layers[i].id, 0, i > 0};
+    for (const auto& p : a.facts.root_ssh) ssh[p] = {layers[i].id, 0, i > 0};
+    for (const auto& p : a.facts.present) present[p] = {layers[i].id, 0, i > 0};
+    for (const auto& [kind, bytes] : a.facts.cache_bytes) facts.caches.push_back({layers[i].id, kind, bytes});
+  }
+  auto files = [](const auto& m) {
+    std::vector<ImageFacts::File> out;
+    for (const auto& [path, seen] : m) out.push_back({path, seen.layer, seen.mode, seen.above_base});
+    return out;
+  };
+  facts.setid = files(setid);
+  facts.world_writable = files(writable);
+  facts.root_ssh = files(ssh);
+  for (const auto& [path, seen] : present) facts.present.push_back(path);
+  return facts;
+}
+
 }  // namespace
 
 ImageView merge_layers(std::span<const LayerRef> layers) {
@@ -94,6 +126,7 @@ ImageView merge_layers(std::span<const LayerRef> layers) {
   }
 
   ImageView view;
+  view.facts = merge_facts(layers);
   // Secrets stay reported whatever happens above them: a whiteout in a later layer hides the
   // file from the running container, not from anyone who pulls the image. It only marks them.
   for (std::size_t i = 0; i < layers.size(); ++i) {

@@ -33,10 +33,32 @@ struct ImageSecret {
   bool removed_later = false;
 };
 
+// The file-system facts of the merged image: what is still there after every layer, with the
+// layer that put it there; package caches per layer (a later deletion does not shrink a layer).
+struct ImageFacts {
+  struct File {
+    std::string path;
+    std::string layer;
+    std::uint32_t mode = 0;
+    bool above_base = false;  // added by a layer above the first
+  };
+  std::vector<File> setid;
+  std::vector<File> world_writable;
+  std::vector<File> root_ssh;
+  std::vector<std::string> present;
+  struct Cache {
+    std::string layer;
+    std::string kind;
+    std::uint64_t bytes = 0;
+  };
+  std::vector<Cache> caches;
+};
+
 struct ImageView {
   std::vector<ImagePackage> packages;  // sorted by ecosystem, name, arch, version, path
   std::optional<Distro> distro;
   std::vector<ImageSecret> secrets;  // in layer order, then path, line, rule
+  ImageFacts facts;
 };
 
 ImageView merge_layers(std::span<const LayerRef> layers);

@@ -60,6 +60,15 @@ Json document(const ImageInventory& inv) {
     if (is.removed_later) secret["removed_in_later_layer"] = true;
     secrets.push_back(std::move(secret));
   }
+  Json misconfigurations = Json::array();
+  for (const auto& m : inv.misconfigurations) {
+    misconfigurations.push_back({{"id", m.id},
+                                 {"title", m.title},
+                                 {"severity", m.severity},
+                                 {"fix", m.fix},
+                                 {"evidence", m.evidence},
+                                 {"layer", or_null(m.layer)}});
+  }
   return Json{{"schema", "strata.inventory/v1"},
               {"image",
                {{"ref", inv.ref},
@@ -71,6 +80,7 @@ Json document(const ImageInventory& inv) {
               {"distro", std::move(distro)},
               {"packages", std::move(packages)},
               {"secrets", std::move(secrets)},
+              {"misconfigurations", std::move(misconfigurations)},
               {"warnings", inv.warnings}};
 }
 
@@ -113,6 +123,14 @@ std::string inventory_table(std::span<const ImageInventory> inventories) {
         const SecretFinding& f = is.secret;
         out += f.severity + "  " + f.rule_id + "  " + f.path + (f.line > 0 ? ":" + std::to_string(f.line) : "") +
                "  " + f.redacted + (is.removed_later ? "  (deleted in a later layer, still in the image)" : "") + "\n";
+      }
+    }
+    if (!inv.misconfigurations.empty()) {
+      out += "\nMISCONFIGURATIONS\n";
+      for (const auto& m : inv.misconfigurations) {
+        out += m.severity + "  " + m.id + "  " + m.title;
+        if (!m.evidence.empty()) out += ": " + m.evidence.front() + (m.evidence.size() > 1 ? ", …" : "");
+        out += "\n";
       }
     }
     for (const auto& w : inv.warnings) out += "warning: " + w + "\n";

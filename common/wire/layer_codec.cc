@@ -68,6 +68,25 @@ std::vector<std::byte> encode_layer_analysis(const LayerAnalysis& analysis) {
   auto put_list = [](auto list, const std::vector<std::string>& values) {
     for (unsigned i = 0; i < values.size(); ++i) list.set(i, values[i]);
   };
+  {
+    const FileFacts& f = analysis.facts;
+    auto facts = root.initFacts();
+    auto setid = facts.initSetid(static_cast<unsigned>(f.setid.size()));
+    for (unsigned i = 0; i < f.setid.size(); ++i) {
+      setid[i].setPath(f.setid[i].path);
+      setid[i].setMode(f.setid[i].mode);
+    }
+    put_list(facts.initWorldWritable(static_cast<unsigned>(f.world_writable.size())), f.world_writable);
+    put_list(facts.initRootSsh(static_cast<unsigned>(f.root_ssh.size())), f.root_ssh);
+    put_list(facts.initPresent(static_cast<unsigned>(f.present.size())), f.present);
+    auto caches = facts.initCacheBytes(static_cast<unsigned>(f.cache_bytes.size()));
+    unsigned c = 0;
+    for (const auto& [kind, bytes] : f.cache_bytes) {
+      caches[c].setKind(kind);
+      caches[c].setBytes(bytes);
+      ++c;
+    }
+  }
   put_list(root.initWhiteouts(static_cast<unsigned>(analysis.whiteouts.size())), analysis.whiteouts);
   put_list(root.initOpaqueDirs(static_cast<unsigned>(analysis.opaque_dirs.size())), analysis.opaque_dirs);
   put_list(root.initWarnings(static_cast<unsigned>(analysis.warnings.size())), analysis.warnings);
@@ -77,7 +96,12 @@ std::vector<std::byte> encode_layer_analysis(const LayerAnalysis& analysis) {
   const kj::Array<capnp::word> words = capnp::messageToFlatArray(message);
   const auto plain = words.asBytes();
   std::vector<std::byte> out(ZSTD_compressBound(plain.size()));
-  const std::size_t n = ZSTD_compress(out.data(), out.size(), plain.begin(), plain.size(), kZstdLevel);
+  // With the frame's content checksum, a damaged cache entry is an error, not different data.
+  ZSTD_CCtx* ctx = ZSTD_createCCtx();
+  ZSTD_CCtx_setParameter(ctx, ZSTD_c_compressionLevel, kZstdLevel);
+  ZSTD_CCtx_setParameter(ctx, ZSTD_c_checksumFlag, 1);
+  const std::size_t n = ZSTD_compress2(ctx, out.data(), out.size(), plain.begin(), plain.size());
+  ZSTD_freeCCtx(ctx);
   // Compression into a buffer of ZSTD_compressBound bytes cannot fail.
   out.resize(ZSTD_isError(n) ? 0 : n);
   return out;
@@ -134,6 +158,14 @@ Result<LayerAnalysis> decode_layer_analysis(std::span<const std::byte> bytes, st
     for (auto f : root.getSecrets()) {
       out.secrets.push_back({text(f.getRuleId()), text(f.getTitle()), text(f.getSeverity()), text(f.getPath()),
                              f.getLine(), text(f.getRedacted()), text(f.getFingerprint())});
+    }
+    if (root.hasFacts()) {
+      auto facts = root.getFacts();
+      for (auto e : facts.getSetid()) out.facts.setid.push_back({text(e.getPath()), e.getMode()});
+      for (auto w : facts.getWorldWritable()) out.facts.world_writable.push_back(text(w));
+      for (auto r : facts.getRootSsh()) out.facts.root_ssh.push_back(text(r));
+      for (auto p : facts.getPresent()) out.facts.present.push_back(text(p));
+      for (auto c : facts.getCacheBytes()) out.facts.cache_bytes[text(c.getKind())] = c.getBytes();
     }
     for (auto w : root.getWhiteouts()) out.whiteouts.push_back(text(w));
     for (auto d : root.getOpaqueDirs()) out.opaque_dirs.push_back(text(d));

@@ -15,7 +15,7 @@
 
 namespace strata::worker {
 
-enum class AnalyzerId { kOs, kDpkg, kApk, kRpm, kPypi, kNpm, kGolang, kMaven, kGem, kCargo, kComposer, kNuget, kSecret };
+enum class AnalyzerId { kOs, kDpkg, kApk, kRpm, kPypi, kNpm, kGolang, kMaven, kGem, kCargo, kComposer, kNuget, kSecret, kFiles };
 
 std::string_view to_string(AnalyzerId id);
 

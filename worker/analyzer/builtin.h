@@ -20,6 +20,8 @@ std::unique_ptr<Analyzer> make_gem_analyzer();
 std::unique_ptr<Analyzer> make_cargo_analyzer();
 std::unique_ptr<Analyzer> make_composer_analyzer();
 std::unique_ptr<Analyzer> make_nuget_analyzer();
+// File-system facts for the image checks (worker/analyzer/file_facts.cc).
+std::unique_ptr<Analyzer> make_file_facts_analyzer();
 // Secrets in file contents (worker/analyzer/secret.cc).
 std::unique_ptr<Analyzer> make_secret_analyzer(std::shared_ptr<const SecretScanner> scanner,
                                                std::uint64_t max_file_bytes);

@@ -17,6 +17,7 @@ std::string_view to_string(AnalyzerId id) {
     case AnalyzerId::kComposer: return "composer";
     case AnalyzerId::kNuget: return "nuget";
     case AnalyzerId::kSecret: return "secret";
+    case AnalyzerId::kFiles: return "files";
   }
   return "unknown";
 }

@@ -29,11 +29,13 @@ class AnalyzerRegistry {
   std::shared_ptr<const SecretScanner> secret_scanner_;
 };
 
-// What a walk looks for (`--scanners`): packages (OS and language, for vulnerabilities) and
-// secrets, with the secret rules and the largest file read for them.
+// What a walk looks for (`--scanners`): packages (OS and language, for vulnerabilities),
+// secrets, with the secret rules and the largest file read for them, and the file-system facts
+// the configuration checks read.
 struct AnalyzerOptions {
   bool packages = true;
   bool secrets = true;
+  bool config = true;
   std::shared_ptr<const SecretScanner> secret_scanner{};  // null: strata's built-in rules
   std::uint64_t secret_max_file_bytes = 10u << 20;
 };

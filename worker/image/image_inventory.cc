@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include "common/image/misconfig.h"
 #include "worker/image/config_secrets.h"
 #include "worker/walk/layer_walker.h"
 
@@ -22,6 +23,7 @@ void finish_inventory(ImageInventory& inventory, const std::vector<LayerRef>& la
                  std::make_move_iterator(inventory.view.secrets.end()));
     inventory.view.secrets = std::move(found);
   }
+  inventory.misconfigurations = check_image(inventory);
 }
 
 Result<std::vector<ImageInventory>> inventory_image(const ImageReference& ref,

@@ -95,6 +95,10 @@ Result<ImagePlan> plan_candidate(const ImageReference& ref, const OciLayout& lay
   inv.os = c.config.os;
   inv.arch = c.config.architecture;
   inv.runtime = c.config.runtime;
+  // A layout on disk is fixed by its directory: only an explicit `latest` says "whatever is
+  // newest" (registry references, where a missing tag means latest, come with issue 7).
+  if (!ref.tag.empty()) inv.ref_tag = ref.tag;
+  inv.ref_pinned = ref.digest.has_value();
   inv.history = c.config.history;
   if (!c.config.variant.empty()) inv.arch += "/" + c.config.variant;
   if (c.config.diff_ids.size() != c.manifest.layers.size()) {

@@ -84,7 +84,9 @@ void canonicalize(LayerAnalysis& analysis) {
   std::sort(analysis.secrets.begin(), analysis.secrets.end(), [](const SecretFinding& a, const SecretFinding& b) {
     return std::tie(a.path, a.line, a.rule_id, a.fingerprint) < std::tie(b.path, b.line, b.rule_id, b.fingerprint);
   });
-  for (auto* list : {&analysis.whiteouts, &analysis.opaque_dirs}) {
+  std::sort(analysis.facts.setid.begin(), analysis.facts.setid.end());
+  for (auto* list : {&analysis.whiteouts, &analysis.opaque_dirs, &analysis.facts.world_writable,
+                     &analysis.facts.root_ssh, &analysis.facts.present}) {
     std::sort(list->begin(), list->end());
     list->erase(std::unique(list->begin(), list->end()), list->end());
   }

@@ -1,0 +1,87 @@
+// File-system facts for the image checks, from entry metadata alone (no entry is read): set-id
+// and world-writable files, keys under /root/.ssh, notable programs (an SSH server, sudo,
+// shells, package managers), and the bytes package managers left in their caches.
+#include <array>
+
+#include "worker/analyzer/builtin.h"
+
+namespace strata::worker {
+namespace {
+
+constexpr std::uint32_t kSetId = 06000;
+constexpr std::uint32_t kSticky = 01000;
+constexpr std::uint32_t kOthersWrite = 00002;
+// A layer's own list of world-writable paths is bounded: one finding names a few, counts all.
+constexpr std::size_t kMaxWorldWritable = 200;
+
+constexpr std::array<std::string_view, 16> kNotable = {
+    "usr/sbin/sshd", "usr/bin/sudo",  "bin/sh",         "bin/bash",     "bin/ash",      "bin/dash",
+    "usr/bin/bash",  "usr/bin/sh",    "usr/bin/apt-get", "usr/bin/dpkg", "sbin/apk",     "usr/bin/yum",
+    "usr/bin/dnf",   "usr/bin/rpm",   "usr/bin/microdnf", "bin/busybox"};
+
+// Where package managers keep what they downloaded: removing it is part of a tidy build step.
+std::string_view cache_kind(std::string_view path) {
+  if (path.starts_with("var/cache/apt/archives/") && path.ends_with(".deb")) return "apt";
+  if (path.starts_with("var/lib/apt/lists/") && path.find("_Packages") != std::string_view::npos) return "apt-lists";
+  if (path.starts_with("var/cache/apk/")) return "apk";
+  if (path.starts_with("var/cache/yum/") || path.starts_with("var/cache/dnf/")) return "yum";
+  if (path.find("/.cache/pip/") != std::string_view::npos) return "pip";
+  if (path.find("/.npm/_cacache/") != std::string_view::npos) return "npm";
+  if (path.find("/.cache/yarn/") != std::string_view::npos || path.find("/.yarn/cache/") != std::string_view::npos) return "yarn";
+  if (path.find("/.m2/repository/") != std::string_view::npos) return "maven";
+  if (path.find("/.cache/go-build/") != std::string_view::npos) return "go";
+  return {};
+}
+
+bool is_tmp(std::string_view path) {
+  for (const std::string_view dir : {"tmp", "var/tmp", "dev/shm", "run/lock"}) {
+    if (path == dir || (path.starts_with(dir) && path.size() > dir.size() && path[dir.size()] == '/')) return true;
+  }
+  return false;
+}
+
+bool is_notable(std::string_view path) {
+  for (const auto n : kNotable) {
+    if (path == n) return true;
+  }
+  return false;
+}
+
+class FileFactsAnalyzer final : public Analyzer {
+ public:
+  AnalyzerId id() const override { return AnalyzerId::kFiles; }
+  std::uint32_t version() const override { return 1; }
+  Want wants(const EntryInfo& e) const override {
+    const bool regular = e.type == EntryType::kRegular;
+    if (regular && (e.mode & kSetId) != 0) return Want::kYes;
+    if ((regular || e.type == EntryType::kDirectory) && (e.mode & kOthersWrite) != 0 && (e.mode & kSticky) == 0 &&
+        !is_tmp(e.path)) {
+      return Want::kYes;
+    }
+    if (regular && e.path.starts_with("root/.ssh/")) return Want::kYes;
+    if ((regular || e.type == EntryType::kSymlink || e.type == EntryType::kHardlink) && is_notable(e.path)) return Want::kYes;
+    if (regular && !cache_kind(e.path).empty()) return Want::kYes;
+    return Want::kNo;
+  }
+  Result<void> analyze(const EntryInfo& e, EntryContent& /*content*/, LayerAnalysis& out) const override {
+    FileFacts& f = out.facts;
+    const bool regular = e.type == EntryType::kRegular;
+    if (regular && (e.mode & kSetId) != 0) f.setid.push_back({std::string(e.path), e.mode});
+    if ((e.mode & kOthersWrite) != 0 && (e.mode & kSticky) == 0 && !is_tmp(e.path) &&
+        (regular || e.type == EntryType::kDirectory) && f.world_writable.size() < kMaxWorldWritable) {
+      f.world_writable.emplace_back(e.path);
+    }
+    if (regular && e.path.starts_with("root/.ssh/")) f.root_ssh.emplace_back(e.path);
+    if (is_notable(e.path)) f.present.emplace_back(e.path);
+    if (regular) {
+      if (const auto kind = cache_kind(e.path); !kind.empty()) f.cache_bytes[std::string(kind)] += e.size;
+    }
+    return {};
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Analyzer> make_file_facts_analyzer() { return std::make_unique<FileFactsAnalyzer>(); }
+
+}  // namespace strata::worker
