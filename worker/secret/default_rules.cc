@@ -185,7 +185,7 @@ severity = "HIGH"
 [[rules]]
 id = "generic-credential"
 description = "Password, secret, API key or token assigned a literal value"
-regex = '''(?i)\b[a-z0-9_.-]{0,30}(?:password|passwd|secret|api_?key|access_?key|auth_?token|access_?token|client_?secret)[a-z0-9_.-]{0,20}["']?\s*(?::=|=>|[:=])\s*["']?([A-Za-z0-9!#%&*+./:<>?@^_~-]{8,128})["']?'''
+regex = '''(?i)\b[a-z0-9_.-]{0,30}(?:password|passwd|secret|api_?key|access_?key|token|client_?secret)[a-z0-9_.-]{0,20}["']?\s*(?::=|=>|[:=])\s*["']?([A-Za-z0-9!#%&*+./:<>?@^_~-]{8,128})["']?'''
 keywords = ["password", "passwd", "secret", "api_key", "apikey", "access_key", "accesskey", "token"]
 entropy = 3.5
 severity = "MEDIUM"

@@ -444,6 +444,11 @@ std::vector<SecretHit> SecretScanner::scan(std::string_view path, std::string_vi
   }
   std::sort(work.begin(), work.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   const re2::StringPiece input(text.data(), text.size());
+  struct Span {
+    std::size_t begin = 0, end = 0;
+    bool generic = false;
+  };
+  std::vector<Span> spans;  // one per content hit, in order
   for (const auto& [i, windows] : work) {
     const CompiledRule& c = impl_->rules[i];
     if (c.path && !RE2::PartialMatch(path, *c.path)) continue;
@@ -487,9 +492,23 @@ std::vector<SecretHit> SecretScanner::scan(std::string_view path, std::string_vi
         if (!seen.emplace(line, print).second) continue;
         ++found;
         hits.push_back({c.rule.id, c.rule.description, c.rule.severity, line, redact_secret(secret), std::move(print)});
+        spans.push_back({secret_at, secret_at + secret.size(), c.rule.id.find("generic") != std::string::npos});
       }
     }
   }
+  // A generic rule's finding on the same bytes as a specific rule's says less: keep the specific.
+  std::vector<SecretHit> kept;
+  for (std::size_t h = 0; h < hits.size(); ++h) {
+    const std::size_t k = h - (hits.size() - spans.size());  // path rules come first and have no span
+    if (h >= hits.size() - spans.size() && spans[k].generic) {
+      const bool covered = std::any_of(spans.begin(), spans.end(), [&](const Span& o) {
+        return !o.generic && o.begin < spans[k].end && spans[k].begin < o.end;
+      });
+      if (covered) continue;
+    }
+    kept.push_back(std::move(hits[h]));
+  }
+  hits = std::move(kept);
   std::sort(hits.begin(), hits.end(), [](const SecretHit& a, const SecretHit& b) {
     return std::tie(a.line, a.rule_id, a.fingerprint) < std::tie(b.line, b.rule_id, b.fingerprint);
   });
