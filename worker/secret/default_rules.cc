@@ -15,15 +15,15 @@ constexpr std::string_view kDefaultRules = R"toml(
 [[allowlists]]
 description = "documentation, headers and third-party library trees"
 paths = [
-  '''^usr/share/(?:doc|man|info|locale|i18n|zoneinfo|help|gtk-doc|icons|fonts|mime|bash-completion|zsh|vim|emacs|texmf|perl5?|javascript|X11)/''',
-  '''^usr/(?:local/)?include/''',
-  '''^usr/src/''',
-  '''^usr/(?:local/)?lib(?:64)?/python[0-9.]+/''',
-  '''^usr/lib/python3/dist-packages/''',
+  '''(?:^|/)usr/share/(?:doc|man|info|locale|i18n|zoneinfo|help|gtk-doc|icons|fonts|mime|bash-completion|zsh|vim|emacs|texmf|perl5?|javascript|X11)/''',
+  '''(?:^|/)usr/(?:local/)?include/''',
+  '''(?:^|/)usr/src/''',
+  '''(?:^|/)usr/(?:local/)?lib(?:64)?/python[0-9.]+/''',
+  '''(?:^|/)usr/lib/python3/dist-packages/''',
   '''(?:^|/)(?:site|dist)-packages/[^/]+\.(?:dist|egg)-info/''',
-  '''^usr/(?:share|lib)/(?:perl5?|x86_64-linux-gnu/perl5?|aarch64-linux-gnu/perl5?)/''',
+  '''(?:^|/)usr/(?:share|lib)/(?:perl5?|x86_64-linux-gnu/perl5?|aarch64-linux-gnu/perl5?)/''',
   '''(?:^|/)node_modules/''',
-  '''^usr/(?:local/)?lib/(?:go|golang|jvm|ruby)/''',
+  '''(?:^|/)usr/(?:local/)?lib/(?:go|golang|jvm|ruby)/''',
   '''(?:^|/)vendor/(?:bundle|ruby)/''',
   '''\.(?:png|jpe?g|gif|svg|ico|woff2?|ttf|otf|eot|pdf|mo)$''',
 ]
@@ -129,7 +129,7 @@ severity = "HIGH"
 id = "sendgrid-api-key"
 description = "SendGrid API key"
 regex = '''\b(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})\b'''
-keywords = ["sg."]
+# No keyword: "sg." is in every "msg."; the expression's own "SG." is what Hyperscan seeks.
 severity = "HIGH"
 
 [[rules]]

@@ -14,10 +14,10 @@ namespace strata::worker {
 namespace {
 
 constexpr std::size_t kMaxMatchesPerRule = 100;
-// Keywords shorter than this ("sk", "aws", "pwd") occur everywhere in text (unless they hold
+// Keywords shorter than this ("sk", "q~") occur everywhere in text (unless they hold
 // punctuation, like "://"); a rule with one is probed by its expression instead, which Hyperscan
 // rejects far more often.
-constexpr std::size_t kMinLiteralProbe = 4;
+constexpr std::size_t kMinLiteralProbe = 3;
 
 std::unique_ptr<RE2> compile_re2(const std::string& pattern, std::string* error) {
   RE2::Options options;
@@ -43,9 +43,10 @@ std::string lower(std::string_view s) {
 struct Reach {
   std::size_t behind = 0;
   std::size_t ahead = 0;
+  bool within_line = false;  // the match lies on the hit's own line
 };
-constexpr Reach kNearReach{512, 512};
-constexpr Reach kLongReach{8192, 8192};
+constexpr Reach kNearReach{512, 512, true};
+constexpr Reach kLongReach{8192, 8192, false};
 
 // A rule is long when its expression allows unbounded or very long repeats or lets `.` cross lines.
 bool is_long_rule(std::string_view regex) {
@@ -163,15 +164,22 @@ std::vector<Window> windows_around(std::string_view text, const std::vector<std:
   std::vector<Window> out;
   for (const std::size_t e : ends) {
     std::size_t begin = e > reach.behind ? e - reach.behind : 0;
-    if (begin > 0) {
-      const auto nl = text.rfind('\n', begin);
-      begin = nl == std::string_view::npos ? 0 : nl + 1;
-    }
     std::size_t end = std::min(text.size(), e + reach.ahead);
-    if (const auto nl = text.find('\n', end); nl != std::string_view::npos) {
-      end = nl;
+    if (reach.within_line) {
+      // The hit's own line, bounded: a minified file's one long line does not become the window.
+      const auto before = e == 0 ? std::string_view::npos : text.rfind('\n', e - 1);
+      if (before != std::string_view::npos) begin = std::max(begin, before + 1);
+      // The newline itself stays in: rules end a secret at whitespace or at the end of the text,
+      // and RE2 sees the window's end only as the middle of the text.
+      const auto after = text.find('\n', e);
+      if (after != std::string_view::npos) end = std::min(end, after + 1);
     } else {
-      end = text.size();
+      if (begin > 0) {
+        const auto nl = text.rfind('\n', begin);
+        begin = nl == std::string_view::npos ? 0 : nl + 1;
+      }
+      const auto nl = text.find('\n', end);
+      end = nl == std::string_view::npos ? text.size() : nl + 1;
     }
     if (!out.empty() && begin <= out.back().end) {
       out.back().end = std::max(out.back().end, end);
