@@ -178,14 +178,13 @@ void make_node_modules_tar(const std::string& path, std::uint64_t packages) {
   archive_write_free(a);
 }
 
-}  // namespace
-
-BenchLayer node_modules_layer(std::uint64_t packages, Compression compression) {
-  const std::string dir = "/tmp/strata-bench-node-" + std::to_string(packages);
+// A layer cached under `dir`: its tar made once by `make`, then compressed once per format.
+template <class Make>
+BenchLayer cached_layer(const std::string& dir, Compression compression, Make make) {
   fs::create_directories(dir);
   BenchLayer layer;
   layer.tar_path = dir + "/layer.tar";
-  if (!fs::exists(layer.tar_path)) make_node_modules_tar(layer.tar_path, packages);
+  if (!fs::exists(layer.tar_path)) make(layer.tar_path);
   layer.tar_bytes = fs::file_size(layer.tar_path);
   layer.blob_path = layer.tar_path + (compression == Compression::kGzip ? ".gz" : ".zst");
   if (!fs::exists(layer.blob_path)) compress_file(layer.tar_path, layer.blob_path, compression);
@@ -194,18 +193,16 @@ BenchLayer node_modules_layer(std::uint64_t packages, Compression compression) {
   return layer;
 }
 
+}  // namespace
+
+BenchLayer node_modules_layer(std::uint64_t packages, Compression compression) {
+  return cached_layer("/tmp/strata-bench-node-" + std::to_string(packages), compression,
+                      [&](const std::string& tar) { make_node_modules_tar(tar, packages); });
+}
+
 BenchLayer bench_layer(std::uint64_t megabytes, Compression compression) {
-  const std::string dir = "/tmp/strata-bench-" + std::to_string(megabytes);
-  fs::create_directories(dir);
-  BenchLayer layer;
-  layer.tar_path = dir + "/layer.tar";
-  if (!fs::exists(layer.tar_path)) make_tar(layer.tar_path, megabytes << 20);
-  layer.tar_bytes = fs::file_size(layer.tar_path);
-  layer.blob_path = layer.tar_path + (compression == Compression::kGzip ? ".gz" : ".zst");
-  if (!fs::exists(layer.blob_path)) compress_file(layer.tar_path, layer.blob_path, compression);
-  layer.diff_id = file_digest(layer.tar_path);
-  layer.digest = file_digest(layer.blob_path);
-  return layer;
+  return cached_layer("/tmp/strata-bench-" + std::to_string(megabytes), compression,
+                      [&](const std::string& tar) { make_tar(tar, megabytes << 20); });
 }
 
 void write_bench_image(const std::string& dir, const BenchLayer& layer, Compression compression) {

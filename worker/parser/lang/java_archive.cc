@@ -14,7 +14,8 @@
 #include <vector>
 
 #include "worker/analyzer/lang/language_paths.h"
-#include "worker/parser/lang/lang_package.h"
+#include "common/text_lines.h"
+#include "worker/parser/lang/header_fields.h"
 #include "worker/parser/lang/lang_parsers.h"
 
 namespace strata::worker {
@@ -29,47 +30,22 @@ using Attributes = std::map<std::string, std::string, std::less<>>;
 // "key=value" lines; '#' and '!' start comments (java.util.Properties).
 Attributes parse_properties(std::string_view text) {
   Attributes out;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    const std::size_t eol = std::min(text.find('\n', pos), text.size());
-    const std::string_view line = trim(text.substr(pos, eol - pos));
-    pos = eol + 1;
-    if (line.empty() || line.front() == '#' || line.front() == '!') continue;
+  for_each_line(text, [&](std::string_view raw, std::size_t) {
+    const std::string_view line = trim(raw);
+    if (line.empty() || line.front() == '#' || line.front() == '!') return true;
     const auto sep = line.find_first_of("=:");
-    if (sep == std::string_view::npos) continue;
-    out.emplace(std::string(trim(line.substr(0, sep))), std::string(trim(line.substr(sep + 1))));
-  }
+    if (sep != std::string_view::npos) {
+      out.emplace(std::string(trim(line.substr(0, sep))), std::string(trim(line.substr(sep + 1))));
+    }
+    return true;
+  });
   return out;
 }
 
-// The main section of a manifest: "Name: value" lines, continuation lines starting with one
-// space, up to the first blank line (the per-entry sections follow it).
+// The main section of a manifest (the per-entry sections follow its first blank line).
 Attributes parse_manifest(std::string_view text) {
   Attributes out;
-  std::string key, value;
-  auto flush = [&] {
-    if (!key.empty()) out.emplace(std::move(key), std::string(trim(value)));
-    key.clear();
-    value.clear();
-  };
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    const std::size_t eol = std::min(text.find('\n', pos), text.size());
-    std::string_view line = text.substr(pos, eol - pos);
-    pos = eol + 1;
-    if (line.ends_with('\r')) line.remove_suffix(1);
-    if (line.empty()) break;
-    if (line.front() == ' ') {
-      if (!key.empty()) value += line.substr(1);
-      continue;
-    }
-    flush();
-    const auto colon = line.find(':');
-    if (colon == std::string_view::npos) continue;
-    key = std::string(trim(line.substr(0, colon)));
-    value = std::string(line.substr(colon + 1));
-  }
-  flush();
+  for (auto& [key, value] : header_fields(text)) out.emplace(std::move(key), std::move(value));
   return out;
 }
 

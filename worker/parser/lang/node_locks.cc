@@ -5,6 +5,7 @@
 #include <optional>
 #include <vector>
 
+#include "common/text_lines.h"
 #include "worker/parser/lang/lang_package.h"
 #include "worker/parser/lang/lang_parsers.h"
 
@@ -50,27 +51,21 @@ ParsedPackages parse_yarn_v1(std::string_view text, std::string_view path) {
     }
     name.clear();
   };
-  std::size_t pos = 0;
-  std::size_t line_no = 0;
-  while (pos < text.size()) {
-    const std::size_t eol = std::min(text.find('\n', pos), text.size());
-    std::string_view line = text.substr(pos, eol - pos);
-    pos = eol + 1;
-    ++line_no;
+  for_each_line(text, [&](std::string_view line, std::size_t line_no) {
     if (line.ends_with('\r')) line.remove_suffix(1);
-    if (line.empty() || line.front() == '#') continue;
+    if (line.empty() || line.front() == '#') return true;
     if (line.front() != ' ') {  // "a@^1, a@^1.2:" — the descriptors that resolve to one entry
       close();
-      if (!line.ends_with(':')) continue;
+      if (!line.ends_with(':')) return true;
       line.remove_suffix(1);
       const std::string_view first = unquote(line.substr(0, line.find(',')));
       name = std::string(name_of_descriptor(first));
       local = is_local_protocol(first);
       have_version = false;
       header_line = line_no;
-      continue;
+      return true;
     }
-    if (name.empty() || have_version) continue;
+    if (name.empty() || have_version) return true;
     const std::string_view field = trim(line);
     if (field.starts_with("version ") || field.starts_with("\"version\" ")) {
       const std::string_view version = unquote(field.substr(field.find(' ') + 1));
@@ -79,7 +74,8 @@ ParsedPackages parse_yarn_v1(std::string_view text, std::string_view path) {
         out.packages.push_back(language_package(Ecosystem::kNpm, name, std::string(version), path));
       }
     }
-  }
+    return true;
+  });
   close();
   return out;
 }

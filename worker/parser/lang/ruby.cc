@@ -2,6 +2,7 @@
 // that `gem install` writes in a fixed shape) and Bundler's Gemfile.lock. Neither is evaluated:
 // the gemspec's `VAR.name = "…"` and `VAR.version = "…"` assignments are read, VAR being the
 // block variable of `Gem::Specification.new do |VAR|`.
+#include "common/text_lines.h"
 #include "worker/parser/lang/lang_package.h"
 #include "worker/parser/lang/lang_parsers.h"
 
@@ -63,41 +64,36 @@ Result<ParsedPackages> parse_gemfile_lock(std::string_view text, std::string_vie
   const std::string where(path);
   bool in_source = false;  // inside a GEM, GIT or PATH section
   bool in_specs = false;
-  std::size_t pos = 0;
-  std::size_t line_no = 0;
-  while (pos < text.size()) {
-    const std::size_t eol = std::min(text.find('\n', pos), text.size());
-    std::string_view line = text.substr(pos, eol - pos);
-    pos = eol + 1;
-    ++line_no;
+  for_each_line(text, [&](std::string_view line, std::size_t line_no) {
     if (line.ends_with('\r')) line.remove_suffix(1);
-    if (line.empty()) continue;
+    if (line.empty()) return true;
     if (line.front() != ' ') {
       in_source = line == "GEM" || line == "GIT" || line == "PATH" || line == "PLUGIN SOURCE";
       in_specs = false;
-      continue;
+      return true;
     }
-    if (!in_source) continue;
+    if (!in_source) return true;
     if (line == "  specs:") {
       in_specs = true;
-      continue;
+      return true;
     }
     if (line.size() < 3 || line[2] != ' ') {
       in_specs = false;
-      continue;
+      return true;
     }
     // "    name (version[-platform])" is a gem; deeper lines are its dependencies' requirements.
-    if (!in_specs || !line.starts_with("    ") || (line.size() > 4 && line[4] == ' ')) continue;
+    if (!in_specs || !line.starts_with("    ") || (line.size() > 4 && line[4] == ' ')) return true;
     const std::string_view spec = trim(line);
     const auto open = spec.find(" (");
     if (open == std::string_view::npos || !spec.ends_with(')')) {
       out.skipped.push_back(where + ":" + std::to_string(line_no) + ": not a \"name (version)\" spec line");
-      continue;
+      return true;
     }
     std::string_view version = spec.substr(open + 2, spec.size() - open - 3);
     version = version.substr(0, version.find('-'));  // "1.13.6-x86_64-linux": the platform goes
     out.packages.push_back(language_package(Ecosystem::kGem, std::string(spec.substr(0, open)), std::string(version), path));
-  }
+    return true;
+  });
   return out;
 }
 
