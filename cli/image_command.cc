@@ -93,7 +93,8 @@ int run(ScanArgs& args) {
     image_policy.image_digest = report.inventory.digest;
     image_policy.distro = report.inventory.view.distro;
     report.result = apply_policy(std::move(match.findings), image_policy);
-    remaining += report.result.kept.size();
+    apply_policy_to_image(report.inventory, image_policy, report.result);
+    remaining += remaining_findings(report.result);
     if (format == "table") {
       text += report_table(report, args.output.empty() && ::isatty(STDOUT_FILENO));
     } else if (format == "sarif") {

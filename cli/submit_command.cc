@@ -88,7 +88,9 @@ int run(const SubmitArgs& args) {
     if (report->status != 200) return error(image.value("ref", "") + ": HTTP " + std::to_string(report->status) + ": " + api_error_message(*report));
     const Json doc = Json::parse(report->body, nullptr, false);
     if (doc.is_discarded()) return error(image.value("ref", "") + ": the report is not JSON");
-    findings += doc["vulnerabilities"].size();
+    for (const char* kind : {"vulnerabilities", "secrets", "misconfigurations"}) {
+      if (doc.contains(kind)) findings += doc[kind].size();
+    }
     if (args.format == "summary") {
       std::cout << summary_line(image, &doc) << "\n";
     } else if (args.format == "json") {

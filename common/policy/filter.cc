@@ -55,6 +55,50 @@ Result<std::set<SeverityLevel>> parse_severity_list(std::string_view text) {
   return out;
 }
 
+namespace {
+
+bool ignored_by(const Policy& policy, std::initializer_list<std::string_view> ids) {
+  for (const auto& rule : policy.ignores) {
+    if (!rule.expires.empty() && !policy.today.empty() && rule.expires < policy.today) continue;
+    for (const auto id : ids) {
+      if (!id.empty() && rule.id == id) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+void apply_policy_to_image(const ImageInventory& inv, const Policy& policy, FilterResult& result) {
+  auto severity_kept = [&](const std::string& severity) {
+    if (policy.severities.empty()) return true;
+    const auto level = parse_severity_level(severity);
+    return level && policy.severities.contains(*level);
+  };
+  for (const auto& s : inv.view.secrets) {
+    if (ignored_by(policy, {s.secret.rule_id, s.secret.fingerprint})) {
+      ++result.ignored_by_rule;
+    } else if (!severity_kept(s.secret.severity)) {
+      ++result.filtered_by_severity;
+    } else {
+      result.secrets.push_back(s);
+    }
+  }
+  for (const auto& m : inv.misconfigurations) {
+    if (ignored_by(policy, {m.id})) {
+      ++result.ignored_by_rule;
+    } else if (!severity_kept(m.severity)) {
+      ++result.filtered_by_severity;
+    } else {
+      result.misconfigurations.push_back(m);
+    }
+  }
+}
+
+std::size_t remaining_findings(const FilterResult& result) {
+  return result.kept.size() + result.secrets.size() + result.misconfigurations.size();
+}
+
 FilterResult apply_policy(std::vector<Finding> findings, const Policy& policy) {
   FilterResult result;
   for (auto& f : findings) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/inventory.h"
 #include "common/match/matcher.h"
 #include "common/policy/vex.h"
 
@@ -36,6 +37,8 @@ struct Policy {
 
 struct FilterResult {
   std::vector<Finding> kept;
+  std::vector<ImageSecret> secrets;                   // kept by apply_policy_to_image
+  std::vector<Misconfiguration> misconfigurations;    // kept by apply_policy_to_image
   std::size_t ignored_by_rule = 0;
   std::size_t filtered_by_severity = 0;
   std::size_t filtered_unfixed = 0;
@@ -44,6 +47,14 @@ struct FilterResult {
 };
 
 FilterResult apply_policy(std::vector<Finding> findings, const Policy& policy);
+
+// The image's secrets and configuration findings under the same severity set and ignore list (a
+// line may name a secret rule or a check id, or a secret's fingerprint), added to `result`;
+// the suppressed ones are counted with the vulnerabilities'.
+void apply_policy_to_image(const ImageInventory& inventory, const Policy& policy, FilterResult& result);
+
+// Vulnerabilities, secrets and configuration findings that remain: what --exit-code counts.
+std::size_t remaining_findings(const FilterResult& result);
 
 // Today's date in UTC as "YYYY-MM-DD", for Policy::today (reads the clock).
 std::string utc_today();

@@ -46,6 +46,20 @@ std::string report_json(const ScanReport& report) {
                      {"purl", package_url(p, inv.view.distro)},
                      {"title", or_null(f.summary)}});
   }
+  Json secrets = Json::array();
+  for (const auto& is : report.result.secrets) {
+    const SecretFinding& f = is.secret;
+    Json secret = {{"rule", f.rule_id}, {"title", f.title}, {"severity", f.severity}, {"path", f.path},
+                   {"line", f.line}, {"layer", or_null(is.layer)}, {"match", f.redacted},
+                   {"fingerprint", f.fingerprint}};
+    if (is.removed_later) secret["removed_in_later_layer"] = true;
+    secrets.push_back(std::move(secret));
+  }
+  Json misconfigurations = Json::array();
+  for (const auto& m : report.result.misconfigurations) {
+    misconfigurations.push_back({{"id", m.id}, {"title", m.title}, {"severity", m.severity}, {"fix", m.fix},
+                                 {"evidence", m.evidence}, {"layer", or_null(m.layer)}});
+  }
   Json doc = {{"schema", "strata.report/v1"},
               {"image",
                {{"ref", inv.ref}, {"digest", or_null(inv.digest)}, {"config_digest", or_null(inv.config_digest)},
@@ -53,6 +67,8 @@ std::string report_json(const ScanReport& report) {
               {"distro", distro},
               {"db", {{"generation", report.db.generation}, {"updated_at", or_null(report.db.updated_at)}}},
               {"vulnerabilities", vulns},
+              {"secrets", secrets},
+              {"misconfigurations", misconfigurations},
               {"summary",
                {{"critical", counts[4]}, {"high", counts[3]}, {"medium", counts[2]}, {"low", counts[1]},
                 {"unknown", counts[0]}}},
@@ -109,6 +125,22 @@ std::string report_table(const ScanReport& report, bool color) {
     for (const auto& [why, n] : report.result.vex_justifications) out += " (" + why + ": " + std::to_string(n) + ")";
   }
   out += "\n";
+  if (!report.result.secrets.empty()) {
+    out += "\nSECRETS\n";
+    for (const auto& is : report.result.secrets) {
+      const SecretFinding& f = is.secret;
+      out += pad(f.severity, 9) + pad(f.rule_id, 26) + f.path + (f.line > 0 ? ":" + std::to_string(f.line) : "") + "  " +
+             f.redacted + (is.removed_later ? "  (deleted in a later layer, still in the image)" : "") + "\n";
+    }
+  }
+  if (!report.result.misconfigurations.empty()) {
+    out += "\nMISCONFIGURATIONS\n";
+    for (const auto& m : report.result.misconfigurations) {
+      out += pad(m.severity, 9) + pad(m.id, 16) + m.title;
+      if (!m.evidence.empty()) out += ": " + m.evidence.front() + (m.evidence.size() > 1 ? " (+" + std::to_string(m.evidence.size() - 1) + ")" : "");
+      out += "\n      fix: " + m.fix + "\n";
+    }
+  }
   return out;
 }
 

@@ -180,6 +180,7 @@ void ScanRunner::assemble(const std::shared_ptr<ImageTask>& task) {
   policy.image_digest = report.inventory.digest;
   policy.distro = report.inventory.view.distro;
   report.result = apply_policy(std::move(match.findings), policy);
+  apply_policy_to_image(report.inventory, policy, report.result);
 
   StoredImage stored{&report, report_json(report), inventory_json(report.inventory),
                      {{"sarif", report_sarif(report)},

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -44,6 +45,8 @@ class ImageE2E : public ::testing::Test {
           "Source: xorg-server\nVersion: 2:21.1.7-1\n\n"
           "Package: firefox-esr\nStatus: install ok installed\nArchitecture: amd64\nVersion: 102.7.0esr-1~deb12u1\n\n"
           "Package: bash\nStatus: install ok installed\nArchitecture: amd64\nVersion: 5.2.15-2+b2\n"}}));
+    // A tidy configuration: the policy tests below are about vulnerabilities alone.
+    image.runtime_json = R"({"User": "10001", "Healthcheck": {"Test": ["CMD", "/bin/true"]}})";
     test::write_oci_layout(dir_ + "/img", {image});
     layer_ = image.layers[0].diff_id;
   }
@@ -107,6 +110,35 @@ TEST_F(ImageE2E, PolicyExitCodes) {
   const auto bad_severity = run(scan + "--severity SEVERE");
   EXPECT_EQ(bad_severity.exit_code, 2);
   EXPECT_NE(bad_severity.out.find("unknown severity 'SEVERE'"), std::string::npos);
+}
+
+// --exit-code and --severity apply to secrets and configuration findings too, and the ignore
+// file takes their rule and check ids.
+TEST_F(ImageE2E, SecretsAndMisconfigurationsFailBuildsToo) {
+  ASSERT_EQ(run(strata("db import --db " + db_ + " " + dir_ + "/feed")).exit_code, 0);
+  test::TestImage image;
+  image.layers.push_back(test::make_layer({{"etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n"},
+                                           {"app/deploy.sh", "export GITHUB_TOKEN=ghp_Zq8LmX3tVp9KrT2wNb5cYd7fHj4gSa6eUo1i\n"}}));
+  test::write_oci_layout(dir_ + "/bad", {image});  // no User: runs as root; no HEALTHCHECK
+  const std::string scan = strata("image oci:" + dir_ + "/bad --db " + db_ + " --exit-code 7 ");
+  const auto r = run(scan + "-f json");
+  EXPECT_EQ(r.exit_code, 7);
+  const auto doc = nlohmann::json::parse(r.out);
+  ASSERT_EQ(doc["secrets"].size(), 1u);
+  EXPECT_EQ(doc["secrets"][0]["rule"], "github-token");
+  EXPECT_EQ(doc["secrets"][0]["match"], "ghp_****");
+  EXPECT_EQ(r.out.find("Zq8LmX3tVp9KrT2w"), std::string::npos);
+  std::set<std::string> checks;
+  for (const auto& m : doc["misconfigurations"]) checks.insert(m["id"]);
+  EXPECT_EQ(checks, (std::set<std::string>{"STRATA-CFG-001", "STRATA-CFG-007"}));
+  EXPECT_EQ(run(scan + "--severity CRITICAL -o /dev/null").exit_code, 0);  // HIGH secret, HIGH and LOW checks
+  std::ofstream(dir_ + "/ignore") << "github-token\nSTRATA-CFG-001\nSTRATA-CFG-007  # healthchecks come from the orchestrator\n";
+  EXPECT_EQ(run(scan + "--ignore-file " + dir_ + "/ignore -o /dev/null").exit_code, 0);
+  const auto table = run(scan + "-f table");
+  EXPECT_NE(table.out.find("SECRETS"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("STRATA-CFG-001"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("fix: Add `USER"), std::string::npos) << table.out;
+  EXPECT_EQ(run(scan + "--scanners vuln -o /dev/null").exit_code, 7);  // the configuration checks still run
 }
 
 // SARIF and CycloneDX documents validate against their published schemas (vendored under
