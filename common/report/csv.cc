@@ -16,6 +16,16 @@ std::string field(const std::string& s) {
   return out + "\"";
 }
 
+void row(std::string& out, std::initializer_list<std::string> cells) {
+  bool first = true;
+  for (const auto& c : cells) {
+    if (!first) out += ',';
+    out += field(c);
+    first = false;
+  }
+  out += "\r\n";
+}
+
 }  // namespace
 
 std::string report_csv(const ScanReport& report) {
@@ -27,16 +37,20 @@ std::string report_csv(const ScanReport& report) {
     char score[16] = "";
     if (f.cvss_score) std::snprintf(score, sizeof score, "%.1f", *f.cvss_score);
     const Package& p = f.package.package;
-    const std::string cells[] = {f.id, aliases, std::string(to_string(p.ecosystem)), p.name, f.installed_version,
-                                 f.fixed_version.value_or(""), std::string(to_string(f.severity)), f.severity_source,
-                                 score, f.package.layer, p.path, package_url(p, report.inventory.view.distro)};
-    bool first = true;
-    for (const auto& c : cells) {
-      if (!first) out += ',';
-      out += field(c);
-      first = false;
-    }
-    out += "\r\n";
+    row(out, {f.id, aliases, std::string(to_string(p.ecosystem)), p.name, f.installed_version,
+              f.fixed_version.value_or(""), std::string(to_string(f.severity)), f.severity_source, score,
+              f.package.layer, p.path, package_url(p, report.inventory.view.distro)});
+  }
+  // Secrets and configuration findings in the same columns: the kind in "ecosystem", what was
+  // found in "package" (a secret only redacted), the place in "path".
+  for (const auto& is : report.result.secrets) {
+    const SecretFinding& f = is.secret;
+    row(out, {f.rule_id, "", "secret", f.redacted, "", "", f.severity, "strata", "", is.layer,
+              f.line > 0 ? f.path + ":" + std::to_string(f.line) : f.path, ""});
+  }
+  for (const auto& m : report.result.misconfigurations) {
+    row(out, {m.id, "", "config", m.title, "", "", m.severity, "strata", "", m.layer,
+              m.evidence.empty() ? "" : m.evidence.front(), ""});
   }
   return out;
 }

@@ -81,6 +81,21 @@ std::string report_cyclonedx(const ScanReport& report) {
   std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
   Json image = {{"bom-ref", inv.digest.empty() ? inv.ref : inv.digest}, {"type", "container"}, {"name", inv.ref}};
   if (!inv.digest.empty()) image["hashes"] = {{{"alg", "SHA-256"}, {"content", inv.digest.substr(7)}}};
+  // Secrets and configuration findings are properties of the image (CycloneDX has no place of
+  // their own for them); a secret only redacted.
+  Json properties = Json::array();
+  for (const auto& is : report.result.secrets) {
+    const SecretFinding& f = is.secret;
+    properties.push_back({{"name", "strata:secret"},
+                          {"value", f.severity + " " + f.rule_id + " " + f.path +
+                                        (f.line > 0 ? ":" + std::to_string(f.line) : "") + " " + f.redacted}});
+  }
+  for (const auto& m : report.result.misconfigurations) {
+    properties.push_back({{"name", "strata:misconfiguration"},
+                          {"value", m.severity + " " + m.id + " " + m.title +
+                                        (m.evidence.empty() ? std::string() : ": " + m.evidence.front())}});
+  }
+  if (!properties.empty()) image["properties"] = std::move(properties);
   const Json doc = {{"$schema", "http://cyclonedx.org/schema/bom-1.5.schema.json"},
                     {"bomFormat", "CycloneDX"},
                     {"specVersion", "1.5"},

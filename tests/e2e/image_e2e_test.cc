@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <set>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -139,6 +140,28 @@ TEST_F(ImageE2E, SecretsAndMisconfigurationsFailBuildsToo) {
   EXPECT_NE(table.out.find("STRATA-CFG-001"), std::string::npos) << table.out;
   EXPECT_NE(table.out.find("fix: Add `USER"), std::string::npos) << table.out;
   EXPECT_EQ(run(scan + "--scanners vuln -o /dev/null").exit_code, 7);  // the configuration checks still run
+
+  // Every format carries them, redacted, and SARIF and CycloneDX still validate.
+  const auto csv = run(scan + "-f csv");
+  EXPECT_NE(csv.out.find("github-token,,secret,ghp_****,,,HIGH,strata,,"), std::string::npos) << csv.out;
+  EXPECT_NE(csv.out.find("STRATA-CFG-001,,config,Runs as root,,,HIGH,strata,"), std::string::npos) << csv.out;
+  if (std::system("/usr/bin/python3 -c 'import jsonschema' >/dev/null 2>&1") != 0) return;
+  const std::string schemas = std::string(STRATA_SOURCE_DIR) + "/tests/fixtures/schemas/";
+  const std::string validate = "/usr/bin/python3 " + std::string(STRATA_SOURCE_DIR) + "/tests/e2e/validate_json_schema.py ";
+  ASSERT_EQ(run(scan + "-f sarif -o " + dir_ + "/bad.sarif").exit_code, 7);
+  EXPECT_EQ(run(validate + schemas + "sarif-2.1.0-rtm.5.json " + dir_ + "/bad.sarif").exit_code, 0);
+  const auto sarif = nlohmann::json::parse(test::read_file(dir_ + "/bad.sarif"));
+  std::map<std::string, nlohmann::json> by_rule;
+  for (const auto& result : sarif["runs"][0]["results"]) by_rule[result["ruleId"]] = result;
+  ASSERT_TRUE(by_rule.contains("github-token"));
+  EXPECT_EQ(by_rule["github-token"]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "app/deploy.sh");
+  EXPECT_EQ(by_rule["github-token"]["locations"][0]["physicalLocation"]["region"]["startLine"], 1);
+  EXPECT_TRUE(by_rule.contains("STRATA-CFG-001"));
+  ASSERT_EQ(run(scan + "-f cyclonedx -o " + dir_ + "/bad.cdx.json").exit_code, 7);
+  EXPECT_EQ(run(validate + schemas + "bom-1.5.SNAPSHOT.schema.json " + dir_ + "/bad.cdx.json").exit_code, 0);
+  for (const char* file : {"/bad.sarif", "/bad.cdx.json"}) {
+    EXPECT_EQ(test::read_file(dir_ + file).find("Zq8LmX3tVp9KrT2w"), std::string::npos) << file;
+  }
 }
 
 // SARIF and CycloneDX documents validate against their published schemas (vendored under
