@@ -1,7 +1,7 @@
 #include "common/image/misconfig.h"
 
 #include <algorithm>
-#include <regex>
+#include <cctype>
 #include <set>
 
 namespace strata {
@@ -25,6 +25,29 @@ void add(std::vector<Misconfiguration>& out, std::string id, std::string title, 
   }
   out.push_back({std::move(id), std::move(title), std::move(severity), std::move(fix), std::move(evidence),
                  std::move(layer)});
+}
+
+// "ADD [--flag …] https://…" anywhere in a build step's command line: the URL, or empty.
+std::string added_url(std::string_view line) {
+  auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+  for (std::size_t at = 0; at + 4 <= line.size(); ++at) {
+    const bool word_start = at == 0 || std::isspace(static_cast<unsigned char>(line[at - 1]));
+    if (!word_start || lower(line[at]) != 'a' || lower(line[at + 1]) != 'd' || lower(line[at + 2]) != 'd' ||
+        !std::isspace(static_cast<unsigned char>(line[at + 3]))) {
+      continue;
+    }
+    std::size_t p = at + 3;
+    for (;;) {  // skip whitespace and --flags
+      while (p < line.size() && std::isspace(static_cast<unsigned char>(line[p]))) ++p;
+      if (line.substr(p, 2) != "--") break;
+      while (p < line.size() && !std::isspace(static_cast<unsigned char>(line[p]))) ++p;
+    }
+    const std::string_view rest = line.substr(p);
+    if (rest.starts_with("http://") || rest.starts_with("https://")) {
+      return std::string(rest.substr(0, rest.find_first_of(" \t")));
+    }
+  }
+  return {};
 }
 
 bool present(const ImageFacts& facts, std::string_view path) {
@@ -66,7 +89,6 @@ std::vector<Misconfiguration> check_image(const ImageInventory& inv) {
         "`RUN --mount=type=secret`, never through ENV, ARG or a RUN command line.",
         {where + " #" + std::to_string(s.secret.line) + ": " + s.secret.rule_id + " " + s.secret.redacted}, s.layer);
   }
-  static const std::regex kAddUrl(R"(\bADD\s+(?:--\S+\s+)*https?://\S+)", std::regex::icase);
   std::size_t made = 0;
   const std::size_t with_layers = static_cast<std::size_t>(
       std::count_if(inv.history.begin(), inv.history.end(), [](const HistoryEntry& h) { return !h.empty_layer; }));
@@ -77,11 +99,10 @@ std::vector<Misconfiguration> check_image(const ImageInventory& inv) {
       if (with_layers == inv.layers.size() && made < inv.layers.size()) layer = inv.layers[made].diff_id;
       ++made;
     }
-    std::smatch m;
-    if (std::regex_search(h.created_by, m, kAddUrl)) {
+    if (const std::string url = added_url(h.created_by); !url.empty()) {
       add(out, "STRATA-CFG-005", "ADD of a remote URL", "MEDIUM",
           "Download with `RUN curl -fsSLo FILE URL` and verify a checksum, or COPY a vetted file.",
-          {"step " + std::to_string(i + 1) + ": " + m.str()}, layer);
+          {"step " + std::to_string(i + 1) + ": ADD " + url}, layer);
     }
   }
   if (inv.ref_tag) {

@@ -4,8 +4,6 @@
 // nothing.
 #include <gtest/gtest.h>
 
-#include <regex>
-
 #include "loadtest/fleet.h"
 #include "tests/support/cluster.h"
 #include "tests/support/image_builder.h"
@@ -115,7 +113,11 @@ TEST_F(FleetE2E, SubmitWaitPrintsOneReportPerLineInTheOrderGiven) {
                                          false);
     // CycloneDX stamps the time its document was made: the cluster's at scan time, this one now.
     auto unstamped = [](std::string text) {
-      return std::regex_replace(text, std::regex(R"("timestamp": "[0-9T:Z-]+")"), R"("timestamp": "")");
+      const std::string key = "\"timestamp\": \"";
+      if (const auto at = text.find(key); at != std::string::npos) {
+        text.erase(at + key.size(), text.find('"', at + key.size()) - (at + key.size()));
+      }
+      return text;
     };
     EXPECT_EQ(unstamped(remote.out), unstamped(local.out)) << format;
   }
