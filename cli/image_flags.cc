@@ -25,9 +25,10 @@ void add_image_flags(CLI::App* cmd, ImageArgs& args) {
       ->capture_default_str();
   cmd->add_option("--max-path-length", args.options.limits.max_path_length, "longest entry path, bytes")
       ->capture_default_str();
-  cmd->add_option("--scanners", args.scanners, "what to look for: vuln (OS and language packages), secret")
+  cmd->add_option("--scanners", args.scanners,
+                  "what to look for: vuln (OS and language packages), secret, config (configuration checks)")
       ->delimiter(',')
-      ->check(CLI::IsMember({"vuln", "secret"}))
+      ->check(CLI::IsMember({"vuln", "secret", "config"}))
       ->capture_default_str();
   cmd->add_option("--secret-config", args.secret_config,
                   "secret rules (gitleaks TOML) replacing the built-in ones, or extending them with "
@@ -43,6 +44,7 @@ Result<worker::AnalyzerOptions> analyzer_options(const ImageArgs& args) {
   auto wanted = [&](const char* s) { return std::find(args.scanners.begin(), args.scanners.end(), s) != args.scanners.end(); };
   options.packages = wanted("vuln");
   options.secrets = wanted("secret");
+  options.config = wanted("config");
   options.secret_max_file_bytes = args.secret_max_mib << 20;
   if (options.secrets && !args.secret_config.empty()) {
     auto rules = worker::load_secret_rules(args.secret_config);

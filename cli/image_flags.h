@@ -15,7 +15,7 @@ struct ImageArgs {
   worker::InventoryOptions options;
   std::uint64_t max_entry_mib = 64;
   std::uint64_t max_layer_mib = 32 << 10;
-  std::vector<std::string> scanners = {"vuln", "secret"};
+  std::vector<std::string> scanners = {"vuln", "secret", "config"};
   std::string secret_config;
   std::uint64_t secret_max_mib = 10;
 };

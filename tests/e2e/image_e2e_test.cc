@@ -139,7 +139,10 @@ TEST_F(ImageE2E, SecretsAndMisconfigurationsFailBuildsToo) {
   EXPECT_NE(table.out.find("SECRETS"), std::string::npos) << table.out;
   EXPECT_NE(table.out.find("STRATA-CFG-001"), std::string::npos) << table.out;
   EXPECT_NE(table.out.find("fix: Add `USER"), std::string::npos) << table.out;
-  EXPECT_EQ(run(scan + "--scanners vuln -o /dev/null").exit_code, 7);  // the configuration checks still run
+  EXPECT_EQ(run(scan + "--scanners vuln,secret -o /dev/null").exit_code, 7);  // the secret
+  EXPECT_EQ(run(scan + "--scanners vuln,config -o /dev/null").exit_code, 7);  // the checks
+  EXPECT_EQ(run(scan + "--scanners vuln -o /dev/null").exit_code, 0);         // no vulnerabilities
+  EXPECT_EQ(run(scan + "--scanners sbom -o /dev/null").exit_code, 2);         // a usage error
 
   // Every format carries them, redacted, and SARIF and CycloneDX still validate.
   const auto csv = run(scan + "-f csv");

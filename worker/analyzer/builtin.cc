@@ -28,7 +28,10 @@ AnalyzerRegistry builtin_analyzers(const AnalyzerOptions& options) {
     registry.add(make_composer_analyzer());
     registry.add(make_nuget_analyzer());
   }
-  if (options.config) registry.add(make_file_facts_analyzer());
+  if (options.config) {
+    registry.add(make_file_facts_analyzer());
+    registry.set_config_checks(true);
+  }
   if (options.secrets) {
     auto scanner = options.secret_scanner ? options.secret_scanner : builtin_secret_scanner();
     if (scanner) {

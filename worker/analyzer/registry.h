@@ -23,10 +23,14 @@ class AnalyzerRegistry {
   // The secret rules this set scans files with, for the image config too; null without secrets.
   const std::shared_ptr<const SecretScanner>& secret_scanner() const { return secret_scanner_; }
   void set_secret_scanner(std::shared_ptr<const SecretScanner> scanner) { secret_scanner_ = std::move(scanner); }
+  // Whether the configuration checks run on images walked with this set.
+  bool config_checks() const { return config_checks_; }
+  void set_config_checks(bool on) { config_checks_ = on; }
 
  private:
   std::vector<std::unique_ptr<Analyzer>> analyzers_;
   std::shared_ptr<const SecretScanner> secret_scanner_;
+  bool config_checks_ = false;
 };
 
 // What a walk looks for (`--scanners`): packages (OS and language, for vulnerabilities),

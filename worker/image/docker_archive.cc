@@ -234,7 +234,7 @@ Result<std::vector<ImageInventory>> inventory_docker_archive(const ImageReferenc
     inv.layers.push_back({layer.digest.to_string(), layer.diff_id.to_string(), layer.size, media_type, false});
     refs.push_back({layer.diff_id.to_string(), &layer.analysis});
   }
-  finish_inventory(inv, refs, registry.secret_scanner().get());
+  finish_inventory(inv, refs, registry.secret_scanner().get(), registry.config_checks());
   return std::vector<ImageInventory>{std::move(inv)};
 }
 

@@ -9,7 +9,7 @@
 namespace strata::worker {
 
 void finish_inventory(ImageInventory& inventory, const std::vector<LayerRef>& layers,
-                      const SecretScanner* config_scanner) {
+                      const SecretScanner* config_scanner, bool config_checks) {
   for (const auto& layer : layers) {
     for (const auto& w : layer.analysis->warnings) {
       inventory.warnings.push_back(layer.id.empty() ? w : "layer " + layer.id + ": " + w);
@@ -23,7 +23,7 @@ void finish_inventory(ImageInventory& inventory, const std::vector<LayerRef>& la
                  std::make_move_iterator(inventory.view.secrets.end()));
     inventory.view.secrets = std::move(found);
   }
-  inventory.misconfigurations = check_image(inventory);
+  if (config_checks) inventory.misconfigurations = check_image(inventory);
 }
 
 Result<std::vector<ImageInventory>> inventory_image(const ImageReference& ref,
@@ -76,7 +76,7 @@ Result<std::vector<ImageInventory>> inventory_rootfs(const ImageReference& ref,
   ImageInventory inventory;
   inventory.ref = ref.text;
   inventory.layers.push_back({"", "", analysis->uncompressed_bytes, "rootfs", false});
-  finish_inventory(inventory, {LayerRef{"", &*analysis}}, registry.secret_scanner().get());
+  finish_inventory(inventory, {LayerRef{"", &*analysis}}, registry.secret_scanner().get(), registry.config_checks());
   return std::vector<ImageInventory>{std::move(inventory)};
 }
 

@@ -64,8 +64,9 @@ Result<std::vector<ImageInventory>> inventory_rootfs(const ImageReference& ref,
                                                      const AnalyzerRegistry& registry);
 
 // Merges analyzed layers (bottom first) into `inventory.view`, and collects their warnings.
-// With a scanner, the image config's secrets too (worker/image/config_secrets.h).
+// With a scanner, the image config's secrets too (worker/image/config_secrets.h); with
+// `config_checks`, the configuration checks (common/image/misconfig.h).
 void finish_inventory(ImageInventory& inventory, const std::vector<LayerRef>& layers,
-                      const SecretScanner* config_scanner = nullptr);
+                      const SecretScanner* config_scanner = nullptr, bool config_checks = true);
 
 }  // namespace strata::worker

@@ -157,7 +157,7 @@ Result<ImageInventory> inventory_candidate(const ImagePlan& plan, const Inventor
     refs.push_back({info.diff_id, &analyzed[next++].analysis});
   }
   if (options.progress != nullptr) options.progress->finished();
-  finish_inventory(inv, refs, registry.secret_scanner().get());
+  finish_inventory(inv, refs, registry.secret_scanner().get(), registry.config_checks());
   return inv;
 }
 
