@@ -48,4 +48,19 @@ struct ImageInventory {
   std::vector<std::string> warnings;
 };
 
+// The layer each build step made (its diff_id), or "" for steps that made none, or for every
+// step when the history and the layers do not agree in number: the n-th step that made a layer
+// made the n-th layer.
+inline std::vector<std::string> history_layers(const ImageInventory& inv) {
+  std::vector<std::string> out(inv.history.size());
+  std::size_t with_layers = 0;
+  for (const auto& h : inv.history) with_layers += h.empty_layer ? 0 : 1;
+  if (with_layers != inv.layers.size()) return out;
+  std::size_t made = 0;
+  for (std::size_t i = 0; i < inv.history.size(); ++i) {
+    if (!inv.history[i].empty_layer) out[i] = inv.layers[made++].diff_id;
+  }
+  return out;
+}
+
 }  // namespace strata

@@ -89,16 +89,10 @@ std::vector<Misconfiguration> check_image(const ImageInventory& inv) {
         "`RUN --mount=type=secret`, never through ENV, ARG or a RUN command line.",
         {where + " #" + std::to_string(s.secret.line) + ": " + s.secret.rule_id + " " + s.secret.redacted}, s.layer);
   }
-  std::size_t made = 0;
-  const std::size_t with_layers = static_cast<std::size_t>(
-      std::count_if(inv.history.begin(), inv.history.end(), [](const HistoryEntry& h) { return !h.empty_layer; }));
+  const std::vector<std::string> step_layers = history_layers(inv);
   for (std::size_t i = 0; i < inv.history.size(); ++i) {
     const HistoryEntry& h = inv.history[i];
-    std::string layer;
-    if (!h.empty_layer) {
-      if (with_layers == inv.layers.size() && made < inv.layers.size()) layer = inv.layers[made].diff_id;
-      ++made;
-    }
+    const std::string& layer = step_layers[i];
     if (const std::string url = added_url(h.created_by); !url.empty()) {
       add(out, "STRATA-CFG-005", "ADD of a remote URL", "MEDIUM",
           "Download with `RUN curl -fsSLo FILE URL` and verify a checksum, or COPY a vetted file.",

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/purl.h"
+#include "common/report/finding_json.h"
 
 namespace strata {
 namespace {
@@ -47,28 +48,9 @@ Json document(const ImageInventory& inv) {
     packages.push_back(std::move(package));
   }
   Json secrets = Json::array();
-  for (const auto& is : inv.view.secrets) {
-    const SecretFinding& f = is.secret;
-    Json secret = {{"rule", f.rule_id},
-                   {"title", f.title},
-                   {"severity", f.severity},
-                   {"path", f.path},
-                   {"line", f.line},
-                   {"layer", or_null(is.layer)},
-                   {"match", f.redacted},
-                   {"fingerprint", f.fingerprint}};
-    if (is.removed_later) secret["removed_in_later_layer"] = true;
-    secrets.push_back(std::move(secret));
-  }
+  for (const auto& is : inv.view.secrets) secrets.push_back(secret_json(is));
   Json misconfigurations = Json::array();
-  for (const auto& m : inv.misconfigurations) {
-    misconfigurations.push_back({{"id", m.id},
-                                 {"title", m.title},
-                                 {"severity", m.severity},
-                                 {"fix", m.fix},
-                                 {"evidence", m.evidence},
-                                 {"layer", or_null(m.layer)}});
-  }
+  for (const auto& m : inv.misconfigurations) misconfigurations.push_back(misconfiguration_json(m));
   return Json{{"schema", "strata.inventory/v1"},
               {"image",
                {{"ref", inv.ref},

@@ -1,6 +1,7 @@
 // Alpine (and Wolfi, Chainguard) packages: /lib/apk/db/installed. Its F: (directory) and R:
 // (file) lines also say which files each package installed; those where language packages live
 // are kept as owned (py3-requests owns its site-packages/requests-*.dist-info).
+#include "common/text_lines.h"
 #include "worker/analyzer/builtin.h"
 #include "worker/analyzer/database_entry.h"
 #include "worker/analyzer/lang/language_paths.h"
@@ -13,11 +14,7 @@ constexpr std::string_view kInstalled = "lib/apk/db/installed";
 
 void record_owned_files(std::string_view text, LayerAnalysis& out) {
   std::string_view package, dir;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    const std::size_t eol = std::min(text.find('\n', pos), text.size());
-    const std::string_view line = text.substr(pos, eol - pos);
-    pos = eol + 1;
+  for_each_line(text, [&](std::string_view line, std::size_t) {
     if (line.empty()) {
       package = dir = {};
     } else if (line.starts_with("P:")) {
@@ -30,7 +27,8 @@ void record_owned_files(std::string_view text, LayerAnalysis& out) {
       path += line.substr(2);
       if (could_hold_language_package(path)) out.owned_files[std::move(path)] = std::string(package);
     }
-  }
+    return true;
+  });
 }
 
 class ApkAnalyzer final : public Analyzer {

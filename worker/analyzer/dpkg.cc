@@ -3,6 +3,7 @@
 // language packages live (the owner of a dist-packages/requests-*.egg-info is python3-requests).
 #include <array>
 
+#include "common/text_lines.h"
 #include "worker/analyzer/builtin.h"
 #include "worker/analyzer/database_entry.h"
 #include "worker/analyzer/lang/language_paths.h"
@@ -27,14 +28,11 @@ Result<void> record_owned_files(std::string_view path, EntryContent& content, La
   owner.remove_suffix(5);                   // ".list"
   owner = owner.substr(0, owner.find(':'));  // "libc6:amd64" → "libc6"
   const std::string_view text = as_chars(*bytes);
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    const std::size_t eol = std::min(text.find('\n', pos), text.size());
-    std::string_view line = text.substr(pos, eol - pos);
-    pos = eol + 1;
+  for_each_line(text, [&](std::string_view line, std::size_t) {
     while (line.starts_with('/')) line.remove_prefix(1);
     if (!line.empty() && could_hold_language_package(line)) out.owned_files[std::string(line)] = std::string(owner);
-  }
+    return true;
+  });
   return {};
 }
 

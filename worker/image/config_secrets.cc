@@ -1,7 +1,5 @@
 #include "worker/image/config_secrets.h"
 
-#include <algorithm>
-
 namespace strata::worker {
 namespace {
 
@@ -29,19 +27,9 @@ std::vector<ImageSecret> config_secrets(const ImageInventory& inv, const SecretS
   if (!r.cmd.empty()) scan("config:Cmd", 1, joined(r.cmd), "");
   std::uint32_t label = 0;
   for (const auto& [key, value] : r.labels) scan("config:Labels", ++label, key + "=" + value, "");
-  // The n-th step that made a layer made the n-th layer.
-  std::size_t made = 0;
-  const std::size_t with_layers = static_cast<std::size_t>(
-      std::count_if(inv.history.begin(), inv.history.end(), [](const HistoryEntry& h) { return !h.empty_layer; }));
-  const bool aligned = with_layers == inv.layers.size();
+  const std::vector<std::string> layers = history_layers(inv);
   for (std::size_t i = 0; i < inv.history.size(); ++i) {
-    const HistoryEntry& h = inv.history[i];
-    std::string layer;
-    if (!h.empty_layer) {
-      if (aligned) layer = inv.layers[made].diff_id;
-      ++made;
-    }
-    scan("history:created_by", static_cast<std::uint32_t>(i + 1), h.created_by, layer);
+    scan("history:created_by", static_cast<std::uint32_t>(i + 1), inv.history[i].created_by, layers[i]);
   }
   return out;
 }

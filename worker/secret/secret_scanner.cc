@@ -80,18 +80,20 @@ struct CompiledAllowlist {
   SecretAllowlist::Target target = SecretAllowlist::Target::kSecret;
   bool require_all = false;
   std::vector<std::unique_ptr<RE2>> regexes;
-  std::vector<std::unique_ptr<RE2>> paths;
+  // Every path expression as one alternation: the global list is tried on each entry of every
+  // layer, so one automaton rather than one per expression.
+  std::unique_ptr<RE2> paths;
   std::vector<std::string> stopwords;
 
-  bool path_only() const { return !paths.empty() && regexes.empty() && stopwords.empty(); }
+  bool path_only() const { return paths && regexes.empty() && stopwords.empty(); }
 
   bool path_matches(std::string_view path) const {
-    return std::any_of(paths.begin(), paths.end(), [&](const auto& re) { return RE2::PartialMatch(path, *re); });
+    return paths && RE2::PartialMatch(path, *paths);
   }
 
   bool allows(std::string_view path, std::string_view secret, std::string_view match, std::string_view line) const {
     std::vector<bool> results;
-    if (!paths.empty()) results.push_back(path_matches(path));
+    if (paths) results.push_back(path_matches(path));
     if (!regexes.empty()) {
       const std::string_view target_text = target == SecretAllowlist::Target::kMatch ? match
                                            : target == SecretAllowlist::Target::kLine ? line
@@ -130,10 +132,14 @@ Result<CompiledAllowlist> compile_allowlist(const SecretAllowlist& a) {
     if (!re) return fail(ErrorCode::kInvalidInput, "allowlist regex '" + r + "': " + error);
     out.regexes.push_back(std::move(re));
   }
+  std::string any;
   for (const auto& p : a.paths) {
-    auto re = compile_re2(p, &error);
-    if (!re) return fail(ErrorCode::kInvalidInput, "allowlist path '" + p + "': " + error);
-    out.paths.push_back(std::move(re));
+    // Each alone first, so that an error names the expression at fault.
+    if (!compile_re2(p, &error)) return fail(ErrorCode::kInvalidInput, "allowlist path '" + p + "': " + error);
+    any += (any.empty() ? "(?:" : "|(?:") + p + ")";
+  }
+  if (!any.empty() && !(out.paths = compile_re2(any, &error))) {
+    return fail(ErrorCode::kInvalidInput, "allowlist paths together: " + error);
   }
   return out;
 }

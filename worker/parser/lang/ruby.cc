@@ -23,11 +23,8 @@ std::optional<std::string> first_string(std::string_view s) {
 Result<ParsedPackages> parse_gemspec(std::string_view text, std::string_view path) {
   std::string var;
   std::string name, version;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    const std::size_t eol = std::min(text.find('\n', pos), text.size());
-    const std::string_view line = trim(text.substr(pos, eol - pos));
-    pos = eol + 1;
+  for_each_line(text, [&](std::string_view raw, std::size_t) {
+    const std::string_view line = trim(raw);
     if (var.empty()) {
       const auto spec = line.find("Gem::Specification.new");
       const auto bar = line.find('|');
@@ -35,7 +32,7 @@ Result<ParsedPackages> parse_gemspec(std::string_view text, std::string_view pat
         const auto end = line.find('|', bar + 1);
         if (end != std::string_view::npos) var = std::string(trim(line.substr(bar + 1, end - bar - 1)));
       }
-      continue;
+      return true;
     }
     auto assigned = [&](std::string_view field) -> std::optional<std::string> {
       const std::string lhs = var + "." + std::string(field);
@@ -50,7 +47,8 @@ Result<ParsedPackages> parse_gemspec(std::string_view text, std::string_view pat
     if (version.empty()) {
       if (auto v = assigned("version")) version = *v;
     }
-  }
+    return true;
+  });
   if (var.empty()) return fail(ErrorCode::kCorrupt, "no `Gem::Specification.new do |spec|` block");
   if (name.empty()) return fail(ErrorCode::kCorrupt, "no " + var + ".name assignment");
   if (version.empty()) return fail(ErrorCode::kCorrupt, "gem " + name + " has no " + var + ".version assignment");
