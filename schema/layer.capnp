@@ -52,12 +52,18 @@ struct CacheBytes {
   bytes @1 :UInt64;
 }
 
+struct FileEntry {
+  path @0 :Text;
+  size @1 :UInt64;
+}
+
 struct FileFacts {
   setid @0 :List(SetIdFile);
   worldWritable @1 :List(Text);
   rootSsh @2 :List(Text);
   present @3 :List(Text);
   cacheBytes @4 :List(CacheBytes);
+  entries @5 :List(FileEntry);
 }
 
 struct LayerAnalysis {

@@ -46,6 +46,15 @@ struct FileFacts {
   std::vector<std::string> root_ssh;         // files under /root/.ssh
   std::vector<std::string> present;          // notable programs present: sshd, sudo, shells, package managers
   std::map<std::string, std::uint64_t> cache_bytes;  // package-manager cache ("apt", "apk", "pip", …) → bytes
+  // Every entry of the layer but its whiteouts, in path order; a path the tar holds twice is
+  // listed twice, in tar order. Sizes are 0 for all but regular files. Later layers rewriting a
+  // path (a chmod copies the file up) and the image's efficiency are read from it.
+  struct Entry {
+    std::string path;
+    std::uint64_t size = 0;
+    auto operator<=>(const Entry&) const = default;
+  };
+  std::vector<Entry> entries;
   bool operator==(const FileFacts&) const = default;
 };
 

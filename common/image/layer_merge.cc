@@ -12,6 +12,14 @@ bool under(std::string_view path, std::string_view dir) {
   return path.size() > dir.size() && path.starts_with(dir) && path[dir.size()] == '/';
 }
 
+// Whether `upper` writes `path` again (a chmod or chown copies the file up with its new mode).
+bool rewritten_by(std::string_view path, const LayerAnalysis& upper) {
+  const auto& entries = upper.facts.entries;
+  const auto it = std::lower_bound(entries.begin(), entries.end(), path,
+                                   [](const FileFacts::Entry& e, std::string_view p) { return e.path < p; });
+  return it != entries.end() && it->path == path;
+}
+
 bool hidden_by(std::string_view path, const LayerAnalysis& upper) {
   for (const auto& w : upper.whiteouts) {
     if (path == w || under(path, w)) return true;
@@ -77,7 +85,8 @@ ImageFacts merge_facts(std::span<const LayerRef> layers) {
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const LayerAnalysis& a = *layers[i].analysis;
     for (auto* m : {&setid, &writable, &ssh, &present}) {
-      std::erase_if(*m, [&](const auto& kv) { return hidden_by(kv.first, a); });
+      // A path written again carries this layer's mode and is re-added below if it still counts.
+      std::erase_if(*m, [&](const auto& kv) { return hidden_by(kv.first, a) || rewritten_by(kv.first, a); });
     }
     for (const auto& f : a.facts.setid) setid[f.path] = {layers[i].id, f.mode, i > 0};
     for (const auto& p : a.facts.world_writable) writable[p] = {layers[i].id, 0, i > 0};
@@ -127,6 +136,7 @@ ImageView merge_layers(std::span<const LayerRef> layers) {
 
   ImageView view;
   view.facts = merge_facts(layers);
+  view.efficiency = measure_efficiency(layers);
   // Secrets stay reported whatever happens above them: a whiteout in a later layer hides the
   // file from the running container, not from anyone who pulls the image. It only marks them.
   for (std::size_t i = 0; i < layers.size(); ++i) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/distro.h"
+#include "common/image/efficiency.h"
 #include "common/image/layer_analysis.h"
 
 namespace strata {
@@ -59,6 +60,7 @@ struct ImageView {
   std::optional<Distro> distro;
   std::vector<ImageSecret> secrets;  // in layer order, then path, line, rule
   ImageFacts facts;
+  ImageEfficiency efficiency;
 };
 
 ImageView merge_layers(std::span<const LayerRef> layers);

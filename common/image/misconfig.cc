@@ -4,6 +4,8 @@
 #include <cctype>
 #include <set>
 
+#include "common/image/hygiene.h"
+
 namespace strata {
 namespace {
 
@@ -149,6 +151,8 @@ std::vector<Misconfiguration> check_image(const ImageInventory& inv) {
     add(out, "STRATA-FS-004", "An SSH server is installed", "MEDIUM", "Remove openssh-server from the image.",
         {"usr/sbin/sshd"});
   }
+  auto hygiene = check_hygiene(inv);
+  out.insert(out.end(), std::make_move_iterator(hygiene.begin()), std::make_move_iterator(hygiene.end()));
   return out;
 }
 

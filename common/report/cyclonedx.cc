@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/digest.h"
+#include "common/image/hygiene.h"
 #include "common/purl.h"
 #include "common/report/formats.h"
 
@@ -94,6 +95,9 @@ std::string report_cyclonedx(const ScanReport& report) {
     properties.push_back({{"name", "strata:misconfiguration"},
                           {"value", m.severity + " " + m.id + " " + m.title +
                                         (m.evidence.empty() ? std::string() : ": " + m.evidence.front())}});
+  }
+  if (const std::string hygiene = hygiene_summary(inv); !hygiene.empty()) {
+    properties.push_back({{"name", "strata:hygiene"}, {"value", hygiene}});
   }
   if (!properties.empty()) image["properties"] = std::move(properties);
   const Json doc = {{"$schema", "http://cyclonedx.org/schema/bom-1.5.schema.json"},

@@ -14,15 +14,6 @@ using Json = nlohmann::ordered_json;
 Json or_null(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
 
 Json document(const ImageInventory& inv) {
-  Json layers = Json::array();
-  for (const auto& l : inv.layers) {
-    Json layer = {{"digest", or_null(l.digest)},
-                  {"diff_id", or_null(l.diff_id)},
-                  {"size", l.size},
-                  {"media_type", or_null(l.media_type)}};
-    if (l.foreign) layer["foreign"] = true;
-    layers.push_back(std::move(layer));
-  }
   Json distro = nullptr;
   if (inv.view.distro) {
     distro = {{"id", inv.view.distro->id},
@@ -58,11 +49,12 @@ Json document(const ImageInventory& inv) {
                 {"config_digest", or_null(inv.config_digest)},
                 {"os", or_null(inv.os)},
                 {"arch", or_null(inv.arch)},
-                {"layers", std::move(layers)}}},
+                {"layers", layers_json(inv)}}},
               {"distro", std::move(distro)},
               {"packages", std::move(packages)},
               {"secrets", std::move(secrets)},
               {"misconfigurations", std::move(misconfigurations)},
+              {"hygiene", hygiene_json(inv)},
               {"warnings", inv.warnings}};
 }
 
@@ -86,6 +78,7 @@ std::string inventory_table(std::span<const ImageInventory> inventories) {
     if (inv.view.distro) out += "  " + inv.view.distro->namespace_;
     out += "  " + std::to_string(inv.layers.size()) + " layers, " +
            std::to_string(inv.view.packages.size()) + " packages\n";
+    if (const std::string hygiene = hygiene_summary(inv); !hygiene.empty()) out += hygiene + "\n";
     std::size_t type_w = 4, name_w = 4, version_w = 7;
     for (const auto& ip : inv.view.packages) {
       type_w = std::max(type_w, to_string(ip.package.ecosystem).size());

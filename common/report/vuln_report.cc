@@ -18,11 +18,6 @@ Json or_null(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s);
 
 std::string report_json(const ScanReport& report) {
   const ImageInventory& inv = report.inventory;
-  Json layers = Json::array();
-  for (const auto& l : inv.layers) {
-    layers.push_back({{"digest", or_null(l.digest)}, {"diff_id", or_null(l.diff_id)}, {"size", l.size},
-                      {"media_type", or_null(l.media_type)}});
-  }
   Json distro = nullptr;
   if (inv.view.distro) {
     distro = {{"id", inv.view.distro->id}, {"version", inv.view.distro->version},
@@ -54,12 +49,13 @@ std::string report_json(const ScanReport& report) {
   Json doc = {{"schema", "strata.report/v1"},
               {"image",
                {{"ref", inv.ref}, {"digest", or_null(inv.digest)}, {"config_digest", or_null(inv.config_digest)},
-                {"os", or_null(inv.os)}, {"arch", or_null(inv.arch)}, {"layers", layers}}},
+                {"os", or_null(inv.os)}, {"arch", or_null(inv.arch)}, {"layers", layers_json(inv)}}},
               {"distro", distro},
               {"db", {{"generation", report.db.generation}, {"updated_at", or_null(report.db.updated_at)}}},
               {"vulnerabilities", vulns},
               {"secrets", secrets},
               {"misconfigurations", misconfigurations},
+              {"hygiene", hygiene_json(inv)},
               {"summary",
                {{"critical", counts[4]}, {"high", counts[3]}, {"medium", counts[2]}, {"low", counts[1]},
                 {"unknown", counts[0]}}},
@@ -116,6 +112,7 @@ std::string report_table(const ScanReport& report, bool color) {
     for (const auto& [why, n] : report.result.vex_justifications) out += " (" + why + ": " + std::to_string(n) + ")";
   }
   out += "\n";
+  if (const std::string hygiene = hygiene_summary(inv); !hygiene.empty()) out += "Image: " + hygiene + "\n";
   if (!report.result.secrets.empty()) {
     out += "\nSECRETS\n";
     for (const auto& is : report.result.secrets) {

@@ -86,6 +86,11 @@ std::vector<std::byte> encode_layer_analysis(const LayerAnalysis& analysis) {
       caches[c].setBytes(bytes);
       ++c;
     }
+    auto entries = facts.initEntries(static_cast<unsigned>(f.entries.size()));
+    for (unsigned e = 0; e < f.entries.size(); ++e) {
+      entries[e].setPath(f.entries[e].path);
+      entries[e].setSize(f.entries[e].size);
+    }
   }
   put_list(root.initWhiteouts(static_cast<unsigned>(analysis.whiteouts.size())), analysis.whiteouts);
   put_list(root.initOpaqueDirs(static_cast<unsigned>(analysis.opaque_dirs.size())), analysis.opaque_dirs);
@@ -166,6 +171,8 @@ Result<LayerAnalysis> decode_layer_analysis(std::span<const std::byte> bytes, st
       for (auto r : facts.getRootSsh()) out.facts.root_ssh.push_back(text(r));
       for (auto p : facts.getPresent()) out.facts.present.push_back(text(p));
       for (auto c : facts.getCacheBytes()) out.facts.cache_bytes[text(c.getKind())] = c.getBytes();
+      out.facts.entries.reserve(facts.getEntries().size());
+      for (auto e : facts.getEntries()) out.facts.entries.push_back({text(e.getPath()), e.getSize()});
     }
     for (auto w : root.getWhiteouts()) out.whiteouts.push_back(text(w));
     for (auto d : root.getOpaqueDirs()) out.opaque_dirs.push_back(text(d));

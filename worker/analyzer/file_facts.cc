@@ -1,6 +1,7 @@
 // File-system facts for the image checks, from entry metadata alone (no entry is read): set-id
 // and world-writable files, keys under /root/.ssh, notable programs (an SSH server, sudo,
-// shells, package managers), and the bytes package managers left in their caches.
+// shells, package managers), the bytes package managers left in their caches, and the layer's
+// list of paths and sizes that efficiency and rewrites are measured from.
 #include <array>
 
 #include "worker/analyzer/builtin.h"
@@ -14,10 +15,13 @@ constexpr std::uint32_t kOthersWrite = 00002;
 // A layer's own list of world-writable paths is bounded: one finding names a few, counts all.
 constexpr std::size_t kMaxWorldWritable = 200;
 
-constexpr std::array<std::string_view, 16> kNotable = {
-    "usr/sbin/sshd", "usr/bin/sudo",  "bin/sh",         "bin/bash",     "bin/ash",      "bin/dash",
-    "usr/bin/bash",  "usr/bin/sh",    "usr/bin/apt-get", "usr/bin/dpkg", "sbin/apk",     "usr/bin/yum",
-    "usr/bin/dnf",   "usr/bin/rpm",   "usr/bin/microdnf", "bin/busybox"};
+// Keep in step with the shell and package-manager lists of common/image/misconfig.cc.
+constexpr std::array<std::string_view, 24> kNotable = {
+    "usr/sbin/sshd", "usr/bin/sudo",    "bin/sh",           "bin/bash",       "bin/ash",
+    "bin/dash",      "bin/zsh",         "usr/bin/bash",     "usr/bin/sh",     "usr/bin/dash",
+    "usr/bin/zsh",   "usr/bin/apt-get", "usr/bin/apt",      "usr/bin/dpkg",   "sbin/apk",
+    "usr/bin/yum",   "usr/bin/dnf",     "usr/bin/rpm",      "bin/rpm",        "usr/bin/microdnf",
+    "usr/bin/zypper", "usr/bin/pacman", "bin/busybox",      "usr/bin/busybox"};
 
 // Where package managers keep what they downloaded: removing it is part of a tidy build step.
 std::string_view cache_kind(std::string_view path) {
@@ -50,29 +54,22 @@ bool is_notable(std::string_view path) {
 class FileFactsAnalyzer final : public Analyzer {
  public:
   AnalyzerId id() const override { return AnalyzerId::kFiles; }
-  std::uint32_t version() const override { return 1; }
-  Want wants(const EntryInfo& e) const override {
-    const bool regular = e.type == EntryType::kRegular;
-    if (regular && (e.mode & kSetId) != 0) return Want::kYes;
-    if ((regular || e.type == EntryType::kDirectory) && (e.mode & kOthersWrite) != 0 && (e.mode & kSticky) == 0 &&
-        !is_tmp(e.path)) {
-      return Want::kYes;
-    }
-    if (regular && e.path.starts_with("root/.ssh/")) return Want::kYes;
-    if ((regular || e.type == EntryType::kSymlink || e.type == EntryType::kHardlink) && is_notable(e.path)) return Want::kYes;
-    if (regular && !cache_kind(e.path).empty()) return Want::kYes;
-    return Want::kNo;
-  }
+  std::uint32_t version() const override { return 2; }
+  // Every entry goes into the layer's listing; none is read.
+  Want wants(const EntryInfo& /*entry*/) const override { return Want::kYes; }
   Result<void> analyze(const EntryInfo& e, EntryContent& /*content*/, LayerAnalysis& out) const override {
     FileFacts& f = out.facts;
     const bool regular = e.type == EntryType::kRegular;
+    f.entries.push_back({std::string(e.path), regular ? e.size : 0});
     if (regular && (e.mode & kSetId) != 0) f.setid.push_back({std::string(e.path), e.mode});
     if ((e.mode & kOthersWrite) != 0 && (e.mode & kSticky) == 0 && !is_tmp(e.path) &&
         (regular || e.type == EntryType::kDirectory) && f.world_writable.size() < kMaxWorldWritable) {
       f.world_writable.emplace_back(e.path);
     }
     if (regular && e.path.starts_with("root/.ssh/")) f.root_ssh.emplace_back(e.path);
-    if (is_notable(e.path)) f.present.emplace_back(e.path);
+    if (is_notable(e.path) && (regular || e.type == EntryType::kSymlink || e.type == EntryType::kHardlink)) {
+      f.present.emplace_back(e.path);
+    }
     if (regular) {
       if (const auto kind = cache_kind(e.path); !kind.empty()) f.cache_bytes[std::string(kind)] += e.size;
     }

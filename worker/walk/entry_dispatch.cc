@@ -85,6 +85,9 @@ void canonicalize(LayerAnalysis& analysis) {
     return std::tie(a.path, a.line, a.rule_id, a.fingerprint) < std::tie(b.path, b.line, b.rule_id, b.fingerprint);
   });
   std::sort(analysis.facts.setid.begin(), analysis.facts.setid.end());
+  // Stable: of a path written twice, the entry that wins on extraction stays last.
+  std::stable_sort(analysis.facts.entries.begin(), analysis.facts.entries.end(),
+                   [](const auto& a, const auto& b) { return a.path < b.path; });
   for (auto* list : {&analysis.whiteouts, &analysis.opaque_dirs, &analysis.facts.world_writable,
                      &analysis.facts.root_ssh, &analysis.facts.present}) {
     std::sort(list->begin(), list->end());
