@@ -76,9 +76,70 @@ keywords = ["accountkey"]
 severity = "CRITICAL"
 
 [[rules]]
+id = "azure-identifiable-key"
+description = "Azure identifiable key (AI services, container registry, search, API management)"
+regex = '''\b([A-Za-z0-9]{52}JQQJ99[A-Za-z0-9]{18}(?:AZCR|ACOG|AZSe|AZFD|AZEG|ACDb|APIM)[A-Za-z0-9]{4})\b'''
+keywords = ["jqqj99"]
+severity = "HIGH"
+
+[[rules]]
+id = "azure-entra-client-secret"
+description = "Microsoft Entra ID (Azure AD) client secret"
+regex = '''(?:^|[^A-Za-z0-9_~.-])([A-Za-z0-9_~.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34})(?:[^A-Za-z0-9_~.-]|$)'''
+keywords = ["q~"]
+entropy = 3.0
+severity = "HIGH"
+
+[[rules]]
+id = "azure-sas-token"
+description = "Azure shared access signature"
+regex = '''\bsv=\d{4}-\d{2}-\d{2}&[^\s"'<>]*?\bsig=([A-Za-z0-9%+/]{30,}(?:=|%3[Dd]){0,2})'''
+keywords = ["sig="]
+severity = "HIGH"
+
+[[rules]]
+id = "azure-app-configuration-connection-string"
+description = "Azure App Configuration connection string"
+regex = '''Endpoint=https://[A-Za-z0-9-]+\.azconfig\.io;Id=[^;\s]+;Secret=([A-Za-z0-9+/]{20,}={0,2})'''
+keywords = ["azconfig.io"]
+severity = "HIGH"
+
+[[rules]]
+id = "alibaba-access-key-id"
+description = "Alibaba Cloud AccessKey ID"
+regex = '''\b(LTAI[A-Za-z0-9]{20})\b'''
+keywords = ["ltai"]
+entropy = 3.0
+severity = "HIGH"
+
+[[rules]]
+id = "huggingface-token"
+description = "Hugging Face access token"
+regex = '''\b(hf_[A-Za-z0-9]{34,40})\b'''
+keywords = ["hf_"]
+entropy = 3.0
+severity = "HIGH"
+
+[[rules]]
+id = "kubernetes-docker-config"
+description = "Registry credentials in a Kubernetes image-pull secret (.dockerconfigjson, .dockercfg)"
+regex = '''\.docker(?:configjson|cfg)["']?\s*:\s*["']?([A-Za-z0-9+/]{8,}={0,2})'''
+keywords = [".dockerconfigjson", ".dockercfg"]
+severity = "HIGH"
+
+[[rules]]
+id = "maven-settings-credential"
+description = "Password, passphrase or master password in Maven settings"
+path = '''(?:^|/)settings(?:-security)?\.xml$'''
+regex = '''<(?:password|passphrase|master)>\s*([^<{$\s][^<]*?)\s*</(?:password|passphrase|master)>'''
+keywords = ["<password>", "<passphrase>", "<master>"]
+severity = "HIGH"
+
+[[rules]]
 id = "github-token"
 description = "GitHub personal access, OAuth, app or refresh token"
-regex = '''\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36})\b'''
+# The second form is an app installation token that carries its installation id and a JWT.
+regex = '''\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}|ghs_[0-9]{1,12}_eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})\b'''
 keywords = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"]
 severity = "HIGH"
 
@@ -172,7 +233,9 @@ severity = "MEDIUM"
 [[rules]]
 id = "private-key"
 description = "Private key (RSA, EC, DSA, OpenSSH, PGP, PKCS#8, encrypted)"
-regex = '''(-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----[A-Za-z0-9+/=\s:,-]{64,}?-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----)'''
+# The body is the secret (its line is the finding's); "\n" escapes let a key inside a JSON string
+# (a service-account file, a Helm value) match too.
+regex = '''-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----(?:\s|\\n)*([A-Za-z0-9+/=\s:,\\-]{64,}?)-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----'''
 keywords = ["private key"]
 severity = "CRITICAL"
 

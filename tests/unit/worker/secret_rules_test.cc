@@ -62,6 +62,21 @@ std::vector<Case> cases() {
       {"azure-storage-account-key", "app.config",
        "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=" + chars(86, kB64) + "==;", "app.config",
        "AccountKey=" + chars(85, kB64) + "==;"},
+      {"azure-identifiable-key", "app/ai.env", "KEY=" + chars(52, kAlnum) + "JQQJ99" + chars(18, kAlnum) + "ACOG" + chars(4, kAlnum),
+       "app/ai.env", "KEY=" + chars(52, kAlnum) + "JQQJ99" + chars(18, kAlnum) + "XXXX" + chars(4, kAlnum)},
+      {"azure-entra-client-secret", "app/auth.cfg", "client = " + chars(3, kAlnum) + "8Q~" + chars(34, kAlnum, 4), "app/auth.cfg",
+       "client = " + chars(3, kAlnum) + "8Q-" + chars(34, kAlnum, 4)},
+      {"azure-sas-token", "app/blob.url", "https://acct.blob.core.windows.net/c/b?sv=2023-11-03&sr=b&sp=r&sig=" + chars(43, kAlnum) + "%3D",
+       "app/blob.url", "https://acct.blob.core.windows.net/c/b?sv=2023-11-03&sr=b&sp=r&sig=short"},
+      {"azure-app-configuration-connection-string", "app/appsettings.txt",
+       "Endpoint=https://store.azconfig.io;Id=" + chars(4, kAlnum) + ";Secret=" + chars(40, kB64, 2), "app/appsettings.txt",
+       "Endpoint=https://store.azconfig.io;Id=" + chars(4, kAlnum) + ";Secret="},
+      {"alibaba-access-key-id", "app/oss.ini", "key = LTAI" + chars(20, kAlnum) + ",", "app/oss.ini", "key = LTAI" + chars(23, kAlnum)},
+      {"huggingface-token", "train.py", "login('hf_" + chars(34, kAlnum) + "')", "train.py", "login('hf_" + chars(20, kAlnum) + "')"},
+      {"kubernetes-docker-config", "deploy/pull-secret.yaml", "data:\n  .dockerconfigjson: " + chars(40, kB64) + "==\n",
+       "deploy/pull-secret.yaml", "type: kubernetes.io/dockerconfigjson\n"},
+      {"maven-settings-credential", "root/.m2/settings.xml", "<server><password>" + chars(14, kAlnum) + "</password></server>",
+       "root/.m2/settings.xml", "<server><password>{" + chars(30, kB64) + "}</password></server>"},
       {"github-token", "ci.sh", "export GH=ghp_" + chars(36, kAlnum), "ci.sh", "export GH=ghp_" + chars(35, kAlnum)},
       {"github-fine-grained-token", "ci.sh", "github_pat_" + chars(82, kAlnum), "ci.sh", "github_pat_" + chars(81, kAlnum)},
       {"gitlab-token", "ci.sh", "TOKEN glpat-" + chars(20, kAlnum), "ci.sh", "TOKEN glpat-" + chars(19, kAlnum)},
@@ -122,6 +137,13 @@ TEST(SecretRules, EveryDefaultRuleFiresAndStaysQuietOnANearMiss) {
     tested.insert(c.rule);
   }
   for (const auto& rule : default_secret_rules().rules) EXPECT_TRUE(tested.contains(rule.id)) << rule.id << " has no test case";
+}
+
+TEST(SecretRules, GithubAppInstallationTokenWithAJwt) {
+  const std::string jwt = "eyJ" + chars(20, kAlnum) + ".eyJ" + chars(30, kAlnum, 2) + "." + chars(40, kAlnum, 3);
+  EXPECT_EQ(rules_hit("ci.env", "GITHUB_TOKEN=ghs_15368_" + jwt), std::vector<std::string>{"github-token"});
+  const auto miss = rules_hit("ci.env", "GITHUB_TOKEN=ghs_x_" + jwt);
+  EXPECT_EQ(std::find(miss.begin(), miss.end(), "github-token"), miss.end());
 }
 
 TEST(SecretRules, EveryPrivateKeyKind) {
