@@ -11,6 +11,7 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::kNotFound: return "not found";
     case ErrorCode::kUnsupported: return "unsupported";
     case ErrorCode::kUnavailable: return "unavailable";
+    case ErrorCode::kDenied: return "denied";
     case ErrorCode::kInternal: return "internal error";
   }
   return "unknown error";

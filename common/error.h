@@ -19,6 +19,7 @@ enum class ErrorCode {
   kNotFound,        // a named file, blob, tag or platform does not exist
   kUnsupported,     // a valid input that strata does not read (media type, schema version)
   kUnavailable,     // a service or file could not be reached
+  kDenied,          // a service refused access: no credentials, wrong ones, or not allowed
   kInternal,        // our own bug
 };
 

@@ -38,6 +38,7 @@ struct Options {
   unsigned cache_ttl_hours = 14 * 24;
   std::uint64_t max_entry_mib = 64;
   std::uint64_t max_layer_gib = 32;
+  std::vector<std::string> insecure_registries;
 };
 
 int fail_with(const Error& e) {
@@ -90,7 +91,13 @@ int serve(const Options& o) {
   Dispatcher dispatcher(dc, metrics, &job_log, *max_job + 1, *quarantined);
   if (auto r = dispatcher.start(); !r) return fail_with(r.error());
 
-  ScanRunner runner({o.assemblers, o.vulndb, limits, analyzer_set}, store, cache, dispatcher, metrics);
+  // Registry credentials come from the coordinator's environment or Docker config; workers only
+  // ever see short-lived pull tokens.
+  worker::RegistryOptions registry_options;
+  registry_options.insecure_registries = o.insecure_registries;
+  ScanRunner runner({o.assemblers, o.vulndb, limits, analyzer_set,
+                     std::make_shared<worker::RegistryClients>(registry_options)},
+                    store, cache, dispatcher, metrics);
   HttpApi api(o.api, store, runner, metrics);
   auto port = api.start();
   if (!port) return fail_with(port.error());
@@ -130,6 +137,9 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--worker-bind", o.worker_bind, "ZeroMQ address workers connect to")
       ->envname("STRATA_WORKER_BIND")
       ->capture_default_str();
+  serve_cmd->add_option("--insecure-registry", o.insecure_registries,
+                        "a registry reached over plain http (loopback always is); repeatable")
+      ->envname("STRATA_INSECURE_REGISTRIES");
   serve_cmd->add_option("--assemblers", o.assemblers, "threads that plan, match and store images")
       ->envname("STRATA_ASSEMBLERS")
       ->check(CLI::Range(1u, 256u))

@@ -23,11 +23,16 @@ struct WalkLimits {
   maxRatio @4 :UInt64;
 }
 
-# Where the worker reads the layer blob from. Bytes never pass through the coordinator. Today a
-# path on storage the worker shares with the coordinator; Cap'n Proto lets this field become one
-# member of a union when registries arrive, without breaking old peers.
+# Where the worker reads the layer blob from. Bytes never pass through the coordinator: a path
+# on storage the worker shares with the coordinator, or a registry's repository (the blob is the
+# job's digest). `token` is a short-lived bearer token for pulling that repository, when the
+# registry uses them; it lives only in this message (never in logs, Redis or the job store). A
+# worker whose token is refused falls back to its own credentials for the registry.
 struct BlobSource {
   file @0 :Text;
+  registry @1 :Text;
+  repository @2 :Text;
+  token @3 :Text;
 }
 
 struct Job {

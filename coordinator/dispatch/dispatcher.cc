@@ -190,7 +190,8 @@ void Dispatcher::send_jobs() {
     spec.digest = d.job->layer.digest;
     spec.media_type = d.job->layer.media_type;
     spec.size = d.job->layer.size;
-    spec.blob_path = d.job->layer.blob_path;
+    spec.source = d.job->layer.source;
+    spec.token = d.job->layer.token;
     spec.limits = config_.limits;
     spec.cache_key = worker::layer_cache_key(spec.diff_id, config_.analyzer_set, config_.limits);
     spec.cache_ttl_seconds = config_.cache_ttl_seconds;

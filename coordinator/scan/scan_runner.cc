@@ -92,6 +92,7 @@ void ScanRunner::plan(std::shared_ptr<ImageTask> task) {
   if (!ref) return fail_image(*task, ref.error().message());
   worker::InventoryOptions options;
   options.limits = config_.limits;
+  options.registries = config_.registries;
   auto plans = worker::plan_image(*ref, options);
   if (!plans) return fail_image(*task, plans.error().message());
   task->plan = std::move(plans->front());
@@ -121,12 +122,19 @@ void ScanRunner::plan(std::shared_ptr<ImageTask> task) {
   }
   if (misses.empty()) return assemble(task);
 
+  // Workers pull from the registry themselves, with a token good for this repository only.
+  std::string pull_token;
+  if (ref->transport == Transport::kRegistry) {
+    auto token = worker::registry_client(options, ref->registry)->pull_token(ref->repository);
+    if (!token) return fail_image(*task, token.error().message());
+    pull_token = std::move(*token);
+  }
   task->remaining.store(static_cast<int>(misses.size()));
   std::vector<LayerNeed> needs;
   for (const std::size_t slot : misses) {
     const LayerInfo& info = layers[slot];
     LayerNeed need;
-    need.layer = LayerRequest{info.diff_id, info.digest, info.media_type, info.size, task->plan.blob_paths[slot]};
+    need.layer = LayerRequest{info.diff_id, info.digest, info.media_type, info.size, task->plan.blobs[slot], pull_token};
     need.priority = task->priority;
     need.tenant = task->tenant;
     need.done = [this, task, slot](Result<std::shared_ptr<const LayerAnalysis>> result) {

@@ -15,6 +15,7 @@
 #include "coordinator/store/store.h"
 #include "worker/cache/layer_cache.h"
 #include "worker/image/image_inventory.h"
+#include "worker/registry/registry_client.h"
 
 namespace strata::coordinator {
 
@@ -23,6 +24,9 @@ struct ScanRunnerConfig {
   std::string vulndb_path;  // the SQLite file `strata db` writes
   worker::WalkLimits limits;
   std::uint64_t analyzer_set = 0;
+  // Clients for registry references (the coordinator's credentials and insecure registries):
+  // manifests are resolved here; workers get a short-lived pull token, never the credentials.
+  std::shared_ptr<worker::RegistryClients> registries;
 };
 
 class ScanRunner {

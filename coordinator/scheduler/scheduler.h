@@ -15,6 +15,7 @@
 
 #include "coordinator/scheduler/fair_queue.h"
 #include "coordinator/store/store.h"
+#include "worker/image/image_inventory.h"
 
 namespace strata::coordinator {
 
@@ -26,7 +27,8 @@ struct LayerRequest {
   std::string digest;
   std::string media_type;
   std::uint64_t size = 0;
-  std::string blob_path;
+  worker::BlobLocation source;
+  std::string token;  // a short-lived pull token for a registry source; kept in memory only
 };
 
 struct SchedulerConfig {

@@ -4,6 +4,7 @@
 
 #include "common/image/misconfig.h"
 #include "worker/image/config_secrets.h"
+#include "worker/registry/registry_client.h"
 #include "worker/walk/layer_walker.h"
 
 namespace strata::worker {
@@ -33,6 +34,7 @@ Result<std::vector<ImageInventory>> inventory_image(const ImageReference& ref,
     switch (ref.transport) {
       case Transport::kOciLayout: return inventory_oci_layout(ref, options, registry);
       case Transport::kDockerArchive: return inventory_docker_archive(ref, options, registry);
+      case Transport::kRegistry: return inventory_registry(ref, options, registry);
       case Transport::kRootfs: break;
     }
     return inventory_rootfs(ref, options, registry);
@@ -60,12 +62,59 @@ Result<LayerExpectation> layer_expectation(const LayerInfo& layer) {
 Result<std::vector<ImagePlan>> plan_image(const ImageReference& ref, const InventoryOptions& options) {
   Result<std::vector<ImagePlan>> result = [&]() -> Result<std::vector<ImagePlan>> {
     if (ref.transport == Transport::kOciLayout) return plan_oci_layout(ref, options);
+    if (ref.transport == Transport::kRegistry) return plan_registry(ref, options);
     return fail(ErrorCode::kUnsupported,
-                "the cluster reads images from oci: layouts on shared storage (and registries, "
-                "once they arrive); scan this one with `strata image`");
+                "the cluster reads images from registries and from oci: layouts on shared storage; "
+                "scan this one with `strata image`");
   }();
   if (!result) return std::unexpected(result.error().with_context(ref.text));
   return result;
+}
+
+Result<std::unique_ptr<ByteSource>> open_blob(const BlobLocation& location, const LayerInfo& layer,
+                                               const InventoryOptions& options) {
+  if (!location.file.empty()) {
+    auto file = FileSource::open(location.file);
+    if (!file) return std::unexpected(file.error());
+    return std::make_unique<FileSource>(std::move(*file));
+  }
+  auto digest = Digest::parse(layer.digest);
+  if (!digest) return std::unexpected(digest.error());
+  return registry_client(options, location.registry)->open_blob(location.repository, *digest, layer.size);
+}
+
+Result<ImageInventory> inventory_plan(const ImagePlan& plan, const InventoryOptions& options,
+                                      const AnalyzerRegistry& registry) {
+  ImageInventory inv = plan.inventory;
+  std::vector<AnalyzedLayer> analyzed;
+  analyzed.reserve(inv.layers.size());
+  for (std::size_t i = 0; i < inv.layers.size(); ++i) {
+    const LayerInfo& info = inv.layers[i];
+    if (info.foreign) continue;
+    const std::string name = "layer " + info.digest;
+    auto blob = open_blob(plan.blobs[i], info, options);
+    if (!blob) return std::unexpected(blob.error().with_context(name));
+    std::optional<CountingSource> counted;
+    ByteSource* source = blob->get();
+    if (options.progress != nullptr) {
+      options.progress->layer_started(i, inv.layers.size(), info.digest, info.size);
+      source = &counted.emplace(**blob, *options.progress);
+    }
+    auto expected = layer_expectation(info);
+    if (!expected) return std::unexpected(expected.error().with_context(name));
+    auto layer = analyze_layer(*source, *expected, registry, options.limits);
+    if (!layer) return std::unexpected(layer.error().with_context(name));
+    analyzed.push_back(std::move(*layer));
+  }
+  std::vector<LayerRef> refs;
+  std::size_t next = 0;
+  for (const LayerInfo& info : inv.layers) {
+    if (info.foreign) continue;
+    refs.push_back({info.diff_id, &analyzed[next++].analysis});
+  }
+  if (options.progress != nullptr) options.progress->finished();
+  finish_inventory(inv, refs, registry.secret_scanner().get(), registry.config_checks());
+  return inv;
 }
 
 Result<std::vector<ImageInventory>> inventory_rootfs(const ImageReference& ref,

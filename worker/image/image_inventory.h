@@ -3,6 +3,7 @@
 // runs; the cluster runs the same steps split across coordinator and workers.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,8 @@
 namespace strata::worker {
 
 class SecretScanner;
+class RegistryClient;
+class RegistryClients;
 
 struct InventoryOptions {
   // OS/ARCH[/VARIANT] to pick from a multi-platform index, or "all". Empty: linux/amd64, except
@@ -24,14 +27,26 @@ struct InventoryOptions {
   WalkLimits limits;
   std::uint64_t max_manifest_bytes = 4 << 20;  // manifests, indexes and configs
   ProgressSink* progress = nullptr;            // not owned; may be null
+  // Clients for registry references, one per registry, sharing tokens across layers; null: made
+  // with default options when a registry reference needs them.
+  std::shared_ptr<RegistryClients> registries;
+};
+
+// Where a layer's blob is: a file on this machine (or storage shared with the workers), or a
+// registry's repository (the blob's digest is the layer's).
+struct BlobLocation {
+  std::string file;
+  std::string registry;    // the API host[:port]
+  std::string repository;
+  bool empty() const { return file.empty() && registry.empty(); }
 };
 
 // An image resolved to its layers without reading them: the inventory's header and layer list
-// (its view still empty) and, per layer, the blob file on storage the worker can read (empty for
-// a foreign layer). What the coordinator turns into layer jobs.
+// (its view still empty) and, per layer, where its blob is (empty for a foreign layer). What the
+// coordinator turns into layer jobs.
 struct ImagePlan {
   ImageInventory inventory;
-  std::vector<std::string> blob_paths;
+  std::vector<BlobLocation> blobs;
 };
 
 // Whether a path exists on this machine: how ImageReference::parse tells "oci:dir:tag" from a
@@ -41,10 +56,19 @@ bool path_exists(const std::string& path);
 // The checks analyze_layer makes for a layer the manifest and config name.
 Result<LayerExpectation> layer_expectation(const LayerInfo& layer);
 
-// Plans per image the reference selects. Only oci: layouts hold their layers as separate files;
-// other transports are kUnsupported here.
+// Plans per image the reference selects. oci: layouts and registries hold their layers as
+// separate blobs; other transports are kUnsupported here.
 Result<std::vector<ImagePlan>> plan_image(const ImageReference& ref, const InventoryOptions& options);
 Result<std::vector<ImagePlan>> plan_oci_layout(const ImageReference& ref, const InventoryOptions& options);
+Result<std::vector<ImagePlan>> plan_registry(const ImageReference& ref, const InventoryOptions& options);
+
+// The client for `registry`: from options.registries, else a process-wide default set.
+std::shared_ptr<RegistryClient> registry_client(const InventoryOptions& options, const std::string& registry);
+
+// Analyzes every layer of a plan where its blob is, then merges: the embedded path of oci:
+// layouts and registries.
+Result<ImageInventory> inventory_plan(const ImagePlan& plan, const InventoryOptions& options,
+                                      const AnalyzerRegistry& registry);
 
 // One inventory per image the reference selects (several only with platform "all").
 // Errors name the reference and, for a layer, the layer's digest.
@@ -56,6 +80,9 @@ Result<std::vector<ImageInventory>> inventory_image(const ImageReference& ref,
 Result<std::vector<ImageInventory>> inventory_oci_layout(const ImageReference& ref,
                                                          const InventoryOptions& options,
                                                          const AnalyzerRegistry& registry);
+Result<std::vector<ImageInventory>> inventory_registry(const ImageReference& ref,
+                                                       const InventoryOptions& options,
+                                                       const AnalyzerRegistry& registry);
 Result<std::vector<ImageInventory>> inventory_docker_archive(const ImageReference& ref,
                                                              const InventoryOptions& options,
                                                              const AnalyzerRegistry& registry);

@@ -13,7 +13,11 @@ void to_wire(const JobSpec& job, wire::Job::Builder out) {
   out.setDigest(job.digest);
   out.setMediaType(job.media_type);
   out.setSize(job.size);
-  out.initSource().setFile(job.blob_path);
+  auto source = out.initSource();
+  source.setFile(job.source.file);
+  source.setRegistry(job.source.registry);
+  source.setRepository(job.source.repository);
+  source.setToken(job.token);
   auto limits = out.initLimits();
   limits.setMaxEntryBytes(job.limits.max_entry_bytes);
   limits.setMaxEntries(job.limits.max_entries);
@@ -32,7 +36,10 @@ JobSpec from_wire(wire::Job::Reader in) {
   job.digest = text(in.getDigest());
   job.media_type = text(in.getMediaType());
   job.size = in.getSize();
-  job.blob_path = text(in.getSource().getFile());
+  job.source.file = text(in.getSource().getFile());
+  job.source.registry = text(in.getSource().getRegistry());
+  job.source.repository = text(in.getSource().getRepository());
+  job.token = text(in.getSource().getToken());
   const auto limits = in.getLimits();
   job.limits.max_entry_bytes = limits.getMaxEntryBytes();
   job.limits.max_entries = limits.getMaxEntries();

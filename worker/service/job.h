@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "schema/messages.capnp.h"
+#include "worker/image/image_inventory.h"
 #include "worker/walk/limits.h"
 
 namespace strata::worker {
@@ -17,7 +18,8 @@ struct JobSpec {
   std::string digest;
   std::string media_type;
   std::uint64_t size = 0;
-  std::string blob_path;
+  BlobLocation source;
+  std::string token;  // registry pull token, short-lived
   WalkLimits limits;
   std::string cache_key;
   std::uint32_t cache_ttl_seconds = 0;

@@ -51,6 +51,9 @@ int main(int argc, char** argv) {
   app.add_option("--job-memory-mib", job_memory_mib, "memory one job may use; jobs whose limits allow more are refused")
       ->envname("STRATA_WORKER_JOB_MEMORY_MIB")
       ->capture_default_str();
+  app.add_option("--insecure-registry", config.registry.insecure_registries,
+                 "a registry reached over plain http (loopback always is); repeatable")
+      ->envname("STRATA_INSECURE_REGISTRIES");
   unsigned drain_seconds = static_cast<unsigned>(config.drain_timeout.count());
   app.add_option("--drain-seconds", drain_seconds, "on SIGTERM, how long running jobs may take before they are handed back")
       ->envname("STRATA_WORKER_DRAIN_SECONDS")

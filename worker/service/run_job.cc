@@ -47,7 +47,8 @@ WorkerMetrics::WorkerMetrics(MetricsRegistry& r)
       busy_slots(r.gauge("strata_worker_busy_slots", "Jobs running now")) {}
 
 JobOutcome run_job(const JobSpec& job, const AnalyzerRegistry& registry, LayerCache& cache,
-                   WorkerMetrics& metrics, const std::atomic<bool>* cancelled) {
+                   WorkerMetrics& metrics, const std::atomic<bool>* cancelled,
+                   const RegistryOptions& registry_options) {
   const auto start = std::chrono::steady_clock::now();
   JobOutcome out;
   out.id = job.id;
@@ -65,9 +66,25 @@ JobOutcome run_job(const JobSpec& job, const AnalyzerRegistry& registry, LayerCa
   };
   auto expected = layer_expectation(LayerInfo{job.digest, job.diff_id, job.size, job.media_type, false});
   if (!expected) return failed(expected.error());
-  auto file = FileSource::open(job.blob_path);
-  if (!file) return failed(file.error());
-  MeteredSource source(*file, cancelled);
+  std::unique_ptr<ByteSource> blob;
+  std::shared_ptr<RegistryClient> client;  // outlives the blob source that talks through it
+  if (!job.source.file.empty()) {
+    auto file = FileSource::open(job.source.file);
+    if (!file) return failed(file.error());
+    blob = std::make_unique<FileSource>(std::move(*file));
+  } else if (!job.source.registry.empty()) {
+    RegistryOptions options = registry_options;
+    options.bearer_token = job.token;
+    client = std::make_shared<RegistryClient>(job.source.registry, std::move(options));
+    auto digest = Digest::parse(job.digest);
+    if (!digest) return failed(digest.error());
+    auto opened = client->open_blob(job.source.repository, *digest, job.size);
+    if (!opened) return failed(opened.error());
+    blob = std::move(*opened);
+  } else {
+    return failed(Error(ErrorCode::kInvalidInput, "the job names no blob source"));
+  }
+  MeteredSource source(*blob, cancelled);
   // A large layer's decompression and hashing overlap its walk on a second thread.
   const Stages stages = job.size >= kPipelineFromBytes ? Stages::kPipelined : Stages::kSequential;
   auto layer = analyze_layer(source, *expected, registry, job.limits, stages);

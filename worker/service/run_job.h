@@ -10,6 +10,7 @@
 #include "common/metrics/metrics.h"
 #include "worker/analyzer/registry.h"
 #include "worker/cache/layer_cache.h"
+#include "worker/registry/registry_client.h"
 #include "worker/service/job.h"
 
 namespace strata::worker {
@@ -24,8 +25,10 @@ struct WorkerMetrics {
 };
 
 // `cancelled`, when set during the run, stops the analysis at its next read: the outcome is a
-// failure with code "cancelled".
+// failure with code "cancelled". A registry source is fetched with `registry_options` (the
+// worker's own credentials and insecure registries) and the job's pull token.
 JobOutcome run_job(const JobSpec& job, const AnalyzerRegistry& registry, LayerCache& cache,
-                   WorkerMetrics& metrics, const std::atomic<bool>* cancelled = nullptr);
+                   WorkerMetrics& metrics, const std::atomic<bool>* cancelled = nullptr,
+                   const RegistryOptions& registry_options = {});
 
 }  // namespace strata::worker

@@ -244,7 +244,7 @@ class Worker {
     metrics_view_.busy_slots.set(static_cast<std::int64_t>(running_.size()));
     arena_.execute([&] {
       tasks_.run([this, job = std::move(job), cancelled] {
-        completions_.push(run_job(job, registry_, cache_, metrics_view_, cancelled.get()));
+        completions_.push(run_job(job, registry_, cache_, metrics_view_, cancelled.get(), config_.registry));
       });
     });
   }

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "worker/cache/layer_cache.h"
+#include "worker/registry/registry_client.h"
 
 namespace strata::worker {
 
@@ -30,6 +31,9 @@ struct WorkerConfig {
   // Memory one job may use: a job whose limits allow more (its largest entry plus stream
   // buffers) is refused, so slots × job_memory bounds the worker's resident memory.
   std::uint64_t job_memory_bytes = 256ull << 20;
+  // How blobs in registries are fetched: the worker's own credentials (used when a job carries
+  // no token or its token is refused) and the registries it may reach over plain http.
+  RegistryOptions registry;
 };
 
 // Runs until `stop` turns true, then drains. Returns a process exit code.

@@ -48,7 +48,10 @@ TEST(JobMessage, RoundTripsThroughAFrame) {
   job.digest = "sha256:b";
   job.media_type = "application/vnd.oci.image.layer.v1.tar+zstd";
   job.size = 1234;
-  job.blob_path = "/shared/blobs/sha256/b";
+  job.source.file = "/shared/blobs/sha256/b";
+  job.source.registry = "registry.example:5000";
+  job.source.repository = "team/app";
+  job.token = "short-lived";
   job.limits.max_entry_bytes = 7;
   job.limits.stream.max_ratio = 9;
   job.cache_key = "k";
@@ -60,7 +63,10 @@ TEST(JobMessage, RoundTripsThroughAFrame) {
   FrameReader reader(frame);
   const JobSpec back = from_wire(reader.root<wire::CoordinatorMessage>().getJob());
   EXPECT_EQ(back.id, 42u);
-  EXPECT_EQ(back.blob_path, job.blob_path);
+  EXPECT_EQ(back.source.file, job.source.file);
+  EXPECT_EQ(back.source.registry, job.source.registry);
+  EXPECT_EQ(back.source.repository, job.source.repository);
+  EXPECT_EQ(back.token, job.token);
   EXPECT_EQ(back.limits.max_entry_bytes, 7u);
   EXPECT_EQ(back.limits.stream.max_ratio, 9u);
   EXPECT_EQ(back.cache_key, "k");
@@ -89,7 +95,7 @@ class RunJob : public ::testing::Test {
     job.diff_id = layer.diff_id;
     job.digest = test::sha256_digest(layer.blob);
     job.media_type = layer.media_type;
-    job.blob_path = dir_ + "/blob";
+    job.source.file = dir_ + "/blob";
     return job;
   }
   std::string dir_;
@@ -124,7 +130,7 @@ TEST_F(RunJob, DamagedOrMissingBytesFailTheJobWithTheLayersName) {
   EXPECT_NE(out.error.find("layer " + job.digest), std::string::npos) << out.error;
 
   JobSpec missing = job;
-  missing.blob_path = dir_ + "/nope";
+  missing.source.file = dir_ + "/nope";
   const auto gone = run_job(missing, registry_, cache_, view_);
   EXPECT_FALSE(gone.ok);
   EXPECT_TRUE(gone.retryable);

@@ -1,0 +1,33 @@
+// Where registry credentials come from, first match wins: given on the command line
+// (--username, --password-stdin), the environment (STRATA_REGISTRY_USERNAME and
+// STRATA_REGISTRY_PASSWORD, for every registry), then the Docker client config
+// ($DOCKER_CONFIG/config.json, else ~/.docker/config.json). Credentials are never logged and never
+// part of an error message.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/registry/docker_config.h"
+
+namespace strata::worker {
+
+struct CredentialSources {
+  std::optional<RegistryCredential> explicit_credential;
+  std::vector<std::string> explicit_registries;  // empty: the explicit credential is for every registry
+  bool environment = true;
+  std::string docker_config;  // a path; "" means the default location; "-" means none
+};
+
+struct FoundCredential {
+  RegistryCredential credential;
+  std::string source;  // "--username", "environment", "~/.docker/config.json": said, the secret never
+};
+
+// The credential for `registry` (an API host), if any source holds one. `note` says why a Docker
+// config did not help when it names a credential helper strata does not run.
+std::optional<FoundCredential> find_credential(const CredentialSources& sources, const std::string& registry,
+                                               std::string* note = nullptr);
+
+}  // namespace strata::worker
