@@ -9,12 +9,21 @@
 #include "cli/progress_bar.h"
 
 #include "worker/analyzer/registry.h"
+#include "worker/registry/registry_client.h"
 #include "worker/secret/secret_scanner.h"
 
 namespace strata::cli {
 void add_image_flags(CLI::App* cmd, ImageArgs& args) {
-  cmd->add_option("REF", args.ref, "oci:DIR[:TAG], oci:DIR@sha256:DIGEST, docker-archive:FILE or rootfs:DIR")
+  cmd->add_option("REF", args.ref,
+                  "[REGISTRY/]REPO[:TAG|@sha256:DIGEST], oci:DIR[:TAG], oci:DIR@sha256:DIGEST, docker-archive:FILE "
+                  "or rootfs:DIR")
       ->required();
+  cmd->add_option("--insecure-registry", args.insecure_registries,
+                  "a registry reached over plain http (loopback always is); repeatable");
+  cmd->add_option("--username", args.username,
+                  "registry user (with --password-stdin); else STRATA_REGISTRY_USERNAME/_PASSWORD or "
+                  "~/.docker/config.json");
+  cmd->add_flag("--password-stdin", args.password_stdin, "read the registry password from standard input");
   cmd->add_option("--platform", args.options.platform,
                   "OS/ARCH[/VARIANT] to pick from a multi-platform index (default linux/amd64), or 'all'");
   cmd->add_option("--max-entry-size", args.max_entry_mib, "largest file read into memory, MiB")->capture_default_str();
@@ -57,6 +66,25 @@ Result<worker::AnalyzerOptions> analyzer_options(const ImageArgs& args) {
   return options;
 }
 
+// The registry options of a run; the password is read once, here, and kept only in memory.
+Result<std::shared_ptr<worker::RegistryClients>> registry_clients(const ImageArgs& args) {
+  worker::RegistryOptions options;
+  options.insecure_registries = args.insecure_registries;
+  if (args.password_stdin && args.username.empty()) {
+    return fail(ErrorCode::kInvalidInput, "--password-stdin needs --username");
+  }
+  if (!args.username.empty()) {
+    if (!args.password_stdin) {
+      return fail(ErrorCode::kInvalidInput, "--username needs --password-stdin (passwords are never taken as arguments)");
+    }
+    std::string password;
+    std::getline(std::cin, password);
+    while (!password.empty() && (password.back() == '\r' || password.back() == '\n')) password.pop_back();
+    options.credentials.explicit_credential = RegistryCredential{args.username, std::move(password)};
+  }
+  return std::make_shared<worker::RegistryClients>(std::move(options));
+}
+
 }  // namespace
 
 Result<std::vector<ImageInventory>> inventory_from_args(ImageArgs& args) {
@@ -64,6 +92,9 @@ Result<std::vector<ImageInventory>> inventory_from_args(ImageArgs& args) {
   args.options.limits.stream.max_uncompressed_bytes = args.max_layer_mib << 20;
   auto ref = ImageReference::parse(args.ref, worker::path_exists);
   if (!ref) return std::unexpected(ref.error());
+  auto clients = registry_clients(args);
+  if (!clients) return std::unexpected(clients.error());
+  args.options.registries = *clients;
   auto analyzers = analyzer_options(args);
   if (!analyzers) return std::unexpected(analyzers.error());
   const worker::AnalyzerRegistry registry = worker::builtin_analyzers(*analyzers);

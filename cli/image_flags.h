@@ -18,6 +18,10 @@ struct ImageArgs {
   std::vector<std::string> scanners = {"vuln", "secret", "config"};
   std::string secret_config;
   std::uint64_t secret_max_mib = 10;
+  // Registries: plain http for these (loopback always), and credentials given on the command line.
+  std::vector<std::string> insecure_registries;
+  std::string username;
+  bool password_stdin = false;
 };
 
 // Adds REF, --platform and the limit flags to `cmd`; `args` must outlive the parse.

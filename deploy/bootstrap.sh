@@ -18,6 +18,8 @@ packages=(
   libcpp-httplib-dev
   # the real servers the integration tests and deploy/local start on loopback
   redis-server postgresql
+  # a real OCI registry, the tool that pushes test images to it, and htpasswd for its basic auth
+  docker-registry skopeo apache2-utils
   # the end-to-end test compares with this machine's own dpkg database
   dpkg
   # differential tests of the version comparators against the real tools
