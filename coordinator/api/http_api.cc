@@ -8,6 +8,7 @@
 
 #include "common/image/reference.h"
 #include "common/log.h"
+#include "coordinator/scan/registry_targets.h"
 
 namespace strata::coordinator {
 namespace {
@@ -27,6 +28,8 @@ void send_json(httplib::Response& res, int status, const Json& body) {
 // The scan request's shape, checked field by field so that the error says which one is wrong.
 struct ScanRequest {
   std::vector<std::string> images;
+  std::vector<std::string> repositories;  // every tag of each
+  std::vector<std::string> registries;    // every tag of every repository of each
   Priority priority = Priority::kBulk;
 };
 
@@ -37,11 +40,12 @@ Result<ScanRequest> parse_scan_request(const std::string& body, std::size_t max_
   if (!doc.is_object()) return bad("the body must be a JSON object");
   ScanRequest out;
   for (const auto& [key, value] : doc.items()) {
-    if (key == "images") {
-      if (!value.is_array()) return bad("\"images\" must be an array of image references");
+    if (key == "images" || key == "repositories" || key == "registries") {
+      auto& list = key == "images" ? out.images : key == "repositories" ? out.repositories : out.registries;
+      if (!value.is_array()) return bad("\"" + key + "\" must be an array of strings");
       for (const auto& v : value) {
-        if (!v.is_string() || v.get<std::string>().empty()) return bad("\"images\" must hold non-empty strings");
-        out.images.push_back(v.get<std::string>());
+        if (!v.is_string() || v.get<std::string>().empty()) return bad("\"" + key + "\" must hold non-empty strings");
+        list.push_back(v.get<std::string>());
       }
     } else if (key == "priority") {
       if (!value.is_string()) return bad("\"priority\" must be \"interactive\" or \"bulk\"");
@@ -49,11 +53,12 @@ Result<ScanRequest> parse_scan_request(const std::string& body, std::size_t max_
       if (!p) return bad("\"priority\" must be \"interactive\" or \"bulk\", not \"" + value.get<std::string>() + "\"");
       out.priority = *p;
     } else {
-      return bad("unknown field \"" + key + "\" (known: images, priority)");
+      return bad("unknown field \"" + key + "\" (known: images, repositories, registries, priority)");
     }
   }
-  if (!doc.contains("images")) return bad("\"images\" is missing");
-  if (out.images.empty()) return bad("\"images\" is empty");
+  if (out.images.empty() && out.repositories.empty() && out.registries.empty()) {
+    return bad("name something to scan: \"images\", \"repositories\" (every tag) or \"registries\" (every repository)");
+  }
   if (out.images.size() > max_images) {
     return bad("\"images\" names " + std::to_string(out.images.size()) + " images; at most " +
                std::to_string(max_images) + " per scan");
@@ -61,8 +66,9 @@ Result<ScanRequest> parse_scan_request(const std::string& body, std::size_t max_
   for (const auto& ref : out.images) {
     auto parsed = ImageReference::parse(ref, worker::path_exists);
     if (!parsed) return bad(parsed.error().message());
-    if (parsed->transport != Transport::kOciLayout) {
-      return bad(ref + ": the cluster reads oci: layouts on shared storage; scan this image with `strata image`");
+    if (parsed->transport != Transport::kOciLayout && parsed->transport != Transport::kRegistry) {
+      return bad(ref + ": the cluster reads images from registries and oci: layouts on shared storage; scan this "
+                       "image with `strata image`");
     }
   }
   return out;
@@ -193,6 +199,16 @@ void HttpApi::routes() {
     if (!tenant) return;
     auto request = parse_scan_request(req.body, config_.max_images_per_scan);
     if (!request) return send_error(res, 400, request.error().message());
+    if (!request->repositories.empty() || !request->registries.empty()) {
+      const std::size_t room = config_.max_images_per_scan - request->images.size();
+      auto listed = expand_registry_targets(request->repositories, request->registries, *runner_.registries(), room);
+      if (!listed) {
+        const bool theirs = listed.error().code() == ErrorCode::kUnavailable || listed.error().code() == ErrorCode::kDenied;
+        return send_error(res, theirs ? 502 : 400, listed.error().message());
+      }
+      if (listed->empty()) return send_error(res, 400, "the repositories and registries named hold no tagged images");
+      request->images.insert(request->images.end(), listed->begin(), listed->end());
+    }
     auto id = store_.create_scan(*tenant, request->priority, request->images);
     if (!id) return send_error(res, 503, id.error().message());
     // Durable from here: the scan is committed, and a restart resumes it.

@@ -50,7 +50,9 @@ ScanRunner::ScanRunner(ScanRunnerConfig config, Store& store, worker::LayerCache
       images_failed_(metrics.counter("strata_images_failed_total", "Images that could not be scanned")),
       image_seconds_(metrics.histogram("strata_image_scan_seconds", "From planning to stored report, per image",
                                        {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900})),
-      pool_(config_.threads) {}
+      pool_(config_.threads) {
+  if (!config_.registries) config_.registries = std::make_shared<worker::RegistryClients>(worker::RegistryOptions{});
+}
 
 ScanRunner::~ScanRunner() { stop(); }
 

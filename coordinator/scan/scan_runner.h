@@ -37,6 +37,8 @@ class ScanRunner {
 
   // Starts every image of the scan that is not done or failed yet. Thread-safe.
   void submit(const ScanRow& scan);
+  // The registry clients scans resolve manifests with (also for listing fleet targets).
+  const std::shared_ptr<worker::RegistryClients>& registries() const { return config_.registries; }
   void stop();
 
  private:

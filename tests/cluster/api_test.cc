@@ -95,15 +95,16 @@ TEST_F(Api, MalformedRequestsAre400WithAReason) {
   const std::string k = cluster_->token();
   expect_error(test::http_post(url("/v1/scans"), "{not json", k), 400, "not valid JSON");
   expect_error(test::http_post(url("/v1/scans"), "[]", k), 400, "JSON object");
-  expect_error(test::http_post(url("/v1/scans"), "{}", k), 400, "\"images\" is missing");
+  expect_error(test::http_post(url("/v1/scans"), "{}", k), 400, "name something to scan");
   expect_error(test::http_post(url("/v1/scans"), R"({"images":"oci:/x"})", k), 400, "array");
   expect_error(test::http_post(url("/v1/scans"), R"({"images":[42]})", k), 400, "non-empty strings");
-  expect_error(test::http_post(url("/v1/scans"), R"({"images":[]})", k), 400, "empty");
+  expect_error(test::http_post(url("/v1/scans"), R"({"images":[]})", k), 400, "name something to scan");
+  expect_error(test::http_post(url("/v1/scans"), R"({"repositories":[42]})", k), 400, "non-empty strings");
   expect_error(test::http_post(url("/v1/scans"), R"({"images":["oci:/x"],"priority":7})", k), 400, "priority");
   expect_error(test::http_post(url("/v1/scans"), R"({"images":["oci:/x"],"priority":"urgent"})", k), 400, "urgent");
   expect_error(test::http_post(url("/v1/scans"), R"({"images":["oci:/x"],"tags":["a"]})", k), 400, "unknown field \"tags\"");
   expect_error(test::http_post(url("/v1/scans"), R"({"images":["docker-archive:/x.tar"]})", k), 400, "oci:");
-  expect_error(test::http_post(url("/v1/scans"), R"({"images":["nonsense"]})", k), 400);
+  expect_error(test::http_post(url("/v1/scans"), R"({"images":["Not A Reference"]})", k), 400, "repository name");
 }
 
 TEST_F(Api, OversizedBodiesAre413AndUnknownRoutes404AllInJson) {

@@ -206,7 +206,7 @@ TEST_F(RegistryFaults, TagsAndCatalogArePagedThroughLinks) {
     index["manifests"].push_back(entry);
   }
   std::ofstream(layout_ + "/index.json") << index.dump();
-  test::FaultRegistry registry(layout_, "team/app", {"--page-size", "2"});
+  test::FaultRegistry registry(layout_, "team/app", {"--page-size", "2", "--extra-repositories", "other/one,other/two"});
   ASSERT_TRUE(registry.ready());
   RegistryClient client(registry.host(), fast());
   auto tags = client.tags("team/app");

@@ -16,6 +16,7 @@ the status it sent). Faults, each counted over the requests of its kind:
   --token USER:PASS   the API wants a bearer token from /token (realm on this server), which
                       issues one only for HTTP basic USER:PASS; tokens last --token-seconds
   --page-size N       tags/list and _catalog pages hold N entries, linked with Link headers
+  --extra-repositories A,B  more names in _catalog (their tags are unknown)
 
 It stops by itself after --seconds (default 120), so a failed test leaves nothing running.
 
@@ -121,7 +122,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if rest == "" or rest == "/":
             return self.reply(200, b"{}")
         if rest == "_catalog":
-            return self.page(sorted([args.repo, "other/one", "other/two"]), query, "repositories", "/v2/_catalog")
+            names = [args.repo] + [r for r in args.extra_repositories.split(",") if r]
+            return self.page(sorted(names), query, "repositories", "/v2/_catalog")
         prefix = args.repo + "/"
         if not rest.startswith(prefix):
             return self.error(404, "NAME_UNKNOWN", "repository name not known to registry")
@@ -254,6 +256,7 @@ def main():
     p.add_argument("--token", default="")
     p.add_argument("--token-seconds", type=int, default=300)
     p.add_argument("--page-size", type=int, default=0)
+    p.add_argument("--extra-repositories", default="")
     p.add_argument("--seconds", type=float, default=120)
     args = p.parse_args()
     with open(os.path.join(args.directory, "index.json")) as f:
