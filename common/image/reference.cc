@@ -213,7 +213,18 @@ bool is_loopback_registry(std::string_view registry) {
     return host == "::1";
   }
   host = host.substr(0, host.find(':'));
-  return host == "localhost" || host.starts_with("127.");
+  if (host == "localhost") return true;
+  // 127.0.0.0/8, written as a dotted quad.
+  if (!host.starts_with("127.")) return false;
+  int dots = 0;
+  for (const char c : host) {
+    if (c == '.') {
+      ++dots;
+    } else if (c < '0' || c > '9') {
+      return false;
+    }
+  }
+  return dots == 3;
 }
 
 }  // namespace strata
