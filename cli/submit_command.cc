@@ -17,6 +17,8 @@ struct SubmitArgs {
   std::string server;
   std::string token;
   std::vector<std::string> refs;
+  std::vector<std::string> repositories;
+  std::vector<std::string> registries;
   std::string priority = "interactive";
   bool wait = false;
   std::string format = "json";
@@ -43,7 +45,13 @@ int run(const SubmitArgs& args) {
   if (args.server.empty()) return error("no server: pass --server URL or set STRATA_SERVER");
   if (args.token.empty()) return error("no API key: pass --token KEY or set STRATA_TOKEN");
   const ApiClient api(args.server, args.token);
-  const Json request = {{"images", args.refs}, {"priority", args.priority}};
+  if (args.refs.empty() && args.repositories.empty() && args.registries.empty()) {
+    return error("name something to scan: image references, --repository or --registry");
+  }
+  Json request = {{"priority", args.priority}};
+  if (!args.refs.empty()) request["images"] = args.refs;
+  if (!args.repositories.empty()) request["repositories"] = args.repositories;
+  if (!args.registries.empty()) request["registries"] = args.registries;
   auto created = api.post("/v1/scans", request.dump());
   if (!created) return error(created.error().message());
   if (created->status != 202) {
@@ -114,7 +122,10 @@ int run(const SubmitArgs& args) {
 void add_submit_command(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<SubmitArgs>();
   CLI::App* cmd = app.add_subcommand("submit", "Scan images on a strata cluster");
-  cmd->add_option("refs", args->refs, "image references (oci:DIR[:TAG] on storage the cluster shares)")->required();
+  cmd->add_option("refs", args->refs,
+                  "image references: [REGISTRY/]REPO[:TAG|@DIGEST], or oci:DIR[:TAG] on storage the cluster shares");
+  cmd->add_option("--repository", args->repositories, "REGISTRY/REPO: every tag of it (repeatable)");
+  cmd->add_option("--registry", args->registries, "REGISTRY: every tag of every repository its catalog lists (repeatable)");
   cmd->add_option("--server", args->server, "the coordinator's URL")->envname("STRATA_SERVER");
   cmd->add_option("--token", args->token, "the tenant's API key")->envname("STRATA_TOKEN");
   cmd->add_option("--priority", args->priority, "interactive (a pipeline waits) or bulk")

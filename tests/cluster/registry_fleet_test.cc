@@ -66,11 +66,13 @@ TEST(RegistryFleet, RegistriesAndRepositoriesAsTargetsWithLayersAnalysedOnceAcro
   EXPECT_EQ(without_token, 0);
   EXPECT_EQ(cluster.logs().find("s3cret"), std::string::npos);
 
-  // A repository of another registry holding the same layers: nothing analysed again.
-  created = test::http_post(cluster.server() + "/v1/scans",
-                            nlohmann::json{{"repositories", {plain.host() + "/fleet/app"}}}.dump(), cluster.token());
-  ASSERT_EQ(created.status, 202) << created.body << cluster.logs();
-  auto second = cluster.wait(nlohmann::json::parse(created.body)["id"]);
+  // A repository of another registry holding the same layers, submitted with `strata submit`:
+  // nothing analysed again.
+  const auto submitted = test::run_command(std::string(STRATA_BINARY) + " submit --server " + cluster.server() +
+                                               " --token " + cluster.token() + " --repository " + plain.host() + "/fleet/app",
+                                           /*with_stderr=*/false);
+  ASSERT_EQ(submitted.exit_code, 0) << submitted.out << cluster.logs();
+  auto second = cluster.wait(submitted.out.substr(0, submitted.out.find('\n')));
   ASSERT_FALSE(second.is_null()) << cluster.logs();
   EXPECT_EQ(second["counts"]["done"], fleet.refs.size()) << second.dump(2);
   page = cluster.metrics();

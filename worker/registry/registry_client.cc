@@ -221,12 +221,10 @@ Result<void> RegistryClient::authenticate(const AuthChallenge& challenge, const 
     return fail(ErrorCode::kCorrupt, registry_ + ": bearer challenge without an http(s) realm");
   }
   if (already_sent) {
+    // The registry refused a token it issued (revoked, or expired early by its clock): fetch a
+    // fresh one. send() gives up if that one is refused too.
     std::lock_guard lock(mutex_);
-    if (tokens_.contains(scope)) {
-      tokens_.erase(scope);
-      return fail(ErrorCode::kDenied, registry_ + " refused its own token for " + scope +
-                                          (found ? " (the credentials from " + found->source + " may lack access)" : ""));
-    }
+    tokens_.erase(scope);
   }
   std::string token_url = realm->second;
   token_url += token_url.find('?') == std::string::npos ? '?' : '&';
@@ -300,7 +298,16 @@ Result<std::unique_ptr<HttpStream>> RegistryClient::send(const std::string& path
       if (auto r = authenticate(*challenge, scope, sent_auth); !r) return std::unexpected(r.error());
       continue;
     }
-    if (status == 401) return fail(ErrorCode::kDenied, where + ": authentication failed (" + describe(status, **response) + ")");
+    if (status == 401) {
+      std::string source;
+      {
+        std::lock_guard lock(mutex_);
+        source = credential_source_;
+      }
+      return fail(ErrorCode::kDenied, where + ": refused after authenticating" +
+                                          (source.empty() ? "" : " with the credentials from " + source) +
+                                          " (" + describe(status, **response) + ")");
+    }
     if (status == 403) return fail(ErrorCode::kDenied, where + ": access refused (" + describe(status, **response) + ")");
     if (status == 404) return fail(ErrorCode::kNotFound, where + ": " + describe(status, **response));
     if (status == 429 || status >= 500) {
