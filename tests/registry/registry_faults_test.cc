@@ -5,7 +5,9 @@
 // every byte it checks was made by the test.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
+#include <thread>
 #include <filesystem>
 #include <fstream>
 
@@ -217,6 +219,32 @@ TEST_F(RegistryFaults, TagsAndCatalogArePagedThroughLinks) {
   EXPECT_EQ(*repositories, (std::vector<std::string>{"other/one", "other/two", "team/app"}));
   const auto log = registry.requests();
   EXPECT_EQ(count(log, [](const auto& r) { return std::string(r["path"]).starts_with("/v2/team/app/tags/list"); }), 2);
+}
+
+TEST_F(RegistryFaults, RequestsToOneRegistryAreCapped) {
+  test::FaultRegistry registry(layout_, "team/app", {});
+  ASSERT_TRUE(registry.ready());
+  RegistryOptions options = fast();
+  options.max_concurrent = 1;
+  RegistryClient client(registry.host(), options);
+  const auto image = app_image();
+  auto first_digest = Digest::parse(test::sha256_digest(image.layers[0].blob));
+  auto second_digest = Digest::parse(test::sha256_digest(image.layers[1].blob));
+  ASSERT_TRUE(first_digest && second_digest);
+  auto first = client.open_blob("team/app", *first_digest, image.layers[0].blob.size());
+  ASSERT_TRUE(first) << first.error().message();
+  // The only slot is held by the first blob's stream: the second waits for it.
+  std::atomic<bool> opened{false};
+  std::thread second([&] {
+    auto blob = client.open_blob("team/app", *second_digest, image.layers[1].blob.size());
+    EXPECT_TRUE(blob) << blob.error().message();
+    opened = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_FALSE(opened.load());
+  first->reset();
+  second.join();
+  EXPECT_TRUE(opened.load());
 }
 
 }  // namespace
