@@ -4,27 +4,14 @@
 #include <cctype>
 #include <vector>
 
+#include "common/percent_encode.h"
+
 namespace strata {
 namespace {
 
 // Percent-encodes everything but the purl spec's unreserved characters. ':' is left as it is:
 // the spec forbids encoding it, and deb versions carry epochs with it.
-std::string encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || c == '.' ||
-        c == '-' || c == '_' || c == '~' || c == ':') {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 0xf];
-    }
-  }
-  return out;
-}
+std::string encode(std::string_view text) { return percent_encode(text, ":"); }
 
 std::string purl_namespace(const Package& package, const std::optional<Distro>& distro) {
   if (distro && !distro->id.empty()) return distro->id;

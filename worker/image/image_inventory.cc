@@ -117,6 +117,17 @@ Result<ImageInventory> inventory_plan(const ImagePlan& plan, const InventoryOpti
   return inv;
 }
 
+Result<std::vector<ImageInventory>> inventory_plans(const std::vector<ImagePlan>& plans, const InventoryOptions& options,
+                                                    const AnalyzerRegistry& registry) {
+  std::vector<ImageInventory> out;
+  for (const ImagePlan& plan : plans) {
+    auto inv = inventory_plan(plan, options, registry);
+    if (!inv) return std::unexpected(inv.error());
+    out.push_back(std::move(*inv));
+  }
+  return out;
+}
+
 Result<std::vector<ImageInventory>> inventory_rootfs(const ImageReference& ref,
                                                      const InventoryOptions& options,
                                                      const AnalyzerRegistry& registry) {

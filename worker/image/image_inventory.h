@@ -69,6 +69,8 @@ std::shared_ptr<RegistryClient> registry_client(const InventoryOptions& options,
 // layouts and registries.
 Result<ImageInventory> inventory_plan(const ImagePlan& plan, const InventoryOptions& options,
                                       const AnalyzerRegistry& registry);
+Result<std::vector<ImageInventory>> inventory_plans(const std::vector<ImagePlan>& plans, const InventoryOptions& options,
+                                                    const AnalyzerRegistry& registry);
 
 // One inventory per image the reference selects (several only with platform "all").
 // Errors name the reference and, for a layer, the layer's digest.

@@ -98,13 +98,7 @@ Result<std::vector<ImageInventory>> inventory_oci_layout(const ImageReference& r
                                                          const AnalyzerRegistry& registry) {
   auto plans = plan_oci_layout(ref, options);
   if (!plans) return std::unexpected(plans.error());
-  std::vector<ImageInventory> out;
-  for (const ImagePlan& plan : *plans) {
-    auto inv = inventory_plan(plan, options, registry);
-    if (!inv) return std::unexpected(inv.error());
-    out.push_back(std::move(*inv));
-  }
-  return out;
+  return inventory_plans(*plans, options, registry);
 }
 
 }  // namespace strata::worker

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "common/image/reference.h"
+#include "common/percent_encode.h"
 
 namespace strata::worker {
 namespace {
@@ -23,22 +24,6 @@ constexpr std::string_view kManifestAccept =
     "application/vnd.docker.distribution.manifest.list.v2+json, "
     "application/vnd.docker.distribution.manifest.v2+json, "
     "application/vnd.docker.distribution.manifest.v1+prettyjws;q=0.1, application/json;q=0.1";
-
-std::string percent_encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    }
-  }
-  return out;
-}
 
 // "MANIFEST_UNKNOWN: manifest unknown" from the registry's error document, or the status.
 std::string describe(long status, HttpStream& response) {
