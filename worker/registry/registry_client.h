@@ -61,7 +61,7 @@ class RegistryClient {
   Result<std::vector<std::byte>> blob_bytes(const std::string& repository, const Digest& digest,
                                             std::uint64_t max_bytes);
   // A blob to stream; `size` (from the descriptor) tells a clean end from a cut one. The caller's
-  // stream verifies the digest.
+  // stream verifies the digest. The source talks through this client: it must not outlive it.
   Result<std::unique_ptr<ByteSource>> open_blob(const std::string& repository, const Digest& digest,
                                                 std::uint64_t size);
   Result<std::vector<std::string>> tags(const std::string& repository);

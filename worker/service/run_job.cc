@@ -66,8 +66,8 @@ JobOutcome run_job(const JobSpec& job, const AnalyzerRegistry& registry, LayerCa
   };
   auto expected = layer_expectation(LayerInfo{job.digest, job.diff_id, job.size, job.media_type, false});
   if (!expected) return failed(expected.error());
+  std::shared_ptr<RegistryClient> client;  // declared first: outlives the blob source that talks through it
   std::unique_ptr<ByteSource> blob;
-  std::shared_ptr<RegistryClient> client;  // outlives the blob source that talks through it
   if (!job.source.file.empty()) {
     auto file = FileSource::open(job.source.file);
     if (!file) return failed(file.error());
