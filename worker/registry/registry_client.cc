@@ -73,9 +73,16 @@ class RegistryBlobSource final : public ByteSource {
         auto reopened = client_.send(path_, scope_, {"Range: bytes=" + std::to_string(offset_) + "-"});
         if (!reopened) return std::unexpected(reopened.error().with_context(resume_note()));
         stream_ = std::move(*reopened);
-        // A server that ignores Range starts over: skip what was already delivered.
+        // A server that ignores Range starts over: skip what was already delivered. One that
+        // honours it must resume exactly where the bytes stopped.
         if (stream_->status() == 200 && offset_ > 0) {
           if (auto r = skip(offset_); !r) return std::unexpected(r.error());
+        } else if (stream_->status() == 206) {
+          const std::string range = stream_->header("content-range");
+          if (!range.starts_with("bytes " + std::to_string(offset_) + "-")) {
+            return fail(ErrorCode::kCorrupt, where() + ": asked to resume at byte " + std::to_string(offset_) +
+                                                 ", the registry sent Content-Range '" + range + "'");
+          }
         }
       }
       auto n = stream_->read(out);
@@ -87,7 +94,7 @@ class RegistryBlobSource final : public ByteSource {
       const std::string why = n ? "connection closed after " + std::to_string(offset_) + " of " + std::to_string(size_) + " bytes"
                                 : n.error().message();
       if (resumes_ >= client_.options().max_resumes) {
-        return fail(ErrorCode::kUnavailable, path_ + ": " + why + " (gave up after " + std::to_string(resumes_) + " resumes)");
+        return fail(ErrorCode::kUnavailable, where() + ": " + why + " (gave up after " + std::to_string(resumes_) + " resumes)");
       }
       ++resumes_;
       stream_.reset();
@@ -101,12 +108,13 @@ class RegistryBlobSource final : public ByteSource {
     while (bytes > 0) {
       auto n = stream_->read(std::span(sink, std::min<std::uint64_t>(bytes, sizeof sink)));
       if (!n) return std::unexpected(n.error());
-      if (*n == 0) return fail(ErrorCode::kCorrupt, path_ + ": blob shorter on retry than before");
+      if (*n == 0) return fail(ErrorCode::kCorrupt, where() + ": blob shorter on retry than before");
       bytes -= *n;
     }
     return {};
   }
-  std::string resume_note() const { return path_ + " (resuming at byte " + std::to_string(offset_) + ")"; }
+  std::string where() const { return client_.registry() + path_; }
+  std::string resume_note() const { return "resuming at byte " + std::to_string(offset_); }
 
   RegistryClient& client_;
   std::shared_ptr<RegistryClient::Permit> permit_;
