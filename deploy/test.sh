@@ -49,4 +49,5 @@ echo "== benchmark smoke run"
 STRATA_BENCH_MB=16 STRATA_BENCH_NODE_PACKAGES=200 build/tests/bench/strata_layer_bench --benchmark_min_time=0.01 >/dev/null
 build/tests/bench/strata_dispatch_bench --benchmark_min_time=0.01 >/dev/null 2>&1
 STRATA_BENCH_SECRET_MB=1 build/tests/bench/strata_secret_bench --benchmark_min_time=0.01 >/dev/null
+STRATA_BENCH_MB=16 build/tests/bench/strata_registry_bench --benchmark_min_time=0.01 >/dev/null 2>&1
 echo "tests: $passed passed, $failed failed, $skipped skipped"
