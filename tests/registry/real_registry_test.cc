@@ -138,6 +138,22 @@ TEST_F(RealRegistryTest, IndexesPlatformsAndDockerSchema2) {
   const auto l = nlohmann::json::parse(local.out);
   EXPECT_EQ(d["image"]["layers"][0]["media_type"], "application/vnd.docker.image.rootfs.diff.tar.gzip");
   for (const char* part : {"packages", "secrets", "misconfigurations", "distro"}) EXPECT_EQ(d[part], l[part]) << part;
+
+  // A Docker manifest list: the multi-platform image again, converted on push.
+  auto gz_amd64 = debian_image("amd64", Compression::kGzip);
+  auto gz_arm64 = debian_image("arm64", Compression::kGzip);
+  test::write_oci_layout(dir_ + "/gzmulti", {gz_amd64, gz_arm64}, /*as_index=*/true);
+  auto gz_index = nlohmann::json::parse(test::run_command("cat " + dir_ + "/gzmulti/index.json").out);
+  gz_index["manifests"][0]["annotations"]["org.opencontainers.image.ref.name"] = "list";
+  std::ofstream(dir_ + "/gzmulti/index.json") << gz_index.dump();
+  const auto list = registry.push("--format v2s2 oci:" + dir_ + "/gzmulti:list", "team/app:list", /*all=*/true);
+  ASSERT_EQ(list.exit_code, 0) << list.out;
+  const auto listed = run("inventory " + registry.host() + "/team/app:list --platform linux/arm64 --format json", "", false);
+  ASSERT_EQ(listed.exit_code, 0) << listed.out;
+  const auto listed_doc = nlohmann::json::parse(listed.out);
+  EXPECT_EQ(listed_doc["image"]["arch"], "arm64");
+  EXPECT_EQ(listed_doc["image"]["layers"][0]["media_type"], "application/vnd.docker.image.rootfs.diff.tar.gzip");
+  EXPECT_EQ(listed_doc["packages"][0]["arch"], "arm64");
 }
 
 TEST_F(RealRegistryTest, BasicAuthWithEveryCredentialSourceAndNoPasswordInOutput) {
