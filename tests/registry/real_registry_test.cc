@@ -58,6 +58,16 @@ class RealRegistryTest : public ::testing::Test {
   test::CommandResult run(const std::string& args, const std::string& env = "", bool with_stderr = true) {
     return test::run_command(env + " HOME=" + dir_ + " " + STRATA_BINARY + " " + args, with_stderr);
   }
+  // Writes `images` as one multi-platform index tagged `tag` and pushes it whole as team/app:TAG.
+  test::CommandResult push_index(const test::RealRegistry& registry, const std::vector<test::TestImage>& images,
+                                 const std::string& tag, const std::string& flags) {
+    const std::string layout = dir_ + "/" + tag;
+    test::write_oci_layout(layout, images, /*as_index=*/true);
+    auto index = nlohmann::json::parse(test::run_command("cat " + layout + "/index.json").out);
+    index["manifests"][0]["annotations"]["org.opencontainers.image.ref.name"] = tag;
+    std::ofstream(layout + "/index.json") << index.dump();
+    return registry.push(flags + "oci:" + layout + ":" + tag, "team/app:" + tag, /*all=*/true);
+  }
   // A document with the reference it was asked by blanked out: what must match between transports.
   static nlohmann::json without_ref(const std::string& text) {
     auto doc = nlohmann::json::parse(text);
@@ -103,14 +113,9 @@ TEST_F(RealRegistryTest, IndexesPlatformsAndDockerSchema2) {
   test::RealRegistry registry;
   ASSERT_TRUE(registry.ready()) << registry.log();
   // A multi-platform index pushed whole.
-  auto amd64 = debian_image("amd64");
   auto arm64 = debian_image("arm64");
   arm64.variant = "v8";
-  test::write_oci_layout(dir_ + "/multi", {amd64, arm64}, /*as_index=*/true);
-  auto index = nlohmann::json::parse(test::run_command("cat " + dir_ + "/multi/index.json").out);
-  index["manifests"][0]["annotations"]["org.opencontainers.image.ref.name"] = "multi";
-  std::ofstream(dir_ + "/multi/index.json") << index.dump();
-  const auto pushed = registry.push("oci:" + dir_ + "/multi:multi", "team/app:multi", /*all=*/true);
+  const auto pushed = push_index(registry, {debian_image("amd64"), arm64}, "multi", "");
   ASSERT_EQ(pushed.exit_code, 0) << pushed.out;
   const auto arm = run("inventory " + registry.host() + "/team/app:multi --platform linux/arm64 --format json", "", false);
   ASSERT_EQ(arm.exit_code, 0) << arm.out;
@@ -140,13 +145,8 @@ TEST_F(RealRegistryTest, IndexesPlatformsAndDockerSchema2) {
   for (const char* part : {"packages", "secrets", "misconfigurations", "distro"}) EXPECT_EQ(d[part], l[part]) << part;
 
   // A Docker manifest list: the multi-platform image again, converted on push.
-  auto gz_amd64 = debian_image("amd64", Compression::kGzip);
-  auto gz_arm64 = debian_image("arm64", Compression::kGzip);
-  test::write_oci_layout(dir_ + "/gzmulti", {gz_amd64, gz_arm64}, /*as_index=*/true);
-  auto gz_index = nlohmann::json::parse(test::run_command("cat " + dir_ + "/gzmulti/index.json").out);
-  gz_index["manifests"][0]["annotations"]["org.opencontainers.image.ref.name"] = "list";
-  std::ofstream(dir_ + "/gzmulti/index.json") << gz_index.dump();
-  const auto list = registry.push("--format v2s2 oci:" + dir_ + "/gzmulti:list", "team/app:list", /*all=*/true);
+  const auto list = push_index(
+      registry, {debian_image("amd64", Compression::kGzip), debian_image("arm64", Compression::kGzip)}, "list", "--format v2s2 ");
   ASSERT_EQ(list.exit_code, 0) << list.out;
   const auto listed = run("inventory " + registry.host() + "/team/app:list --platform linux/arm64 --format json", "", false);
   ASSERT_EQ(listed.exit_code, 0) << listed.out;
