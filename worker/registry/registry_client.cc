@@ -18,6 +18,8 @@ constexpr std::size_t kMaxListPage = 4 << 20;
 constexpr int kMaxListPages = 10'000;
 // A token is renewed this long before the server says it expires.
 constexpr std::chrono::seconds kTokenMargin{10};
+// A pull token handed to a worker has at least this long to live; else a fresh one is fetched.
+constexpr std::chrono::seconds kTokenReuse{30};
 
 constexpr std::string_view kManifestAccept =
     "Accept: application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, "
@@ -422,8 +424,18 @@ Result<std::vector<std::string>> RegistryClient::catalog() {
 }
 
 Result<std::string> RegistryClient::pull_token(const std::string& repository) {
-  const auto permit = acquire();
   const std::string scope = "repository:" + repository + ":pull";
+  {
+    // A token still good for a while is handed out again without asking (each image of a fleet
+    // scan asks for one).
+    std::lock_guard lock(mutex_);
+    const auto it = tokens_.find(scope);
+    if (it != tokens_.end()) {
+      if (std::chrono::steady_clock::now() + kTokenReuse < it->second.expires) return it->second.value;
+      tokens_.erase(it);  // about to expire: the request below draws a fresh challenge
+    }
+  }
+  const auto permit = acquire();
   // Asking for one tag draws the challenge (and proves access) for the price of a small body.
   auto response = send("/v2/" + repository + "/tags/list?n=1", scope);
   if (!response) return std::unexpected(response.error());
