@@ -5,16 +5,10 @@
 #include <cstdio>
 #include <set>
 
+#include "common/image/base_tools.h"
+
 namespace strata {
 namespace {
-
-// Keep in step with the notable programs of worker/analyzer/file_facts.cc.
-constexpr std::array<std::string_view, 10> kShells = {"bin/sh",       "bin/bash",     "bin/ash", "bin/dash",
-                                                      "bin/zsh",      "usr/bin/bash", "usr/bin/sh", "usr/bin/dash",
-                                                      "usr/bin/zsh",  "bin/busybox"};
-constexpr std::array<std::string_view, 11> kPackageManagers = {
-    "usr/bin/apt-get", "usr/bin/apt", "usr/bin/dpkg",     "sbin/apk",       "usr/bin/yum",   "usr/bin/dnf",
-    "usr/bin/rpm",     "bin/rpm",     "usr/bin/microdnf", "usr/bin/zypper", "usr/bin/pacman"};
 
 // A layer this large under an application copy is worth reordering for.
 constexpr std::uint64_t kLargeInstallBytes = 10'000'000;
@@ -276,8 +270,8 @@ std::string human_bytes(std::uint64_t bytes) {
 BaseTools base_tools(const ImageFacts& facts) {
   BaseTools tools;
   for (const auto& p : facts.present) {
-    if (std::find(kShells.begin(), kShells.end(), p) != kShells.end()) tools.shells.push_back(p);
-    if (std::find(kPackageManagers.begin(), kPackageManagers.end(), p) != kPackageManagers.end()) {
+    if (std::find(kShellPaths.begin(), kShellPaths.end(), p) != kShellPaths.end()) tools.shells.push_back(p);
+    if (std::find(kPackageManagerPaths.begin(), kPackageManagerPaths.end(), p) != kPackageManagerPaths.end()) {
       tools.package_managers.push_back(p);
     }
   }

@@ -4,14 +4,10 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "common/ascii.h"
+
 namespace strata {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 void skip_space(std::string_view s, std::size_t& i) {
   while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
@@ -30,7 +26,7 @@ Result<AuthChallenge> parse_www_authenticate(std::string_view h) {
   const std::size_t scheme_start = i;
   while (i < h.size() && token_char(h[i])) ++i;
   if (i == scheme_start) return fail(ErrorCode::kCorrupt, "WWW-Authenticate: no scheme");
-  out.scheme = lower(h.substr(scheme_start, i - scheme_start));
+  out.scheme = ascii_lower(h.substr(scheme_start, i - scheme_start));
   // auth-params: name=value or name="quoted", comma-separated; a new scheme ends the challenge.
   while (i < h.size()) {
     skip_space(h, i);
@@ -41,7 +37,7 @@ Result<AuthChallenge> parse_www_authenticate(std::string_view h) {
     const std::size_t name_start = i;
     while (i < h.size() && token_char(h[i])) ++i;
     if (i == name_start) break;
-    const std::string name = lower(h.substr(name_start, i - name_start));
+    const std::string name = ascii_lower(h.substr(name_start, i - name_start));
     skip_space(h, i);
     if (i >= h.size() || h[i] != '=') break;  // the next challenge's scheme
     ++i;
@@ -99,7 +95,7 @@ std::optional<std::string> next_link(std::string_view h) {
     if (close == std::string_view::npos) return std::nullopt;
     const std::string_view target = h.substr(open + 1, close - open - 1);
     const auto end = h.find('<', close);  // params run to the next link
-    const std::string params = lower(h.substr(close + 1, end == std::string_view::npos ? std::string_view::npos : end - close - 1));
+    const std::string params = ascii_lower(h.substr(close + 1, end == std::string_view::npos ? std::string_view::npos : end - close - 1));
     if (params.find("rel=\"next\"") != std::string::npos || params.find("rel=next") != std::string::npos) {
       return std::string(target);
     }

@@ -3,6 +3,9 @@
 // shells, package managers), the bytes package managers left in their caches, and the layer's
 // list of paths and sizes that efficiency and rewrites are measured from.
 #include <array>
+#include <span>
+
+#include "common/image/base_tools.h"
 
 #include "worker/analyzer/builtin.h"
 
@@ -15,13 +18,8 @@ constexpr std::uint32_t kOthersWrite = 00002;
 // A layer's own list of world-writable paths is bounded: one finding names a few, counts all.
 constexpr std::size_t kMaxWorldWritable = 200;
 
-// Keep in step with the shell and package-manager lists of common/image/misconfig.cc.
-constexpr std::array<std::string_view, 24> kNotable = {
-    "usr/sbin/sshd", "usr/bin/sudo",    "bin/sh",           "bin/bash",       "bin/ash",
-    "bin/dash",      "bin/zsh",         "usr/bin/bash",     "usr/bin/sh",     "usr/bin/dash",
-    "usr/bin/zsh",   "usr/bin/apt-get", "usr/bin/apt",      "usr/bin/dpkg",   "sbin/apk",
-    "usr/bin/yum",   "usr/bin/dnf",     "usr/bin/rpm",      "bin/rpm",        "usr/bin/microdnf",
-    "usr/bin/zypper", "usr/bin/pacman", "bin/busybox",      "usr/bin/busybox"};
+// Besides the shells and package managers of common/image/base_tools.h.
+constexpr std::array<std::string_view, 3> kOtherNotable = {"usr/sbin/sshd", "usr/bin/sudo", "usr/bin/busybox"};
 
 // Where package managers keep what they downloaded: removing it is part of a tidy build step.
 std::string_view cache_kind(std::string_view path) {
@@ -45,8 +43,11 @@ bool is_tmp(std::string_view path) {
 }
 
 bool is_notable(std::string_view path) {
-  for (const auto n : kNotable) {
-    if (path == n) return true;
+  for (const auto& list : {std::span<const std::string_view>(kShellPaths), std::span<const std::string_view>(kPackageManagerPaths),
+                           std::span<const std::string_view>(kOtherNotable)}) {
+    for (const auto n : list) {
+      if (path == n) return true;
+    }
   }
   return false;
 }

@@ -7,17 +7,13 @@
 #include <cstring>
 #include <mutex>
 
+#include "common/ascii.h"
+
 namespace strata::worker {
 namespace {
 
 // The reader pauses the transfer beyond this many unread bytes.
 constexpr std::size_t kHighWater = 1 << 20;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -51,7 +47,7 @@ std::size_t HttpStream::on_header(char* data, std::size_t size, std::size_t n, v
   if (line.starts_with("HTTP/")) {
     self->headers_.clear();  // a new response: a redirect's target, or after 100 Continue
   } else if (const auto colon = line.find(':'); colon != std::string_view::npos) {
-    self->headers_[lower(trim(line.substr(0, colon)))] = std::string(trim(line.substr(colon + 1)));
+    self->headers_[ascii_lower(trim(line.substr(0, colon)))] = std::string(trim(line.substr(colon + 1)));
   }
   return size * n;
 }
@@ -130,7 +126,7 @@ Result<void> HttpStream::pump() {
 }
 
 std::string HttpStream::header(std::string_view name) const {
-  const auto it = headers_.find(lower(name));
+  const auto it = headers_.find(ascii_lower(name));
   return it == headers_.end() ? std::string() : it->second;
 }
 
