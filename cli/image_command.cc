@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -61,10 +62,19 @@ int run(ScanArgs& args) {
     if (!statements) return fail_with(statements.error());
     policy.vex.insert(policy.vex.end(), statements->begin(), statements->end());
   }
-  auto db = LocalVulnDb::open(resolve_db_path(args.db), /*create=*/false);
-  if (!db) return fail_with(db.error());
-  auto info = (*db)->info();
-  if (!info) return fail_with(info.error());
+  // Secrets and configuration checks read only the image: without the vulnerability scanner
+  // no database is opened, so a first scan works before any feed has been imported.
+  const bool vuln = std::ranges::find(args.image.scanners, "vuln") != args.image.scanners.end();
+  std::unique_ptr<LocalVulnDb> db;
+  DbStamp stamp;
+  if (vuln) {
+    auto opened = LocalVulnDb::open(resolve_db_path(args.db), /*create=*/false);
+    if (!opened) return fail_with(opened.error());
+    auto info = (*opened)->info();
+    if (!info) return fail_with(info.error());
+    db = std::move(*opened);
+    stamp = {info->generation, info->updated_at};
+  }
   auto inventories = inventory_from_args(args.image);
   if (!inventories) return fail_with(inventories.error());
 
@@ -84,9 +94,9 @@ int run(ScanArgs& args) {
     auto& inventory = (*inventories)[i];
     if (format == "json" && i > 0) text += ",\n";
     ScanReport report;
-    MatchReport match = match_image(inventory.view, **db);
+    MatchReport match = db ? match_image(inventory.view, *db) : MatchReport{};
     report.inventory = std::move(inventory);
-    report.db = {info->generation, info->updated_at};
+    report.db = stamp;
     report.warnings = std::move(match.warnings);
     Policy image_policy = policy;
     image_policy.image_ref = report.inventory.ref;

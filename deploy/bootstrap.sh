@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# Installs every Debian package that strata's build, tests and benchmarks need.
-# Idempotent: installs only what is missing, and runs `apt-get update` at most once.
+# Installs every Debian package that strata's build, tests, benchmarks and scripts need: the
+# libraries it links and every program a script, test or benchmark runs, down to what a minimal
+# Debian 12 (debootstrap --variant=minbase) lacks. Then checks that each of those programs is
+# there. Idempotent: installs only what is missing, and runs `apt-get update` at most once.
 set -euo pipefail
 
 packages=(
-  # toolchain
-  build-essential cmake ninja-build pkg-config git time
+  # toolchain; ccache lets a second checkout reuse the first one's objects (deploy/build.sh)
+  build-essential cmake ninja-build pkg-config git time ccache
+  # programs the scripts run: curl (health checks, metrics), python3 (free ports, test servers),
+  # CA certificates for https
+  curl ca-certificates python3
+  # the fresh-machine test builds a minimal Debian 12 root
+  debootstrap
   # fuzzing: libFuzzer needs clang; clang 16 is the first whose __cpp_concepts
   # unlocks libstdc++'s std::expected
   clang-16 libclang-rt-16-dev
@@ -17,7 +24,7 @@ packages=(
   capnproto libcapnp-dev libzmq3-dev cppzmq-dev libhiredis-dev libpq-dev libtbb-dev libtomlplusplus-dev libyaml-cpp-dev libhyperscan-dev libre2-dev
   libcpp-httplib-dev
   # the real servers the integration tests and deploy/local start on loopback
-  redis-server postgresql
+  redis-server redis-tools postgresql
   # a real OCI registry, the tool that pushes test images to it, and htpasswd for its basic auth
   docker-registry skopeo apache2-utils
   # the end-to-end test compares with this machine's own dpkg database
@@ -28,6 +35,26 @@ packages=(
   python3-jsonschema
 )
 
+# Every program that deploy/, loadtest/ and tests/ run, beyond bash and what Debian marks
+# essential (coreutils, tar, gzip, sed, grep, findutils, util-linux's runuser): checked after the
+# install so that a package dropped from the list above is named here, not half-way into a test.
+programs=(
+  cmake ninja c++ clang++-16 ccache pkg-config git capnp capnpc-c++
+  curl python3 ruby redis-server redis-cli docker-registry skopeo htpasswd debootstrap
+)
+
+check_programs() {
+  local absent=()
+  for program in "${programs[@]}"; do
+    command -v "$program" >/dev/null 2>&1 || absent+=("$program")
+  done
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then absent+=("initdb (postgresql)"); fi
+  if ((${#absent[@]} > 0)); then
+    echo "bootstrap: still missing after the install: ${absent[*]}" >&2
+    exit 1
+  fi
+}
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
@@ -36,6 +63,7 @@ for p in "${packages[@]}"; do
 done
 
 if ((${#missing[@]} == 0)); then
+  check_programs
   echo "bootstrap: all ${#packages[@]} packages present"
   exit 0
 fi
@@ -48,3 +76,4 @@ if ! "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
   "${sudo_cmd[@]}" apt-get update -qq
   "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
 fi
+check_programs

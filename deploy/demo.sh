@@ -7,7 +7,13 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/deploy/bootstrap.sh"
-STRATA_TARGETS="strata strata-coordinator strata-worker" bash "$root/deploy/build.sh" "$root/build" >/dev/null
+echo "== building strata (log: build.log)"
+if ! STRATA_TARGETS="strata strata-coordinator strata-worker" bash "$root/deploy/build.sh" "$root/build" \
+  >"$root/build.log" 2>&1; then
+  tail -n 40 "$root/build.log" >&2
+  echo "demo.sh: the build failed; the end of build.log is above" >&2
+  exit 1
+fi
 
 work=$(mktemp -d /tmp/strata-demo.XXXXXX)
 cluster=
@@ -52,7 +58,12 @@ echo "JSON inventory: $(grep -c '"purl"' "$work/inventory.json") packages (strat
 echo
 echo "== the same image on a local cluster (deploy/local/up.sh)"
 # An empty vulnerability database unless STRATA_DB names one: this machine reaches no feed.
-eval "$(STRATA_DB=${STRATA_DB:-} bash "$root/deploy/local/up.sh" 2>/dev/null)"
+# up.sh prints assignments on stdout and its progress and errors on stderr, which stay visible.
+if ! env_text=$(STRATA_DB=${STRATA_DB:-} bash "$root/deploy/local/up.sh"); then
+  echo "demo.sh: the local cluster did not start (deploy/local/up.sh failed; its error is above)" >&2
+  exit 1
+fi
+eval "$env_text"
 cluster=$STRATA_DIR
 echo "coordinator at $STRATA_SERVER; tenant 'local'; vulnerability database: $STRATA_DB (empty unless you import feeds: strata db import/update)"
 for pass in first second; do

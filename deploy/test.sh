@@ -4,7 +4,9 @@
 #   2. the same tests under AddressSanitizer + UndefinedBehaviorSanitizer,
 #   3. the libFuzzer targets (clang), each replaying its corpus and found crashes, then fuzzing
 #      for a bounded time (STRATA_FUZZ_SECONDS, default 20 per target),
-#   4. a short run of the benchmark program, so it stays working.
+#   4. a short run of the benchmark program, so it stays working,
+# with, after the release tests, deploy/demo.sh run end to end in a minimal Debian 12 root that
+# tests/fresh/fresh_debian_demo.sh builds with debootstrap (label `fresh`).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/deploy/bootstrap.sh"
@@ -33,7 +35,10 @@ run_ctest() {
 
 echo "== release build and tests"
 bash deploy/build.sh build
-run_ctest build --output-on-failure -j"$(nproc)"
+run_ctest build --output-on-failure -j"$(nproc)" -LE fresh
+
+echo "== a fresh Debian 12 root: deploy/demo.sh end to end (STRATA_SKIP_FRESH_MACHINE=1 skips it)"
+run_ctest build --output-on-failure -L fresh
 
 echo "== AddressSanitizer + UBSan build and tests"
 bash deploy/build.sh build-asan -DSTRATA_SANITIZE=ON -DSTRATA_BENCHMARKS=OFF

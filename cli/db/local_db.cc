@@ -52,7 +52,9 @@ Result<std::unique_ptr<LocalVulnDb>> LocalVulnDb::open(const std::string& path, 
   std::error_code ec;
   if (!create && !fs::exists(path, ec)) {
     return fail(ErrorCode::kNotFound,
-                "vulnerability database " + path + " does not exist; run 'strata db import' or 'strata db update' first");
+                "vulnerability database " + path +
+                    " does not exist; make one with 'strata db update' (downloads the OSV feeds) or "
+                    "'strata db import FEED...' (files you have), or scan without it: --scanners secret,config");
   }
   if (create) fs::create_directories(fs::path(path).parent_path(), ec);
   sqlite3* raw = nullptr;

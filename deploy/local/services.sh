@@ -22,8 +22,10 @@ pg_bin() {
   dirname "$initdb"
 }
 
+# Runs a PostgreSQL program as its own user. From / : the caller's directory (a checkout under
+# /root, say) may be closed to `postgres`, and every program would complain that it cannot enter it.
 as_pg() {
-  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [[ $(id -u) -eq 0 ]]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 free_port() {

@@ -107,10 +107,24 @@ TEST_F(ImageE2E, PolicyExitCodes) {
   // Errors exit 2 with one line naming the problem.
   const auto no_db = run(strata("image oci:" + dir_ + "/img --db " + dir_ + "/none.sqlite"));
   EXPECT_EQ(no_db.exit_code, 2);
-  EXPECT_NE(no_db.out.find("does not exist; run 'strata db import'"), std::string::npos) << no_db.out;
+  EXPECT_NE(no_db.out.find("does not exist; make one with 'strata db update'"), std::string::npos) << no_db.out;
+  EXPECT_NE(no_db.out.find("'strata db import FEED...'"), std::string::npos) << no_db.out;
   const auto bad_severity = run(scan + "--severity SEVERE");
   EXPECT_EQ(bad_severity.exit_code, 2);
   EXPECT_NE(bad_severity.out.find("unknown severity 'SEVERE'"), std::string::npos);
+}
+
+// Issue 13: a first scan for secrets and configuration needs no vulnerability database and does
+// not ask for one.
+TEST_F(ImageE2E, SecretAndConfigScannersNeedNoDatabase) {
+  const std::string missing = dir_ + "/never-made.sqlite";
+  const auto r = run(strata("image oci:" + dir_ + "/img --db " + missing + " --scanners secret,config --format json"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out.find("does not exist"), std::string::npos) << r.out;
+  const auto report = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(report["vulnerabilities"].empty()) << r.out;
+  EXPECT_EQ(report["db"]["generation"], 0);
+  EXPECT_FALSE(std::filesystem::exists(missing));
 }
 
 // --exit-code and --severity apply to secrets and configuration findings too, and the ignore
