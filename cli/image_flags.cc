@@ -21,7 +21,8 @@ void add_image_flags(CLI::App* cmd, ImageArgs& args) {
   cmd->add_option("--insecure-registry", args.insecure_registries,
                   "a registry reached over plain http (loopback always is); repeatable");
   cmd->add_option("--username", args.username,
-                  "registry user (with --password-stdin); else STRATA_REGISTRY_USERNAME/_PASSWORD or "
+                  "registry user (with --password-stdin); else STRATA_REGISTRY_USERNAME/_PASSWORD for the "
+                  "registry STRATA_REGISTRY_HOST names, or "
                   "~/.docker/config.json");
   cmd->add_flag("--password-stdin", args.password_stdin, "read the registry password from standard input");
   cmd->add_option("--platform", args.options.platform,
@@ -67,7 +68,7 @@ Result<worker::AnalyzerOptions> analyzer_options(const ImageArgs& args) {
 }
 
 // The registry options of a run; the password is read once, here, and kept only in memory.
-Result<std::shared_ptr<worker::RegistryClients>> registry_clients(const ImageArgs& args) {
+Result<std::shared_ptr<worker::RegistryClients>> registry_clients(const ImageArgs& args, const ImageReference& ref) {
   worker::RegistryOptions options;
   options.insecure_registries = args.insecure_registries;
   if (args.password_stdin && args.username.empty()) {
@@ -81,6 +82,8 @@ Result<std::shared_ptr<worker::RegistryClients>> registry_clients(const ImageArg
     std::getline(std::cin, password);
     while (!password.empty() && (password.back() == '\r' || password.back() == '\n')) password.pop_back();
     options.credentials.explicit_credential = RegistryCredential{args.username, std::move(password)};
+    // For the registry of REF only: an index or a redirect never carries them elsewhere.
+    if (ref.transport == Transport::kRegistry) options.credentials.explicit_registries = {ref.registry};
   }
   return std::make_shared<worker::RegistryClients>(std::move(options));
 }
@@ -92,7 +95,7 @@ Result<std::vector<ImageInventory>> inventory_from_args(ImageArgs& args) {
   args.options.limits.stream.max_uncompressed_bytes = args.max_layer_mib << 20;
   auto ref = ImageReference::parse(args.ref, worker::path_exists);
   if (!ref) return std::unexpected(ref.error());
-  auto clients = registry_clients(args);
+  auto clients = registry_clients(args, *ref);
   if (!clients) return std::unexpected(clients.error());
   args.options.registries = *clients;
   auto analyzers = analyzer_options(args);

@@ -23,6 +23,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
+  } catch (const std::exception& e) {
+    // Our own bug if it comes to this: every input is meant to be turned into an Error first.
+    std::cerr << "strata: error: internal error: " << e.what() << "\n";
+    return 2;
   }
   return exit_code;
 }

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "cli/api_client.h"
+#include "common/json_fields.h"
 
 namespace strata::cli {
 namespace {
@@ -31,14 +32,21 @@ int error(const std::string& message) {
   return 2;
 }
 
+// A count from the server's summary; 0 where it holds none.
+long long count(const Json& summary, const char* key) {
+  const auto it = summary.find(key);
+  return it != summary.end() && it->is_number_integer() ? it->get<long long>() : 0;
+}
+
 // One line per image: counts by severity, or why it failed.
 std::string summary_line(const Json& image, const Json* report) {
-  std::string line = image.value("ref", "") + "  ";
+  std::string line = json_fields::string_or(image, "ref") + "  ";
   if (report == nullptr) return line + "FAILED";
-  const Json& s = (*report)["summary"];
-  return line + (*report)["image"].value("digest", "") + "  critical " + std::to_string(s.value("critical", 0)) +
-         ", high " + std::to_string(s.value("high", 0)) + ", medium " + std::to_string(s.value("medium", 0)) +
-         ", low " + std::to_string(s.value("low", 0)) + ", unknown " + std::to_string(s.value("unknown", 0));
+  if (!report->is_object()) return line + "(the server's report is not a JSON object)";
+  const Json s = report->value("summary", Json::object());
+  return line + json_fields::string_or(report->value("image", Json::object()), "digest") + "  critical " + std::to_string(count(s, "critical")) +
+         ", high " + std::to_string(count(s, "high")) + ", medium " + std::to_string(count(s, "medium")) +
+         ", low " + std::to_string(count(s, "low")) + ", unknown " + std::to_string(count(s, "unknown"));
 }
 
 int run(const SubmitArgs& args) {
@@ -58,7 +66,8 @@ int run(const SubmitArgs& args) {
     return error("the server refused the scan (HTTP " + std::to_string(created->status) + "): " +
                  api_error_message(*created));
   }
-  const std::string id = Json::parse(created->body).value("id", "");
+  const std::string id = json_fields::string_or(Json::parse(created->body, nullptr, false), "id");
+  if (id.empty()) return error("the server accepted the scan but named no scan id");
   if (!args.wait) {
     std::cout << id << "\n";
     return 0;
@@ -73,7 +82,7 @@ int run(const SubmitArgs& args) {
     if (status->status != 200) return error("scan " + id + ": HTTP " + std::to_string(status->status) + ": " + api_error_message(*status));
     scan = Json::parse(status->body, nullptr, false);
     if (scan.is_discarded()) return error("scan " + id + ": the server's answer is not JSON");
-    if (scan.value("state", "") == "done") break;
+    if (json_fields::string_or(scan, "state") == "done") break;
     if (std::chrono::steady_clock::now() >= deadline) {
       return error("scan " + id + " did not finish within " + std::to_string(args.timeout_seconds) + " s");
     }
@@ -82,22 +91,25 @@ int run(const SubmitArgs& args) {
   }
   bool failed = false;
   std::size_t findings = 0;
-  for (const Json& image : scan["images"]) {
-    if (image.value("state", "") != "done") {
+  const Json images = scan.contains("images") && scan["images"].is_array() ? scan["images"] : Json::array();
+  for (const Json& image : images) {
+    if (json_fields::string_or(image, "state") != "done") {
       failed = true;
       // The error names the image already.
       std::cerr << "strata: error: " << (image["error"].is_string() ? image["error"].get<std::string>() : "failed") << "\n";
       if (args.format == "summary") std::cout << summary_line(image, nullptr) << "\n";
       continue;
     }
-    const std::string path = "/v1/images/" + image["digest"].get<std::string>();
+    const std::string digest = json_fields::string_or(image, "digest");
+    if (digest.empty()) return error(json_fields::string_or(image, "ref") + ": the server names no digest for it");
+    const std::string path = "/v1/images/" + digest;
     auto report = api.get(path);
     if (!report) return error(report.error().message());
-    if (report->status != 200) return error(image.value("ref", "") + ": HTTP " + std::to_string(report->status) + ": " + api_error_message(*report));
+    if (report->status != 200) return error(json_fields::string_or(image, "ref") + ": HTTP " + std::to_string(report->status) + ": " + api_error_message(*report));
     const Json doc = Json::parse(report->body, nullptr, false);
-    if (doc.is_discarded()) return error(image.value("ref", "") + ": the report is not JSON");
+    if (doc.is_discarded()) return error(json_fields::string_or(image, "ref") + ": the report is not JSON");
     for (const char* kind : {"vulnerabilities", "secrets", "misconfigurations"}) {
-      if (doc.contains(kind)) findings += doc[kind].size();
+      if (doc.is_object() && doc.contains(kind)) findings += doc[kind].size();
     }
     if (args.format == "summary") {
       std::cout << summary_line(image, &doc) << "\n";
@@ -108,7 +120,7 @@ int run(const SubmitArgs& args) {
       auto rendered = api.get(path + "?format=" + args.format);
       if (!rendered) return error(rendered.error().message());
       if (rendered->status != 200) {
-        return error(image.value("ref", "") + ": HTTP " + std::to_string(rendered->status) + ": " + api_error_message(*rendered));
+        return error(json_fields::string_or(image, "ref") + ": HTTP " + std::to_string(rendered->status) + ": " + api_error_message(*rendered));
       }
       std::cout << rendered->body;
     }

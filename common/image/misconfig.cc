@@ -52,6 +52,26 @@ std::string added_url(std::string_view line) {
   return {};
 }
 
+// The URL as evidence may show it: user information ("user:token@") and the query string, where
+// download tokens and signatures live, are replaced by "***" (issue 14, defect 13).
+std::string redacted_url(std::string_view url) {
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return std::string(url);
+  const std::size_t authority = scheme_end + 3;
+  std::size_t path = url.find_first_of("/?#", authority);
+  if (path == std::string_view::npos) path = url.size();
+  std::string out(url.substr(0, authority));
+  const std::string_view host_part = url.substr(authority, path - authority);
+  const auto at = host_part.rfind('@');
+  out += at == std::string_view::npos ? std::string(host_part) : "***@" + std::string(host_part.substr(at + 1));
+  std::string_view rest = url.substr(path);
+  rest = rest.substr(0, rest.find('#'));
+  const auto query = rest.find('?');
+  out += rest.substr(0, query);
+  if (query != std::string_view::npos) out += "?***";
+  return out;
+}
+
 bool present(const ImageFacts& facts, std::string_view path) {
   return std::find(facts.present.begin(), facts.present.end(), path) != facts.present.end();
 }
@@ -98,7 +118,7 @@ std::vector<Misconfiguration> check_image(const ImageInventory& inv) {
     if (const std::string url = added_url(h.created_by); !url.empty()) {
       add(out, "STRATA-CFG-005", "ADD of a remote URL", "MEDIUM",
           "Download with `RUN curl -fsSLo FILE URL` and verify a checksum, or COPY a vetted file.",
-          {"step " + std::to_string(i + 1) + ": ADD " + url}, layer);
+          {"step " + std::to_string(i + 1) + ": ADD " + redacted_url(url)}, layer);
     }
   }
   if (inv.ref_tag) {

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_fields.h"
+
 namespace strata {
 namespace {
 
@@ -25,7 +27,9 @@ Result<std::vector<VexStatement>> parse_openvex(std::string_view text, std::stri
   const std::string where(name);
   const auto doc = nlohmann::json::parse(text, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) return fail(ErrorCode::kInvalidInput, where + ": not a JSON object");
-  const std::string context = doc.value("@context", "");
+  auto context_field = json_fields::string_field(doc, "@context", where);
+  if (!context_field) return std::unexpected(context_field.error());
+  const std::string& context = *context_field;
   if (context.find("openvex") == std::string::npos) {
     return fail(ErrorCode::kInvalidInput, where + ": not an OpenVEX document (no openvex @context)");
   }
@@ -59,9 +63,13 @@ Result<std::vector<VexStatement>> parse_openvex(std::string_view text, std::stri
         }
       }
     }
-    st.status = s.value("status", "");
+    auto status = json_fields::string_field(s, "status", at);
+    if (!status) return std::unexpected(status.error());
+    st.status = std::move(*status);
     if (st.status.empty()) return fail(ErrorCode::kInvalidInput, at + " has no status");
-    st.justification = s.value("justification", "");
+    auto justification = json_fields::string_field(s, "justification", at);
+    if (!justification) return std::unexpected(justification.error());
+    st.justification = std::move(*justification);
     out.push_back(std::move(st));
   }
   return out;

@@ -4,6 +4,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "common/json_fields.h"
 #include "common/vulndb/feed_batch.h"
 
 namespace strata {
@@ -24,7 +25,12 @@ FeedBatch convert_alpine_secdb(std::string_view bytes, std::string_view name) {
   const auto parsed = parse_feed_object(bytes, name, out);
   if (!parsed) return out;
   const json& doc = *parsed;
-  const std::string release = doc.value("distroversion", "");
+  auto distroversion = json_fields::string_field(doc, "distroversion", where);
+  if (!distroversion) {
+    out.skipped.push_back(distroversion.error().message() + "; the whole file was skipped");
+    return out;
+  }
+  const std::string release = std::move(*distroversion);
   if (release.empty()) {
     out.skipped.push_back(where + ": no distroversion; the whole file was skipped");
     return out;
@@ -44,7 +50,12 @@ FeedBatch convert_alpine_secdb(std::string_view bytes, std::string_view name) {
       continue;
     }
     const json& pkg = entry["pkg"];
-    const std::string package = pkg.value("name", "");
+    auto name = json_fields::string_field(pkg, "name", at + ".pkg");
+    if (!name) {
+      out.skipped.push_back(name.error().message());
+      continue;
+    }
+    const std::string package = std::move(*name);
     const auto secfixes = pkg.find("secfixes");
     if (package.empty() || secfixes == pkg.end() || !secfixes->is_object()) {
       out.skipped.push_back(at + ": no name or secfixes");

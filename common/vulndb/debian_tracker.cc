@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "common/json_fields.h"
 #include "common/text_lines.h"
 #include "common/vulndb/feed_batch.h"
 
@@ -46,22 +47,29 @@ FeedBatch convert_debian_tracker_json(std::string_view bytes, std::string_view n
       if (v.id.empty()) {
         v.id = "DEBIAN-" + cve;
         v.aliases = {cve};
-        v.summary = entry.value("description", "").substr(0, 200);
+        v.summary = json_fields::string_or(entry, "description").substr(0, 200);
       }
       for (const auto& [codename, release] : releases->items()) {
         const std::string number = debian_release_number(codename);
         if (number.empty() || !release.is_object()) continue;
-        const std::string status = release.value("status", "");
-        const std::string fixed = release.value("fixed_version", "");
+        const std::string at = where + ": " + package + " " + cve + " " + codename;
+        auto status = json_fields::string_field(release, "status", at);
+        auto fixed_version = json_fields::string_field(release, "fixed_version", at);
+        auto urgency = json_fields::string_field(release, "urgency", at);
+        if (!status || !fixed_version || !urgency) {
+          out.skipped.push_back((!status ? status.error() : !fixed_version ? fixed_version.error() : urgency.error()).message());
+          continue;
+        }
+        const std::string& fixed = *fixed_version;
         Affected a;
         a.ecosystem = "Debian:" + number;
         a.package = package;
-        a.severity = release.value("urgency", "");
+        a.severity = *urgency;
         AffectedRange range{AffectedRange::kEcosystem, {{RangeEvent::kIntroduced, "0"}}};
-        if (status == "resolved") {
+        if (*status == "resolved") {
           if (fixed.empty() || fixed == "0") continue;  // not affected in this release
           range.events.push_back({RangeEvent::kFixed, fixed});
-        } else if (status != "open" && status != "undetermined") {
+        } else if (*status != "open" && *status != "undetermined") {
           continue;
         }
         a.ranges.push_back(std::move(range));

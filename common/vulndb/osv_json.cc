@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_fields.h"
+
 namespace strata {
 namespace {
 
@@ -94,7 +96,7 @@ Result<Vulnerability> parse_osv(std::string_view bytes) {
         // OSV allows an entry that names only commits (GIT ranges): nothing a package matches.
         bool git_only = node.contains("ranges") && node["ranges"].is_array() && !node["ranges"].empty();
         if (git_only) {
-          for (const auto& r : node["ranges"]) git_only = git_only && r.is_object() && r.value("type", "") == "GIT";
+          for (const auto& r : node["ranges"]) git_only = git_only && r.is_object() && json_fields::string_or(r, "type") == "GIT";
         }
         if (git_only) continue;
         return fail(ErrorCode::kCorrupt, at + where + " has no package");

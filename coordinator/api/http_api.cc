@@ -183,7 +183,11 @@ void HttpApi::routes() {
     }
     auto tenant = store_.tenant_for_key(auth.substr(kBearer.size()));
     if (!tenant) {
-      send_error(res, 503, tenant.error().message());
+      // The database's own words go to the log: an unauthenticated caller learns only that the
+      // service is unavailable, not PostgreSQL's host, user or error text.
+      log_error("api", "looking up an API key: " + tenant.error().message());
+      res.set_header("Retry-After", "5");
+      send_error(res, 503, "the service is unavailable; try again shortly");
       return std::nullopt;
     }
     if (!*tenant) {

@@ -67,7 +67,7 @@ void ScanRunner::submit(const ScanRow& scan) {
     task->position = image.position;
     task->ref = image.ref;
     task->priority = scan.priority;
-    pool_.post(queue_class(task->priority), task->tenant, [this, task] { plan(task); });
+    pool_.post(queue_class(task->priority), task->tenant, [this, task] { guarded(*task, [&] { plan(task); }); });
   }
 }
 
@@ -78,6 +78,18 @@ void ScanRunner::fail_image(const ImageTask& task, const std::string& error) {
     log_error("scan", r.error().message());
   }
   image_ended(task);
+}
+
+void ScanRunner::guarded(const ImageTask& task, const std::function<void()>& step) {
+  // An exception in planning or assembling (from a library, or bytes a registry or tenant sent
+  // that no parser should have let through) fails this image; the scan and the process go on.
+  try {
+    step();
+  } catch (const std::exception& e) {
+    fail_image(task, task.ref + ": internal error: " + e.what());
+  } catch (...) {
+    fail_image(task, task.ref + ": internal error");
+  }
 }
 
 void ScanRunner::image_ended(const ImageTask& task) {
@@ -156,7 +168,7 @@ void ScanRunner::layer_arrived(const std::shared_ptr<ImageTask>& task, std::size
     if (task->error.empty()) task->error = result.error().message();
   }
   if (task->remaining.fetch_sub(1) == 1) {
-    pool_.post(queue_class(task->priority), task->tenant, [this, task] { assemble(task); });
+    pool_.post(queue_class(task->priority), task->tenant, [this, task] { guarded(*task, [&] { assemble(task); }); });
   }
 }
 

@@ -6,6 +6,7 @@
 // manifest); its scan goes on.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -49,6 +50,8 @@ class ScanRunner {
   void assemble(const std::shared_ptr<ImageTask>& task);
   void fail_image(const ImageTask& task, const std::string& error);
   void image_ended(const ImageTask& task);
+  // Runs one step of an image (plan, assemble) and turns an exception into the image's error.
+  void guarded(const ImageTask& task, const std::function<void()>& step);
 
   ScanRunnerConfig config_;
   Store& store_;

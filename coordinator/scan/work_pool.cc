@@ -1,5 +1,7 @@
 #include "coordinator/scan/work_pool.h"
 
+#include "common/log.h"
+
 namespace strata::coordinator {
 
 WorkPool::WorkPool(unsigned threads) {
@@ -44,7 +46,15 @@ void WorkPool::loop() {
       task = std::move(it->second);
       tasks_.erase(it);
     }
-    task();
+    // The last line of defence: a task that throws must not end the process (its thread would
+    // call std::terminate). Tasks turn their own errors into their image's error first.
+    try {
+      task();
+    } catch (const std::exception& e) {
+      log_error("pool", std::string("a task threw: ") + e.what());
+    } catch (...) {
+      log_error("pool", "a task threw an unknown exception");
+    }
   }
 }
 

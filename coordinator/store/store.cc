@@ -8,9 +8,13 @@
 namespace strata::coordinator {
 namespace {
 
-std::string random_hex(std::size_t bytes) {
+// Hex of `bytes` random bytes from OpenSSL's CSPRNG; an error if it cannot produce them (an
+// unseeded generator must never yield a guessable API key).
+Result<std::string> random_hex(std::size_t bytes) {
   std::vector<unsigned char> raw(bytes);
-  RAND_bytes(raw.data(), static_cast<int>(raw.size()));
+  if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1) {
+    return fail(ErrorCode::kInternal, "the random number generator failed");
+  }
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   for (const unsigned char b : raw) {
@@ -64,7 +68,9 @@ Result<NewTenant> Store::create_tenant(const std::string& name) {
   auto db = pool_.acquire();
   if (!db) return err(db);
   NewTenant out;
-  out.key = "stk_" + random_hex(24);
+  auto secret = random_hex(24);
+  if (!secret) return err(secret);
+  out.key = "stk_" + *secret;
   auto r = in_transaction(**db, [&]() -> Result<void> {
     auto t = (*db)->exec("INSERT INTO tenants (name) VALUES ($1) ON CONFLICT (name) DO NOTHING RETURNING id", {name});
     if (!t) return err(t);
@@ -92,7 +98,9 @@ Result<std::optional<TenantId>> Store::tenant_for_key(const std::string& key) {
 Result<std::string> Store::create_scan(TenantId tenant, Priority priority, const std::vector<std::string>& refs) {
   auto db = pool_.acquire();
   if (!db) return err(db);
-  const std::string id = "scan-" + random_hex(12);
+  auto suffix = random_hex(12);
+  if (!suffix) return err(suffix);
+  const std::string id = "scan-" + *suffix;
   const std::string t = std::to_string(tenant);
   auto r = in_transaction(**db, [&]() -> Result<void> {
     auto s = (*db)->exec("INSERT INTO scans (tenant_id, id, priority, state) VALUES ($1, $2, $3, 'queued')",
@@ -283,15 +291,15 @@ Result<void> Store::image_done(TenantId tenant, const std::string& scan, int pos
         params.insert(params.end(),
                       {t, inv.digest, f.id, p.name, p.version, p.path, f.installed_version, f.fixed_version,
                        std::string(strata::to_string(f.severity)),
-                       f.cvss_score ? PgParam(std::to_string(*f.cvss_score)) : std::nullopt, generation});
+                       f.cvss_score ? PgParam(std::to_string(*f.cvss_score)) : std::nullopt, generation, p.arch});
       }
       auto u = (*db)->exec(
           "INSERT INTO findings (tenant_id, image_digest, vuln_id, package_name, package_version, package_path, "
-          "installed_version, fixed_version, severity, cvss_score, db_generation) SELECT v.a::bigint, v.b, v.c, "
-          "v.d, v.e, v.f, v.g, v.h, v.i, v.j::double precision, v.k::bigint FROM (VALUES " +
-              placeholders(n, 11) +
-              ") AS v(a, b, c, d, e, f, g, h, i, j, k) ON CONFLICT (tenant_id, image_digest, vuln_id, package_name, "
-              "package_version, package_path) DO UPDATE SET last_seen = now(), resolved_at = NULL, "
+          "installed_version, fixed_version, severity, cvss_score, db_generation, package_arch) SELECT v.a::bigint, "
+          "v.b, v.c, v.d, v.e, v.f, v.g, v.h, v.i, v.j::double precision, v.k::bigint, v.l FROM (VALUES " +
+              placeholders(n, 12) +
+              ") AS v(a, b, c, d, e, f, g, h, i, j, k, l) ON CONFLICT (tenant_id, image_digest, vuln_id, package_name, "
+              "package_version, package_arch, package_path) DO UPDATE SET last_seen = now(), resolved_at = NULL, "
               "installed_version = EXCLUDED.installed_version, fixed_version = EXCLUDED.fixed_version, "
               "severity = EXCLUDED.severity, cvss_score = EXCLUDED.cvss_score, db_generation = EXCLUDED.db_generation",
           params);

@@ -37,9 +37,11 @@ TEST(RegistryFleet, RegistriesAndRepositoriesAsTargetsWithLayersAnalysedOnceAcro
   ASSERT_TRUE(tokens.ready());
 
   // The coordinator has credentials (from its environment); the workers have none.
+  ::setenv("STRATA_REGISTRY_HOST", tokens.host().c_str(), 1);
   ::setenv("STRATA_REGISTRY_USERNAME", "ci", 1);
   ::setenv("STRATA_REGISTRY_PASSWORD", "s3cret", 1);
   test::Cluster cluster({.workers = 2, .start_workers = false});
+  ::unsetenv("STRATA_REGISTRY_HOST");
   ::unsetenv("STRATA_REGISTRY_USERNAME");
   ::unsetenv("STRATA_REGISTRY_PASSWORD");
   for (std::size_t i = 0; i < cluster.worker_count(); ++i) cluster.start_worker(i);

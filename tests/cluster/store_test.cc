@@ -113,6 +113,29 @@ TEST_F(StoreTest, FindingsKeepFirstSeenAndResolveWhenGone) {
   EXPECT_EQ(db_->exec("SELECT count(*) FROM packages WHERE tenant_id = $1", {std::to_string(t->id)})->integer(0, 0), 1);
 }
 
+// Issue 14, defect 11: libc6:amd64 and libc6:i386 at one version in one dpkg database made two
+// equal finding keys, the upsert failed ("ON CONFLICT DO UPDATE command cannot affect row a
+// second time") and a multi-arch Debian image could not be stored.
+TEST_F(StoreTest, AMultiArchImageStoresOneFindingPerArchitecture) {
+  auto t = store_->create_tenant("t");
+  ASSERT_TRUE(t);
+  ScanReport report;
+  report.inventory.digest = "sha256:multiarch";
+  Finding amd64 = finding("CVE-2023-4911", "libc6");
+  Finding i386 = amd64;
+  i386.package.package.arch = "i386";
+  report.result.kept = {amd64, i386};
+  auto scan = store_->create_scan(t->id, Priority::kBulk, {"oci:/x"});
+  ASSERT_TRUE(scan);
+  auto stored = store_->image_done(t->id, *scan, 0, {&report, "{}", "{}"});
+  ASSERT_TRUE(stored) << stored.error().message();
+  auto rows = db_->exec("SELECT package_arch FROM findings WHERE tenant_id = $1 ORDER BY package_arch",
+                        {std::to_string(t->id)});
+  ASSERT_EQ(rows->rows(), 2);
+  EXPECT_EQ(rows->get(0, 0), "amd64");
+  EXPECT_EQ(rows->get(1, 0), "i386");
+}
+
 TEST_F(StoreTest, JobEventsKeepTheLatestStatePerJobAndQuarantinesPersist) {
   ASSERT_TRUE(store_->record_jobs({{1, "sha256:a", "sha256:ab", "queued", 0, "", ""},
                                    {1, "sha256:a", "sha256:ab", "leased", 1, "w1", ""},

@@ -176,8 +176,18 @@ TEST_F(RealRegistryTest, BasicAuthWithEveryCredentialSourceAndNoPasswordInOutput
   EXPECT_EQ(stdin_ok.exit_code, 0) << stdin_ok.out;
   EXPECT_EQ(stdin_ok.out.find("Pa55-w0rd-42"), std::string::npos);
 
-  const auto env_ok = run("inventory " + ref, "STRATA_REGISTRY_USERNAME=ci STRATA_REGISTRY_PASSWORD=Pa55-w0rd-42");
+  const auto env_ok = run("inventory " + ref, "STRATA_REGISTRY_HOST=" + registry.host() +
+                                                 " STRATA_REGISTRY_USERNAME=ci STRATA_REGISTRY_PASSWORD=Pa55-w0rd-42");
   EXPECT_EQ(env_ok.exit_code, 0) << env_ok.out;
+  // Issue 14, defect 3: credentials in the environment went to every registry. Without
+  // STRATA_REGISTRY_HOST, or for another registry, they are not sent, and the error says why.
+  const auto env_unnamed = run("inventory " + ref, "STRATA_REGISTRY_USERNAME=ci STRATA_REGISTRY_PASSWORD=Pa55-w0rd-42");
+  EXPECT_EQ(env_unnamed.exit_code, 2) << env_unnamed.out;
+  EXPECT_NE(env_unnamed.out.find("STRATA_REGISTRY_HOST is not"), std::string::npos) << env_unnamed.out;
+  const auto env_other = run("inventory " + ref, "STRATA_REGISTRY_HOST=ghcr.io STRATA_REGISTRY_USERNAME=ci "
+                                                 "STRATA_REGISTRY_PASSWORD=Pa55-w0rd-42");
+  EXPECT_EQ(env_other.exit_code, 2) << env_other.out;
+  EXPECT_NE(env_other.out.find("the credentials in the environment are for ghcr.io"), std::string::npos) << env_other.out;
 
   fs::create_directories(dir_ + "/docker");
   std::ofstream(dir_ + "/docker/config.json")

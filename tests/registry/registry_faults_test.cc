@@ -150,6 +150,23 @@ TEST_F(RegistryFaults, AManifestOverTheLimitIsRefused) {
       << inv.error().message();
 }
 
+// Issue 14, defect 1: an error document whose "code" is a number and "message" null threw from
+// describe() (nlohmann's value() on the wrong type); now it is an error naming the status.
+TEST_F(RegistryFaults, ErrorDocumentsOfTheWrongTypesAreErrorsNotExceptions) {
+  test::FaultRegistry registry(layout_, "team/app", {"--hostile-errors"});
+  ASSERT_TRUE(registry.ready());
+  Result<std::vector<ImageInventory>> inv = fail(ErrorCode::kInternal, "not run");
+  ASSERT_NO_THROW(inv = scan(registry.host() + "/team/app:missing"));
+  ASSERT_FALSE(inv);
+  EXPECT_EQ(inv.error().code(), ErrorCode::kNotFound) << inv.error().message();
+  EXPECT_NE(inv.error().message().find("HTTP 404"), std::string::npos) << inv.error().message();
+  ASSERT_NO_THROW(inv = scan(registry.host() + "/other/app:1.0"));
+  ASSERT_FALSE(inv);
+  auto fine = scan(registry.host() + "/team/app:1.0");
+  ASSERT_TRUE(fine) << fine.error().message();
+  EXPECT_EQ(comparable((*fine)[0]), from_layout());
+}
+
 TEST_F(RegistryFaults, SchemaOneIsRejectedWithAReason) {
   test::FaultRegistry registry(layout_, "team/app", {"--schema1"});
   ASSERT_TRUE(registry.ready());
@@ -171,6 +188,28 @@ TEST_F(RegistryFaults, RedirectsAreFollowedWithoutTheCredentials) {
   EXPECT_EQ(redirected, 2);
   // The storage host is another origin ("localhost" rather than 127.0.0.1): no Authorization.
   EXPECT_EQ(count(log, [](const auto& r) { return std::string(r["path"]).starts_with("/storage/") && r["authorization"] == true; }), 0);
+}
+
+// Issue 14, defect 3: a challenge naming a token server on another host collected the registry's
+// password (the client sent Basic credentials wherever the realm pointed). Now the token is asked
+// for without them, and the error says the realm is outside the registry's domain.
+TEST_F(RegistryFaults, ACredentialPhishingChallengeGetsNoCredentials) {
+  test::FaultRegistry registry(layout_, "team/app", {"--token", "ci:s3cret", "--realm-host", "localhost"});
+  ASSERT_TRUE(registry.ready());
+  RegistryOptions options = fast();
+  options.credentials.explicit_credential = RegistryCredential{"ci", "s3cret"};
+  auto inv = scan(registry.host() + "/team/app:1.0", options);
+  ASSERT_FALSE(inv);
+  EXPECT_EQ(inv.error().code(), ErrorCode::kDenied);
+  EXPECT_NE(inv.error().message().find("token server localhost, outside its own domain"), std::string::npos)
+      << inv.error().message();
+  const auto log = registry.requests();
+  EXPECT_GE(count(log, [](const auto& r) { return std::string(r["path"]).starts_with("/token"); }), 1);
+  EXPECT_EQ(count(log, [](const auto& r) { return std::string(r["path"]).starts_with("/token") && r["authorization"] == true; }), 0);
+  // An operator who trusts that host by name lets the credentials go there.
+  options.trusted_realm_hosts = {"localhost"};
+  auto trusted = scan(registry.host() + "/team/app:1.0", options);
+  ASSERT_TRUE(trusted) << trusted.error().message();
 }
 
 TEST_F(RegistryFaults, BearerTokensAreFetchedOnceAndReused) {

@@ -42,6 +42,7 @@ class Cluster {
   const std::string& dir() const { return dir_; }
   const std::string& vulndb() const { return vulndb_; }
   const std::string& token() const { return token_; }
+  const std::string& database_url() const { return database_url_; }
   std::string create_tenant(const std::string& name);
 
   // POST /v1/scans as the given tenant (default: the cluster's own); the scan id.

@@ -86,6 +86,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def error(self, status, code, message, headers=None):
+        if args.hostile_errors:
+            # Valid JSON of the wrong types where the spec has strings (issue 14: a numeric
+            # code crashed the coordinator).
+            code, message = 123, None
         body = json.dumps({"errors": [{"code": code, "message": message}]}).encode()
         self.reply(status, body, headers)
 
@@ -98,7 +102,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 expiry = tokens.get(header[7:])
             if expiry and expiry > time.time():
                 return True
-        host = "127.0.0.1:%d" % self.server.server_address[1]
+        host = "%s:%d" % (args.realm_host, self.server.server_address[1])
         realm = 'Bearer realm="http://%s/token",service="fault-registry",scope="repository:%s:pull"' % (host, args.repo)
         self.error(401, "UNAUTHORIZED", "authentication required", {"WWW-Authenticate": realm})
         return False
@@ -253,6 +257,10 @@ def main():
     p.add_argument("--redirect-blobs", action="store_true")
     p.add_argument("--redirect-host", default="localhost")
     p.add_argument("--schema1", action="store_true")
+    p.add_argument("--hostile-errors", action="store_true")
+    # The bearer challenge's realm host: another name than the registry's own phishes for its
+    # credentials (issue 14, defect 3).
+    p.add_argument("--realm-host", default="127.0.0.1")
     p.add_argument("--token", default="")
     p.add_argument("--token-seconds", type=int, default=300)
     p.add_argument("--page-size", type=int, default=0)

@@ -99,6 +99,18 @@ std::string fresh_database_url() {
   return base.substr(0, base.rfind('/') + 1) + name;
 }
 
+void drop_database(const std::string& url) {
+  const std::string base = Postgres::get().url();
+  const std::string name = url.substr(url.rfind('/') + 1);
+  PGconn* conn = PQconnectdb(base.c_str());
+  PGresult* r = PQexec(conn, ("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)").c_str());
+  const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+  const std::string why = PQerrorMessage(conn);
+  PQclear(r);
+  PQfinish(conn);
+  if (!ok) throw std::runtime_error("DROP DATABASE " + name + ": " + why);
+}
+
 int free_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};

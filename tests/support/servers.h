@@ -15,6 +15,8 @@ namespace strata::test {
 
 // A PostgreSQL URL of a database no other test uses.
 std::string fresh_database_url();
+// Drops the database `url` names (made by fresh_database_url), ending its connections.
+void drop_database(const std::string& url);
 
 // A free TCP port on 127.0.0.1 (bound and released; good enough for tests).
 int free_port();

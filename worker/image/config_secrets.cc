@@ -22,11 +22,15 @@ std::vector<ImageSecret> config_secrets(const ImageInventory& inv, const SecretS
     }
   };
   const RuntimeConfig& r = inv.runtime;
-  for (std::size_t i = 0; i < r.env.size(); ++i) scan("config:Env", static_cast<std::uint32_t>(i + 1), r.env[i], "");
+  // A variable is named by its name (config:Env/API_TOKEN): that is what a user looks for.
+  for (std::size_t i = 0; i < r.env.size(); ++i) {
+    const std::string name = r.env[i].substr(0, r.env[i].find('='));
+    scan("config:Env/" + name, static_cast<std::uint32_t>(i + 1), r.env[i], "");
+  }
   if (!r.entrypoint.empty()) scan("config:Entrypoint", 1, joined(r.entrypoint), "");
   if (!r.cmd.empty()) scan("config:Cmd", 1, joined(r.cmd), "");
   std::uint32_t label = 0;
-  for (const auto& [key, value] : r.labels) scan("config:Labels", ++label, key + "=" + value, "");
+  for (const auto& [key, value] : r.labels) scan("config:Labels/" + key, ++label, key + "=" + value, "");
   const std::vector<std::string> layers = history_layers(inv);
   for (std::size_t i = 0; i < inv.history.size(); ++i) {
     scan("history:created_by", static_cast<std::uint32_t>(i + 1), inv.history[i].created_by, layers[i]);

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/ascii.h"
+
 namespace strata::worker {
 namespace {
 
@@ -20,6 +22,17 @@ std::string default_docker_config() {
 
 }  // namespace
 
+bool environment_registry_matches(std::string_view named, std::string_view registry) {
+  std::string host(named);
+  if (host.starts_with("https://")) host = host.substr(8);
+  if (host.starts_with("http://")) host = host.substr(7);
+  while (host.ends_with('/')) host.pop_back();
+  host = ascii_lower(host);
+  // Docker Hub is known by several names; its API host is registry-1.docker.io.
+  if (host == "docker.io" || host == "index.docker.io") host = "registry-1.docker.io";
+  return host == ascii_lower(registry);
+}
+
 std::optional<FoundCredential> find_credential(const CredentialSources& sources, const std::string& registry,
                                                std::string* note) {
   if (sources.explicit_credential) {
@@ -32,7 +45,18 @@ std::optional<FoundCredential> find_credential(const CredentialSources& sources,
     const char* user = std::getenv("STRATA_REGISTRY_USERNAME");
     const char* pass = std::getenv("STRATA_REGISTRY_PASSWORD");
     if (user != nullptr && pass != nullptr && (*user != '\0' || *pass != '\0')) {
-      return FoundCredential{{user, pass}, "environment"};
+      // They belong to the one registry STRATA_REGISTRY_HOST names, and go nowhere else: sent to
+      // every registry, any registry a reference names could collect them.
+      const char* host = std::getenv("STRATA_REGISTRY_HOST");
+      if (host != nullptr && environment_registry_matches(host, registry)) {
+        return FoundCredential{{user, pass}, "environment"};
+      }
+      if (note != nullptr) {
+        *note = host == nullptr || *host == '\0'
+                    ? "STRATA_REGISTRY_USERNAME is set but STRATA_REGISTRY_HOST is not: credentials from the "
+                      "environment go only to the registry STRATA_REGISTRY_HOST names"
+                    : "the credentials in the environment are for " + std::string(host) + ", not " + registry;
+      }
     }
   }
   if (sources.docker_config == "-") return std::nullopt;

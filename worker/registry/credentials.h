@@ -1,12 +1,13 @@
 // Where registry credentials come from, first match wins: given on the command line
 // (--username, --password-stdin), the environment (STRATA_REGISTRY_USERNAME and
-// STRATA_REGISTRY_PASSWORD, for every registry), then the Docker client config
+// STRATA_REGISTRY_PASSWORD, for the one registry STRATA_REGISTRY_HOST names), then the Docker client config
 // ($DOCKER_CONFIG/config.json, else ~/.docker/config.json). Credentials are never logged and never
 // part of an error message.
 #pragma once
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/registry/docker_config.h"
@@ -24,6 +25,10 @@ struct FoundCredential {
   RegistryCredential credential;
   std::string source;  // "--username", "environment", "~/.docker/config.json": said, the secret never
 };
+
+// True when STRATA_REGISTRY_HOST's value `named` ("ghcr.io", "127.0.0.1:5000", "docker.io")
+// names the registry whose API host is `registry`.
+bool environment_registry_matches(std::string_view named, std::string_view registry);
 
 // The credential for `registry` (an API host), if any source holds one. `note` says why a Docker
 // config did not help when it names a credential helper strata does not run.

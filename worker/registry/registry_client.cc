@@ -7,6 +7,8 @@
 #include <thread>
 
 #include "common/image/reference.h"
+#include "common/json_fields.h"
+#include "common/registry/credential_scope.h"
 #include "common/percent_encode.h"
 
 namespace strata::worker {
@@ -36,8 +38,9 @@ std::string describe(long status, HttpStream& response) {
   if (json.is_object() && json.contains("errors") && json["errors"].is_array() && !json["errors"].empty()) {
     const auto& e = json["errors"][0];
     if (e.is_object()) {
-      const std::string code = e.value("code", "");
-      const std::string message = e.contains("message") && e["message"].is_string() ? e["message"].get<std::string>() : "";
+      // A registry's error document is untrusted: a numeric or null "code" is ignored, not fatal.
+      const std::string code = json_fields::string_or(e, "code");
+      const std::string message = json_fields::string_or(e, "message");
       if (!code.empty() || !message.empty()) what += " " + code + (message.empty() ? "" : ": " + message);
     }
   }
@@ -196,7 +199,8 @@ Result<void> RegistryClient::authenticate(const AuthChallenge& challenge, const 
   const auto found = find_credential(options_.credentials, registry_, &note);
   const std::string no_credentials =
       registry_ + " requires authentication and no credentials were found for it (give --username and "
-                  "--password-stdin, set STRATA_REGISTRY_USERNAME and STRATA_REGISTRY_PASSWORD, or docker login)" +
+                  "--password-stdin, set STRATA_REGISTRY_HOST, STRATA_REGISTRY_USERNAME and STRATA_REGISTRY_PASSWORD, or "
+                  "docker login)" +
       (note.empty() ? "" : "; " + note);
   if (challenge.scheme == "basic") {
     if (!found) return fail(ErrorCode::kDenied, no_credentials);
@@ -234,7 +238,11 @@ Result<void> RegistryClient::authenticate(const AuthChallenge& challenge, const 
   HttpRequest request;
   request.url = token_url;
   request.allow_http = plain_http_ || is_loopback_url(token_url);
-  if (found) {
+  // The challenge names the token server; the registry's credentials go there only when it is
+  // the registry's own host or domain, or one the operator trusts. Elsewhere the token is asked
+  // for anonymously.
+  const bool realm_trusted = realm_may_receive_credentials(registry_, realm->second, options_.trusted_realm_hosts);
+  if (found && realm_trusted) {
     request.headers.push_back("Authorization: Basic " +
                               base64_encode(found->credential.username + ":" + found->credential.password));
   }
@@ -248,6 +256,10 @@ Result<void> RegistryClient::authenticate(const AuthChallenge& challenge, const 
   if (!response) return std::unexpected(response.error().with_context(where));
   const long status = (*response)->status();
   if (status == 401 || status == 403) {
+    if (found && !realm_trusted) {
+      return fail(ErrorCode::kDenied, registry_ + " sends clients to the token server " + url_host(realm->second) +
+                                          ", outside its own domain; its credentials were not sent there");
+    }
     return fail(ErrorCode::kDenied, found ? where + " rejected the credentials from " + found->source : no_credentials);
   }
   if (status != 200) return fail(ErrorCode::kUnavailable, where + ": " + describe(status, **response));

@@ -37,6 +37,9 @@ struct RegistryOptions {
   unsigned max_concurrent = 4;                        // requests in flight to this registry
   std::uint64_t max_manifest_bytes = 4 << 20;
   std::string bearer_token;  // given by a coordinator: sent first; if refused, the usual flow
+  // Token servers outside the registry's own domain that may receive its credentials
+  // (common/registry/credential_scope.h); by host name.
+  std::vector<std::string> trusted_realm_hosts;
 };
 
 struct FetchedManifest {

@@ -46,9 +46,11 @@ WorkerMetrics::WorkerMetrics(MetricsRegistry& r)
                               {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300})),
       busy_slots(r.gauge("strata_worker_busy_slots", "Jobs running now")) {}
 
-JobOutcome run_job(const JobSpec& job, const AnalyzerRegistry& registry, LayerCache& cache,
-                   WorkerMetrics& metrics, const std::atomic<bool>* cancelled,
-                   const RegistryOptions& registry_options) {
+namespace {
+
+JobOutcome run_job_unguarded(const JobSpec& job, const AnalyzerRegistry& registry, LayerCache& cache,
+                             WorkerMetrics& metrics, const std::atomic<bool>* cancelled,
+                             const RegistryOptions& registry_options) {
   const auto start = std::chrono::steady_clock::now();
   JobOutcome out;
   out.id = job.id;
@@ -99,6 +101,33 @@ JobOutcome run_job(const JobSpec& job, const AnalyzerRegistry& registry, LayerCa
   out.micros = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
   metrics.layers_analyzed.inc();
   metrics.job_seconds.observe(static_cast<double>(out.micros) / 1e6);
+  return out;
+}
+
+}  // namespace
+
+JobOutcome run_job(const JobSpec& job, const AnalyzerRegistry& registry, LayerCache& cache,
+                   WorkerMetrics& metrics, const std::atomic<bool>* cancelled,
+                   const RegistryOptions& registry_options) {
+  // The job's task boundary: an exception from a parser or a library (bytes from a layer or a
+  // registry should never cause one, but a bug may) fails this job, not the worker, and the job
+  // is answered, so its lease is released instead of being heartbeated forever.
+  std::string what;
+  try {
+    return run_job_unguarded(job, registry, cache, metrics, cancelled, registry_options);
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+    what = "unknown exception";
+  }
+  JobOutcome out;
+  out.id = job.id;
+  out.diff_id = job.diff_id;
+  out.digest = job.digest;
+  out.error_code = std::string(to_string(ErrorCode::kInternal));
+  out.error = "layer " + job.digest + ": internal error: " + what;
+  out.retryable = false;
+  metrics.jobs_failed.inc();
   return out;
 }
 

@@ -177,6 +177,33 @@ TEST(FeedConversion, AlpineSecdbAndDebianLists) {
   EXPECT_EQ(dsa.records[1].affected[0].ranges[0].events.size(), 1u);  // unfixed: introduced only
 }
 
+// Issue 14, defect 1: fields of the wrong JSON type threw from nlohmann's value() and aborted the
+// whole import (exit 134); now the file or the entry is skipped, counted and named.
+TEST(FeedConversion, FieldsOfTheWrongTypeAreSkippedAndNamed) {
+  FeedBatch alpine;
+  ASSERT_NO_THROW(alpine = convert_alpine_secdb(
+                      R"({"distroversion":[{"p'g":{"name":"openssl","secfixes":{"3.1.4-r0":["CVE-2023-5363"]}}}]})",
+                      "main.json"));
+  EXPECT_TRUE(alpine.records.empty());
+  EXPECT_EQ(alpine.skipped, std::vector<std::string>{
+                                "main.json: \"distroversion\" is an array, not a string; the whole file was skipped"});
+  ASSERT_NO_THROW(alpine = convert_alpine_secdb(R"({"distroversion":"v3.18","packages":[
+      {"pkg":{"name":7,"secfixes":{"1-r0":["CVE-2000-1"]}}},
+      {"pkg":{"name":"zlib","secfixes":{"1.3-r2":["CVE-2023-45853"]}}}]})", "main.json"));
+  ASSERT_EQ(alpine.records.size(), 1u);
+  EXPECT_EQ(alpine.skipped, std::vector<std::string>{"main.json: packages[0].pkg: \"name\" is a number, not a string"});
+
+  FeedBatch tracker;
+  ASSERT_NO_THROW(tracker = convert_debian_tracker_json(R"({"openssl":{
+      "CVE-2023-1":{"description":5,"releases":{"bookworm":{"status":["resolved"],"fixed_version":"3.0.9-1"}}},
+      "CVE-2023-2":{"description":"d","releases":{"bookworm":{"status":"resolved","fixed_version":"3.0.9-1","urgency":"low"}}}}})",
+                                                          "tracker.json"));
+  ASSERT_EQ(tracker.records.size(), 1u);
+  EXPECT_EQ(tracker.records[0].id, "DEBIAN-CVE-2023-2");
+  EXPECT_EQ(tracker.skipped, std::vector<std::string>{
+                                 "tracker.json: openssl CVE-2023-1 bookworm: \"status\" is an array, not a string"});
+}
+
 TEST(FeedConformance, RealFeedsConvertAndMatch) {
   STRATA_REQUIRE_SHARED_DATA();
   const std::string feeds = test::shared_data_dir() + "/feeds/";

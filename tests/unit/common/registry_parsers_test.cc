@@ -5,6 +5,7 @@
 
 #include "common/image/reference.h"
 #include "common/registry/auth_challenge.h"
+#include "common/registry/credential_scope.h"
 #include "common/registry/docker_config.h"
 
 namespace strata {
@@ -138,6 +139,36 @@ TEST(AuthChallenge, LinkHeadersPage) {
   EXPECT_FALSE(next_link("<unterminated"));
   EXPECT_EQ(resolve_link("http://127.0.0.1:5000", "/v2/x"), "http://127.0.0.1:5000/v2/x");
   EXPECT_EQ(resolve_link("http://127.0.0.1:5000/", "https://other/v2/x"), "https://other/v2/x");
+}
+
+// Issue 14, defect 3: which token servers may receive a registry's credentials.
+TEST(CredentialScope, TokenServersWithinTheRegistrysDomainOnly) {
+  struct Case {
+    const char* registry;
+    const char* realm;
+    bool allowed;
+  };
+  const Case cases[] = {
+      {"registry-1.docker.io", "https://auth.docker.io/token", true},
+      {"registry.gitlab.com", "https://gitlab.com/jwt/auth", true},
+      {"ghcr.io", "https://ghcr.io/token", true},
+      {"GHCR.io", "https://ghcr.IO:443/token", true},
+      {"127.0.0.1:5000", "http://127.0.0.1:5001/token", true},  // the same host, another port
+      {"127.0.0.1:5000", "http://localhost:5000/token", false},
+      {"127.0.0.1:5000", "http://127.0.0.2/token", false},
+      {"ghcr.io", "https://evil.io/token", false},             // no parent domain above a TLD
+      {"registry-1.docker.io", "https://docker.io.evil.com/token", false},
+      {"registry-1.docker.io", "https://evildocker.io/token", false},
+      {"registry-1.docker.io", "https://user@evil.com/token", false},
+      {"registry-1.docker.io", "https://auth.docker.io@evil.com/token", false},
+      {"[::1]:5000", "http://[::1]:6000/token", true},
+      {"registry-1.docker.io", "ftp://auth.docker.io/token", false},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(std::string(c.registry) + " -> " + c.realm);
+    EXPECT_EQ(realm_may_receive_credentials(c.registry, c.realm, {}), c.allowed);
+  }
+  EXPECT_TRUE(realm_may_receive_credentials("127.0.0.1:5000", "http://localhost:5000/token", {"LOCALHOST"}));
 }
 
 TEST(DockerConfig, AuthsHelpersAndDamage) {

@@ -5,6 +5,9 @@
 
 #include <filesystem>
 
+#include "common/policy/vex.h"
+#include "common/vulndb/feed_batch.h"
+#include "common/vulndb/osv_json.h"
 #include "tests/support/shared_data.h"
 #include "worker/analyzer/registry.h"
 #include "worker/layer/analyze_layer.h"
@@ -54,6 +57,21 @@ TEST(FuzzRegressions, TextParsersAndLayerWalk) {
     if (!layer) {
       EXPECT_FALSE(layer.error().message().empty());
     }
+  }
+}
+
+// The feed target's inputs through every feed converter: each ends in records and skips.
+TEST(FuzzRegressions, FeedConverters) {
+  const auto files = inputs("feed");
+  EXPECT_FALSE(files.empty());
+  for (const auto& path : files) {
+    SCOPED_TRACE(path);
+    const std::string text = test::read_file(path);
+    EXPECT_NO_THROW((void)convert_alpine_secdb(text, "main.json"));
+    EXPECT_NO_THROW((void)convert_debian_tracker_json(text, "tracker.json"));
+    EXPECT_NO_THROW((void)convert_debian_advisory_list(text, "DSA/list"));
+    EXPECT_NO_THROW((void)parse_osv(text));
+    EXPECT_NO_THROW((void)parse_openvex(text, "doc.vex.json"));
   }
 }
 

@@ -72,8 +72,22 @@ TEST(Misconfig, EveryCheckFiresWithItsEvidence) {
   EXPECT_EQ(found.at("STRATA-CFG-009")[0]->evidence, std::vector<std::string>{"apt: 4096 bytes"});
   // The secret is named by rule and redacted, never shown.
   const std::string& secret = found.at("STRATA-CFG-004")[0]->evidence[0];
-  EXPECT_NE(secret.find("config:Env #1"), std::string::npos) << secret;
+  EXPECT_NE(secret.find("config:Env/API_TOKEN #1"), std::string::npos) << secret;
   EXPECT_EQ(secret.find("Zq8LmX3tVp9KrT2wNb5c"), std::string::npos);
+}
+
+// Issue 14, defect 13: the ADD check's evidence printed the URL whole, credentials and signed
+// query included; now user information and the query are masked.
+TEST(Misconfig, AnAddedUrlIsShownWithoutItsCredentialsOrQuery) {
+  test::TestImage image;
+  image.layers.push_back(test::make_layer({{"opt/tool.tgz", "x"}}));
+  image.history_json =
+      R"([{"created_by": "ADD https://deploy:gh0stTok3n@files.example.org/tool.tgz?X-Amz-Signature=5f3ab9c1#frag /opt/"}])";
+  const ImageInventory inv = inventory_of(image, "1.0");
+  const auto found = by_id(inv);
+  ASSERT_TRUE(found.contains("STRATA-CFG-005"));
+  EXPECT_EQ(found.at("STRATA-CFG-005")[0]->evidence,
+            std::vector<std::string>{"step 1: ADD https://***@files.example.org/tool.tgz?***"});
 }
 
 TEST(Misconfig, ATidyImageHasNone) {

@@ -103,7 +103,7 @@ TEST(SecretLayers, ImageConfigAndHistory) {
   ASSERT_TRUE(inventories) << inventories.error().message();
   const auto& secrets = (*inventories)[0].view.secrets;
   ASSERT_EQ(secrets.size(), 2u);
-  EXPECT_EQ(secrets[0].secret.path, "config:Env");
+  EXPECT_EQ(secrets[0].secret.path, "config:Env/DB_PASSWORD");
   EXPECT_EQ(secrets[0].secret.line, 2u);
   EXPECT_EQ(secrets[0].secret.rule_id, "generic-credential");
   EXPECT_EQ(secrets[0].layer, "");
