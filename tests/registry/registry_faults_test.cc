@@ -260,6 +260,25 @@ TEST_F(RegistryFaults, TagsAndCatalogArePagedThroughLinks) {
   EXPECT_EQ(count(log, [](const auto& r) { return std::string(r["path"]).starts_with("/v2/team/app/tags/list"); }), 2);
 }
 
+// Issue 14, defect 8: a listing is bounded in entries before it is accumulated, so an endless
+// _catalog is an error, not a coordinator out of memory.
+TEST_F(RegistryFaults, AListingLongerThanTheLimitIsRefused) {
+  std::string many;
+  for (int i = 0; i < 40; ++i) many += (many.empty() ? "" : ",") + std::string("spam/r") + std::to_string(i);
+  test::FaultRegistry registry(layout_, "team/app", {"--page-size", "5", "--extra-repositories", many});
+  ASSERT_TRUE(registry.ready());
+  RegistryOptions options = fast();
+  options.max_listed = 12;
+  RegistryClient client(registry.host(), options);
+  auto repositories = client.catalog();
+  ASSERT_FALSE(repositories);
+  EXPECT_EQ(repositories.error().code(), ErrorCode::kLimitExceeded);
+  EXPECT_NE(repositories.error().message().find("more than 12 repositories"), std::string::npos)
+      << repositories.error().message();
+  // It stopped at the page that crossed the limit: 3 pages of 5, not all 9.
+  EXPECT_EQ(count(registry.requests(), [](const auto& r) { return std::string(r["path"]).starts_with("/v2/_catalog"); }), 3);
+}
+
 TEST_F(RegistryFaults, RequestsToOneRegistryAreCapped) {
   test::FaultRegistry registry(layout_, "team/app", {});
   ASSERT_TRUE(registry.ready());

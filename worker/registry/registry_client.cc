@@ -3,12 +3,11 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
-#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "common/image/reference.h"
-#include "common/json_fields.h"
 #include "common/registry/credential_scope.h"
+#include "common/registry/responses.h"
 #include "common/percent_encode.h"
 
 namespace strata::worker {
@@ -34,17 +33,7 @@ std::string describe(long status, HttpStream& response) {
   std::string what = "HTTP " + std::to_string(status);
   auto body = response.read_all(kMaxErrorBody);
   if (!body) return what;
-  const auto json = nlohmann::json::parse(*body, nullptr, false);
-  if (json.is_object() && json.contains("errors") && json["errors"].is_array() && !json["errors"].empty()) {
-    const auto& e = json["errors"][0];
-    if (e.is_object()) {
-      // A registry's error document is untrusted: a numeric or null "code" is ignored, not fatal.
-      const std::string code = json_fields::string_or(e, "code");
-      const std::string message = json_fields::string_or(e, "message");
-      if (!code.empty() || !message.empty()) what += " " + code + (message.empty() ? "" : ": " + message);
-    }
-  }
-  return what;
+  return what + describe_error_document(*body);
 }
 
 bool same_origin(std::string_view a, std::string_view b) {
@@ -403,12 +392,8 @@ Result<std::vector<std::string>> RegistryClient::list(const std::string& first_p
     if (!response) return std::unexpected(response.error());
     auto body = (*response)->read_all(kMaxListPage);
     if (!body) return std::unexpected(body.error().with_context(registry_ + path));
-    const auto json = nlohmann::json::parse(*body, nullptr, false);
-    if (!json.is_object()) return fail(ErrorCode::kCorrupt, registry_ + path + ": not a JSON object");
-    if (const auto it = json.find(field); it != json.end() && it->is_array()) {
-      for (const auto& v : *it) {
-        if (v.is_string()) out.push_back(v.get<std::string>());
-      }
+    if (auto page_read = append_listing_page(*body, field, options_.max_listed, out); !page_read) {
+      return std::unexpected(page_read.error().with_context(registry_ + path));
     }
     path.clear();
     if (const auto next = next_link((*response)->header("link"))) {

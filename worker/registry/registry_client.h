@@ -40,6 +40,8 @@ struct RegistryOptions {
   // Token servers outside the registry's own domain that may receive its credentials
   // (common/registry/credential_scope.h); by host name.
   std::vector<std::string> trusted_realm_hosts;
+  // Entries one tags/list or _catalog listing may hold, over all its pages (issue 14, defect 8).
+  std::size_t max_listed = 100'000;
 };
 
 struct FetchedManifest {

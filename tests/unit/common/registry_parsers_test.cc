@@ -6,6 +6,7 @@
 #include "common/image/reference.h"
 #include "common/registry/auth_challenge.h"
 #include "common/registry/credential_scope.h"
+#include "common/registry/responses.h"
 #include "common/registry/docker_config.h"
 
 namespace strata {
@@ -169,6 +170,30 @@ TEST(CredentialScope, TokenServersWithinTheRegistrysDomainOnly) {
     EXPECT_EQ(realm_may_receive_credentials(c.registry, c.realm, {}), c.allowed);
   }
   EXPECT_TRUE(realm_may_receive_credentials("127.0.0.1:5000", "http://localhost:5000/token", {"LOCALHOST"}));
+}
+
+TEST(RegistryResponses, ErrorDocumentsOfAnyShape) {
+  EXPECT_EQ(describe_error_document(R"({"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]})"),
+            " MANIFEST_UNKNOWN: manifest unknown");
+  EXPECT_EQ(describe_error_document(R"({"errors":[{"code":123,"message":null}]})"), "");
+  EXPECT_EQ(describe_error_document(R"({"errors":[{"code":"DENIED","message":["x"]}]})"), " DENIED");
+  EXPECT_EQ(describe_error_document(R"({"errors":"none"})"), "");
+  EXPECT_EQ(describe_error_document(R"([1,2])"), "");
+  EXPECT_EQ(describe_error_document("not json"), "");
+  EXPECT_EQ(describe_error_document("{\"errors\":[{\"code\":\"X\",\"message\":\"a\\u001b[31mb\"}]}"), " X: a?[31mb");
+  EXPECT_EQ(describe_error_document(R"({"errors":[{"message":")" + std::string(1000, 'm') + R"("}]})").size(), 203u);
+}
+
+TEST(RegistryResponses, ListingPagesAreBounded) {
+  std::vector<std::string> out;
+  ASSERT_TRUE(append_listing_page(R"({"tags":["a",1,"b",null]})", "tags", 10, out));
+  EXPECT_EQ(out, (std::vector<std::string>{"a", "b"}));
+  ASSERT_TRUE(append_listing_page(R"({"tags":null})", "tags", 10, out));
+  EXPECT_EQ(append_listing_page("[]", "tags", 10, out).error().code(), ErrorCode::kCorrupt);
+  const auto over = append_listing_page(R"({"tags":["c","d","e"]})", "tags", 4, out);
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().code(), ErrorCode::kLimitExceeded);
+  EXPECT_EQ(out.size(), 4u);
 }
 
 TEST(DockerConfig, AuthsHelpersAndDamage) {
