@@ -13,6 +13,10 @@
 # The host's ccache directory is lent to the root: the root compiles with its own compiler and
 # headers (a missing one is a miss, never a hit), and objects equal to the host's are reused.
 #
+# STRATA_FRESH_RUN=test runs `bash deploy/test.sh` there instead (the whole suite on a fresh
+# machine, about as long as CI; not part of the suite itself) and passes when it exits 0 with no
+# test failed.
+#
 # Skips (exit 77) with the reason: STRATA_SKIP_FRESH_MACHINE=1, not root, no debootstrap, or the
 # Debian mirror (STRATA_DEBIAN_MIRROR, default deb.debian.org) unreachable.
 set -euo pipefail
@@ -99,13 +103,24 @@ git clone -q "$src" "$rootfs/root/strata"
 (cd "$src" && git ls-files -z --cached --others --exclude-standard |
   tar --null --ignore-failed-read -T - -cf - 2>/dev/null) | tar -C "$rootfs/root/strata" -xf -
 
-echo "== bash deploy/demo.sh, as root in the fresh root"
-log=$work/demo.log
+run=${STRATA_FRESH_RUN:-demo}
+[[ $run == demo || $run == test ]] || { echo "fresh_debian_demo: STRATA_FRESH_RUN is demo or test" >&2; exit 2; }
+echo "== bash deploy/$run.sh, as root in the fresh root"
+log=$work/$run.log
 rc=0
 chroot "$rootfs" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
   PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "${ccache_env[@]}" \
-  /bin/bash -c 'cd /root/strata && bash deploy/demo.sh' >"$log" 2>&1 || rc=$?
+  /bin/bash -c "cd /root/strata && bash deploy/$run.sh" >"$log" 2>&1 || rc=$?
 cat "$log"
+if [[ $run == test ]]; then
+  summary=$(grep -E '^tests: [0-9]+ passed, [0-9]+ failed' "$log" | tail -1 || true)
+  if [[ $rc -ne 0 || ! $summary =~ ", 0 failed" ]]; then
+    echo "FAILED: deploy/test.sh in a fresh Debian 12 root exited $rc (${summary:-no summary line})" >&2
+    exit 1
+  fi
+  echo "deploy/test.sh in a fresh Debian 12 root: $summary"
+  exit 0
+fi
 installed=$(chroot "$rootfs" dpkg-query -W -f '${db:Status-Status}\n' | grep -cx installed || true)
 
 failures=()
