@@ -39,6 +39,7 @@ struct Options {
   std::uint64_t max_entry_mib = 64;
   std::uint64_t max_layer_gib = 32;
   std::vector<std::string> insecure_registries;
+  std::vector<std::string> oci_roots;
 };
 
 int fail_with(const Error& e) {
@@ -96,9 +97,11 @@ int serve(const Options& o) {
   worker::RegistryOptions registry_options;
   registry_options.insecure_registries = o.insecure_registries;
   ScanRunner runner({o.assemblers, o.vulndb, limits, analyzer_set,
-                     std::make_shared<worker::RegistryClients>(registry_options)},
+                     std::make_shared<worker::RegistryClients>(registry_options), o.oci_roots},
                     store, cache, dispatcher, metrics);
-  HttpApi api(o.api, store, runner, metrics);
+  ApiConfig api_config = o.api;
+  api_config.oci_roots = o.oci_roots;
+  HttpApi api(api_config, store, runner, metrics);
   auto port = api.start();
   if (!port) return fail_with(port.error());
 
@@ -140,6 +143,10 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--insecure-registry", o.insecure_registries,
                         "a registry reached over plain http (loopback always is); repeatable")
       ->envname("STRATA_INSECURE_REGISTRIES");
+  serve_cmd->add_option("--oci-root", o.oci_roots,
+                        "a directory under which tenants may name oci: layouts (shared storage); repeatable. "
+                        "None by default: tenants name registry images only")
+      ->envname("STRATA_OCI_ROOTS");
   serve_cmd->add_option("--assemblers", o.assemblers, "threads that plan, match and store images")
       ->envname("STRATA_ASSEMBLERS")
       ->check(CLI::Range(1u, 256u))

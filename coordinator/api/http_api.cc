@@ -9,6 +9,7 @@
 #include "common/image/reference.h"
 #include "common/log.h"
 #include "coordinator/scan/registry_targets.h"
+#include "coordinator/scan/tenant_reference.h"
 
 namespace strata::coordinator {
 namespace {
@@ -33,7 +34,8 @@ struct ScanRequest {
   Priority priority = Priority::kBulk;
 };
 
-Result<ScanRequest> parse_scan_request(const std::string& body, std::size_t max_images) {
+Result<ScanRequest> parse_scan_request(const std::string& body, std::size_t max_images,
+                                       const std::vector<std::string>& oci_roots) {
   auto bad = [](std::string why) { return fail(ErrorCode::kInvalidInput, std::move(why)); };
   const Json doc = Json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return bad("the body is not valid JSON");
@@ -64,12 +66,7 @@ Result<ScanRequest> parse_scan_request(const std::string& body, std::size_t max_
                std::to_string(max_images) + " per scan");
   }
   for (const auto& ref : out.images) {
-    auto parsed = ImageReference::parse(ref, worker::path_exists);
-    if (!parsed) return bad(parsed.error().message());
-    if (parsed->transport != Transport::kOciLayout && parsed->transport != Transport::kRegistry) {
-      return bad(ref + ": the cluster reads images from registries and oci: layouts on shared storage; scan this "
-                       "image with `strata image`");
-    }
+    if (auto parsed = parse_tenant_reference(ref, oci_roots); !parsed) return bad(parsed.error().message());
   }
   return out;
 }
@@ -201,7 +198,7 @@ void HttpApi::routes() {
   s.Post("/v1/scans", [this, tenant_of](const httplib::Request& req, httplib::Response& res) {
     const auto tenant = tenant_of(req, res);
     if (!tenant) return;
-    auto request = parse_scan_request(req.body, config_.max_images_per_scan);
+    auto request = parse_scan_request(req.body, config_.max_images_per_scan, config_.oci_roots);
     if (!request) return send_error(res, 400, request.error().message());
     if (!request->repositories.empty() || !request->registries.empty()) {
       const std::size_t room = config_.max_images_per_scan - request->images.size();

@@ -23,6 +23,7 @@ struct ApiConfig {
   int port = 7600;
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_images_per_scan = 10'000;
+  std::vector<std::string> oci_roots;  // where tenants may name oci: layouts; none by default
 };
 
 class HttpApi {

@@ -1,5 +1,7 @@
 #include "coordinator/scan/scan_runner.h"
 
+#include "coordinator/scan/tenant_reference.h"
+
 #include <atomic>
 #include <chrono>
 
@@ -102,7 +104,7 @@ void ScanRunner::image_ended(const ImageTask& task) {
 }
 
 void ScanRunner::plan(std::shared_ptr<ImageTask> task) {
-  auto ref = ImageReference::parse(task->ref, worker::path_exists);
+  auto ref = parse_tenant_reference(task->ref, config_.oci_roots);
   if (!ref) return fail_image(*task, ref.error().message());
   worker::InventoryOptions options;
   options.limits = config_.limits;

@@ -28,6 +28,7 @@ struct ScanRunnerConfig {
   // Clients for registry references (the coordinator's credentials and insecure registries):
   // manifests are resolved here; workers get a short-lived pull token, never the credentials.
   std::shared_ptr<worker::RegistryClients> registries;
+  std::vector<std::string> oci_roots;  // as ApiConfig::oci_roots: checked again when planning
 };
 
 class ScanRunner {

@@ -50,6 +50,47 @@ TEST(HostileRegistry, AnErrorDocumentOfTheWrongTypesFailsOneImageNotTheCoordinat
   std::filesystem::remove_all(dir);
 }
 
+// Defect 9: `oci:` read any path on the coordinator's host, and the error for a registry-looking
+// name said whether it existed there. Now oci: layouts are accepted only under the operator's
+// roots, `..` and symbolic links resolved, and the answer is the same whether a path exists.
+TEST(HostileTenant, OciLayoutsOnlyUnderTheOperatorsRoots) {
+  const std::string dir = test::temp_dir();
+  test::write_oci_layout(dir + "/shared/app", {small_image()});
+  std::filesystem::create_directories(dir + "/private");
+  std::filesystem::create_symlink("/etc", dir + "/shared/etc-link");
+  {
+    test::Cluster cluster({.workers = 1, .oci_roots = {dir + "/shared"}});
+    auto post = [&](const std::string& ref) {
+      return test::http_post(cluster.server() + "/v1/scans", nlohmann::json{{"images", {ref}}}.dump(), cluster.token());
+    };
+    for (const std::string& ref : std::vector<std::string>{"oci:/etc", "oci:" + dir + "/private", "oci:" + dir + "/shared/../private",
+                                                           "oci:" + dir + "/shared/etc-link", "oci:shared/app",
+                                                           "oci:/no/such/dir"}) {
+      const auto answer = post(ref);
+      EXPECT_EQ(answer.status, 400) << ref << ": " << answer.body;
+      EXPECT_NE(answer.body.find("only as absolute paths under the directories this server's operator allows"),
+                std::string::npos)
+          << answer.body;
+    }
+    // The same words whether the path exists or not: no oracle.
+    const auto existing = nlohmann::json::parse(post("oci:/etc").body)["error"]["message"].get<std::string>();
+    const auto missing = nlohmann::json::parse(post("oci:/nonexistent").body)["error"]["message"].get<std::string>();
+    EXPECT_EQ(existing.substr(existing.find(':', 4)), missing.substr(missing.find(':', 4)));
+    const auto scan = cluster.wait(cluster.submit({"oci:" + dir + "/shared/app:1.0"}), 60);
+    ASSERT_FALSE(scan.is_null()) << cluster.logs();
+    EXPECT_EQ(scan["counts"]["done"], 1) << scan.dump(2);
+  }
+  {
+    test::Cluster closed({.workers = 0, .oci_roots = {}});
+    const auto answer = test::http_post(closed.server() + "/v1/scans",
+                                        nlohmann::json{{"images", {"oci:" + dir + "/shared/app:1.0"}}}.dump(),
+                                        closed.token());
+    EXPECT_EQ(answer.status, 400) << answer.body;
+    EXPECT_NE(answer.body.find("oci: layouts are not accepted by this server"), std::string::npos) << answer.body;
+  }
+  std::filesystem::remove_all(dir);
+}
+
 // Defect 13: with PostgreSQL unreachable, a request with any bearer key was answered 503 with
 // libpq's own error text (host, port, database name) — to a caller nobody had authenticated.
 TEST(HostileCaller, AnUnavailableDatabaseIsNotDescribedToAnUnauthenticatedCaller) {

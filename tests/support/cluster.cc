@@ -94,6 +94,10 @@ void Cluster::start_coordinator() {
     argv.push_back("--redis");
     argv.push_back(redis_->url());
   }
+  for (const auto& root : options_.oci_roots) {
+    argv.push_back("--oci-root");
+    argv.push_back(root);
+  }
   coordinator_ = std::make_unique<ChildProcess>(argv, dir_ + "/coordinator-" + std::to_string(coordinator_starts_++) + ".log");
   if (!eventually(20, [&] { return http_get(server() + "/healthz").status == 200; })) {
     throw std::runtime_error("the coordinator did not come up: " + coordinator_->log());

@@ -21,6 +21,8 @@ struct ClusterOptions {
   int heartbeat_ms = 200;
   int worker_timeout_ms = 1500;
   std::vector<std::string> worker_args{};  // extra flags for every worker
+  // Where tenants may name oci: layouts (the tests write theirs under /tmp).
+  std::vector<std::string> oci_roots{"/tmp"};
 };
 
 class Cluster {
