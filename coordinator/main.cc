@@ -40,6 +40,7 @@ struct Options {
   std::uint64_t max_layer_gib = 32;
   std::vector<std::string> insecure_registries;
   std::vector<std::string> oci_roots;
+  bool allow_private_registries = false;
 };
 
 int fail_with(const Error& e) {
@@ -96,6 +97,7 @@ int serve(const Options& o) {
   // ever see short-lived pull tokens.
   worker::RegistryOptions registry_options;
   registry_options.insecure_registries = o.insecure_registries;
+  registry_options.public_addresses_only = !o.allow_private_registries;
   ScanRunner runner({o.assemblers, o.vulndb, limits, analyzer_set,
                      std::make_shared<worker::RegistryClients>(registry_options), o.oci_roots},
                     store, cache, dispatcher, metrics);
@@ -147,6 +149,9 @@ int main(int argc, char** argv) {
                         "a directory under which tenants may name oci: layouts (shared storage); repeatable. "
                         "None by default: tenants name registry images only")
       ->envname("STRATA_OCI_ROOTS");
+  serve_cmd->add_flag("--allow-private-registries", o.allow_private_registries,
+                      "let tenants name registries at loopback, private and link-local addresses (off by default: "
+                      "a tenant could otherwise reach this network's internal services)");
   serve_cmd->add_option("--assemblers", o.assemblers, "threads that plan, match and store images")
       ->envname("STRATA_ASSEMBLERS")
       ->check(CLI::Range(1u, 256u))

@@ -6,7 +6,8 @@
 #   STRATA_DIR  STRATA_SERVER  STRATA_TOKEN  STRATA_DATABASE_URL  STRATA_REDIS_URL  STRATA_DB
 #
 # STRATA_TOKEN is the key of a tenant named "local", who may scan oci: layouts under
-# STRATA_OCI_ROOT (default /tmp; a shared cluster allows none). STRATA_WORKERS (default 2) and
+# STRATA_OCI_ROOT (default /tmp; a shared cluster allows none) and registries on this machine or
+# network (--allow-private-registries; a shared cluster refuses them). STRATA_WORKERS (default 2) and
 # STRATA_WORKER_SLOTS (default 2) size the worker pool. The vulnerability database is $STRATA_DB if
 # it is set and exists (e.g. made by `strata db update`), else an empty one. Binaries come from
 # STRATA_BUILD (default build/). deploy/local/down.sh stops exactly what this started.
@@ -63,10 +64,11 @@ start() {
 }
 start coordinator "$build/coordinator/strata-coordinator" --database-url "$STRATA_DATABASE_URL" serve \
   --redis "$STRATA_REDIS_URL" --db "$db" --http-port "$http_port" --worker-bind "tcp://127.0.0.1:$worker_port" \
-  --oci-root "${STRATA_OCI_ROOT:-/tmp}"
+  --oci-root "${STRATA_OCI_ROOT:-/tmp}" --allow-private-registries
 for i in $(seq "${STRATA_WORKERS:-2}"); do
   start "worker-$i" "$build/worker/strata-worker" --coordinator "tcp://127.0.0.1:$worker_port" --name "worker-$i" \
-    --redis "$STRATA_REDIS_URL" --metrics-port "$(free_port)" --slots "${STRATA_WORKER_SLOTS:-2}"
+    --redis "$STRATA_REDIS_URL" --metrics-port "$(free_port)" --slots "${STRATA_WORKER_SLOTS:-2}" \
+    --allow-private-registries
 done
 
 for _ in $(seq 100); do

@@ -91,6 +91,32 @@ TEST(HostileTenant, OciLayoutsOnlyUnderTheOperatorsRoots) {
   std::filesystem::remove_all(dir);
 }
 
+// Defect 10: the coordinator and the workers fetched from any address a tenant named: the
+// cluster's own Redis, cloud metadata, the internal network. With the default (no
+// --allow-private-registries), a registry on loopback is refused before a byte is sent, by
+// address and after DNS ("localhost"), for images and for listings.
+TEST(HostileTenant, RegistriesAtPrivateAddressesAreNotReached) {
+  const std::string dir = test::temp_dir();
+  test::write_oci_layout(dir + "/layout", {small_image()});
+  test::FaultRegistry registry(dir + "/layout", "team/app", {});
+  ASSERT_TRUE(registry.ready());
+  test::Cluster cluster({.workers = 1, .allow_private_registries = false});
+  const std::string port = registry.host().substr(registry.host().rfind(':') + 1);
+  const auto scan = cluster.wait(cluster.submit({registry.host() + "/team/app:1.0", "localhost:" + port + "/team/app:1.0"}), 60);
+  ASSERT_FALSE(scan.is_null()) << cluster.logs();
+  EXPECT_EQ(scan["counts"]["failed"], 2) << scan.dump(2);
+  for (const auto& image : scan["images"]) {
+    const std::string error = image["error"];
+    EXPECT_NE(error.find("a loopback address, not a public one"), std::string::npos) << error;
+  }
+  const auto listed = test::http_post(cluster.server() + "/v1/scans",
+                                      nlohmann::json{{"registries", {registry.host()}}}.dump(), cluster.token());
+  EXPECT_EQ(listed.status, 502) << listed.body;
+  EXPECT_NE(listed.body.find("not a public one"), std::string::npos) << listed.body;
+  EXPECT_TRUE(registry.requests().empty());  // not one request reached it
+  std::filesystem::remove_all(dir);
+}
+
 // Defect 13: with PostgreSQL unreachable, a request with any bearer key was answered 503 with
 // libpq's own error text (host, port, database name) — to a caller nobody had authenticated.
 TEST(HostileCaller, AnUnavailableDatabaseIsNotDescribedToAnUnauthenticatedCaller) {

@@ -94,6 +94,7 @@ void Cluster::start_coordinator() {
     argv.push_back("--redis");
     argv.push_back(redis_->url());
   }
+  if (options_.allow_private_registries) argv.push_back("--allow-private-registries");
   for (const auto& root : options_.oci_roots) {
     argv.push_back("--oci-root");
     argv.push_back(root);
@@ -114,6 +115,7 @@ void Cluster::start_worker(std::size_t i) {
     argv.push_back("--redis");
     argv.push_back(redis_->url());
   }
+  if (options_.allow_private_registries) argv.push_back("--allow-private-registries");
   argv.insert(argv.end(), options_.worker_args.begin(), options_.worker_args.end());
   workers_[i] = std::make_unique<ChildProcess>(argv, dir_ + "/worker-" + std::to_string(i) + ".log");
   if (!eventually(20, [&] { return http_get(worker_metrics_url(i)).status == 200; })) {

@@ -23,6 +23,8 @@ struct ClusterOptions {
   std::vector<std::string> worker_args{};  // extra flags for every worker
   // Where tenants may name oci: layouts (the tests write theirs under /tmp).
   std::vector<std::string> oci_roots{"/tmp"};
+  // The tests' registries listen on loopback, which a real deployment refuses tenants.
+  bool allow_private_registries = true;
 };
 
 class Cluster {

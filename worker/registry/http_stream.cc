@@ -1,13 +1,18 @@
 #include "worker/registry/http_stream.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstring>
 #include <mutex>
 
 #include "common/ascii.h"
+#include "worker/registry/address_policy.h"
 
 namespace strata::worker {
 namespace {
@@ -52,6 +57,31 @@ std::size_t HttpStream::on_header(char* data, std::size_t size, std::size_t n, v
   return size * n;
 }
 
+int HttpStream::open_socket(void* self_ptr, int /*purpose*/, void* address_ptr) {
+  auto* self = static_cast<HttpStream*>(self_ptr);
+  auto* address = static_cast<curl_sockaddr*>(address_ptr);
+  if (self->public_only_) {
+    std::string reason = "not an internet address";
+    if (address->family == AF_INET && address->addrlen >= sizeof(sockaddr_in)) {
+      const auto* in = reinterpret_cast<const sockaddr_in*>(&address->addr);
+      std::array<std::uint8_t, 4> bytes;
+      std::memcpy(bytes.data(), &in->sin_addr, 4);
+      reason = non_public_reason_v4(bytes);
+    } else if (address->family == AF_INET6 && address->addrlen >= sizeof(sockaddr_in6)) {
+      const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&address->addr);
+      std::array<std::uint8_t, 16> bytes;
+      std::memcpy(bytes.data(), &in6->sin6_addr, 16);
+      reason = non_public_reason_v6(bytes);
+    }
+    if (!reason.empty()) {
+      // The reason, not the address: where an internal name resolves is not the tenant's to learn.
+      self->refused_address_ = reason;
+      return CURL_SOCKET_BAD;
+    }
+  }
+  return ::socket(address->family, address->socktype, address->protocol);
+}
+
 Result<std::unique_ptr<HttpStream>> HttpStream::open(const HttpRequest& request, const HttpTimeouts& timeouts) {
   if (!curl_ready()) return fail(ErrorCode::kInternal, "libcurl failed to initialize");
   std::unique_ptr<HttpStream> s(new HttpStream());
@@ -80,6 +110,9 @@ Result<std::unique_ptr<HttpStream>> HttpStream::open(const HttpRequest& request,
   // Registries send blobs as they are stored; asking for a transfer encoding would only add work.
   curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, nullptr);
   if (request.head) curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+  s->public_only_ = request.public_addresses_only;
+  curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &HttpStream::open_socket);
+  curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, s.get());
   curl_slist* headers = nullptr;
   for (const auto& h : request.headers) headers = curl_slist_append(headers, h.c_str());
   curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
@@ -93,6 +126,11 @@ Result<std::unique_ptr<HttpStream>> HttpStream::open(const HttpRequest& request,
   curl_off_t retry_after = 0;
   curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER, &retry_after);
   s->retry_after_ = static_cast<long>(retry_after);
+  if (s->done_ && s->result_ != CURLE_OK && !s->refused_address_.empty()) {
+    return fail(ErrorCode::kDenied, "a " + s->refused_address_ +
+                                        " address, not a public one; this server reaches only public addresses "
+                                        "for the registries its tenants name");
+  }
   if (s->done_ && s->result_ != CURLE_OK && s->status_ == 0) {
     return fail(ErrorCode::kUnavailable, std::string(s->error_[0] ? s->error_ : curl_easy_strerror(static_cast<CURLcode>(s->result_))));
   }

@@ -28,6 +28,9 @@ struct HttpRequest {
   std::vector<std::string> headers;  // "Name: value"
   bool head = false;
   bool allow_http = false;  // plain http (loopback or an insecure registry), also for redirects
+  // Connect only to public unicast addresses (address_policy.h): checked on the address about
+  // to be connected to, after DNS, for the first request and every redirect.
+  bool public_addresses_only = false;
 };
 
 class HttpStream {
@@ -58,6 +61,10 @@ class HttpStream {
   Result<void> pump();  // runs the transfer until bytes are buffered or it ends
   static std::size_t on_body(char* data, std::size_t size, std::size_t n, void* self);
   static std::size_t on_header(char* data, std::size_t size, std::size_t n, void* self);
+  static int open_socket(void* self, int purpose, void* address);  // curl_opensocket_callback
+
+  bool public_only_ = false;
+  std::string refused_address_;  // the address open_socket refused, and why
 
   void* multi_ = nullptr;  // CURLM*
   void* easy_ = nullptr;   // CURL*

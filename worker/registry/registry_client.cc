@@ -227,6 +227,7 @@ Result<void> RegistryClient::authenticate(const AuthChallenge& challenge, const 
   HttpRequest request;
   request.url = token_url;
   request.allow_http = plain_http_ || is_loopback_url(token_url);
+  request.public_addresses_only = options_.public_addresses_only;
   // The challenge names the token server; the registry's credentials go there only when it is
   // the registry's own host or domain, or one the operator trusts. Elsewhere the token is asked
   // for anonymously.
@@ -274,11 +275,15 @@ Result<std::unique_ptr<HttpStream>> RegistryClient::send(const std::string& path
     request.url = url(path);
     request.head = head;
     request.allow_http = plain_http_;
+    request.public_addresses_only = options_.public_addresses_only;
     request.headers = headers;
     const auto auth = authorization(scope);
     if (auth) request.headers.push_back(*auth);
     sent_auth = auth.has_value();
     auto response = HttpStream::open(request, options_.timeouts);
+    if (!response && response.error().code() == ErrorCode::kDenied) {
+      return std::unexpected(response.error().with_context(registry_));  // a refused address: no retry
+    }
     if (!response) {
       last = response.error().message();
       if (attempt < options_.max_attempts) std::this_thread::sleep_for(backoff(attempt));

@@ -54,6 +54,10 @@ int main(int argc, char** argv) {
   app.add_option("--insecure-registry", config.registry.insecure_registries,
                  "a registry reached over plain http (loopback always is); repeatable")
       ->envname("STRATA_INSECURE_REGISTRIES");
+  bool allow_private_registries = false;
+  app.add_flag("--allow-private-registries", allow_private_registries,
+               "fetch from registries at loopback, private and link-local addresses too (the blob URLs in jobs "
+               "come from tenants' registries: off by default)");
   unsigned drain_seconds = static_cast<unsigned>(config.drain_timeout.count());
   app.add_option("--drain-seconds", drain_seconds, "on SIGTERM, how long running jobs may take before they are handed back")
       ->envname("STRATA_WORKER_DRAIN_SECONDS")
@@ -66,6 +70,7 @@ int main(int argc, char** argv) {
   }
   if (config.name.empty()) config.name = default_name();
   config.job_memory_bytes = job_memory_mib << 20;
+  config.registry.public_addresses_only = !allow_private_registries;
   config.drain_timeout = std::chrono::seconds(drain_seconds);
   std::signal(SIGTERM, on_signal);
   std::signal(SIGINT, on_signal);
