@@ -119,6 +119,10 @@ void Dispatcher::loop() {
       Scheduler::Expired expired = scheduler_.expire(now);
       for (const auto& w : expired.dead_workers) log_warn("dispatch", "worker " + w + " went silent; its jobs return to the queue");
       requeued_.inc(expired.requeued);
+      for (const JobEnd& end : expired.ended) {
+        log_error("dispatch", end.error);
+        finish(end, fail(ErrorCode::kUnavailable, end.error));
+      }
       for (const auto& [w, id] : expired.cancels) {
         capnp::MallocMessageBuilder message;
         message.initRoot<wire::CoordinatorMessage>().initCancel().setJobId(id);

@@ -190,6 +190,18 @@ std::optional<JobEnd> Scheduler::failed(const std::string& worker, std::uint64_t
 
 Scheduler::Expired Scheduler::expire(Clock::time_point now) {
   Expired out;
+  // Re-queues `job`, or ends it when its leases have all been used up.
+  auto lost = [&](Job& job) {
+    if (job.attempts >= config_.max_attempts) {
+      out.ended.push_back(end(job, false, false,
+                              "layer " + job.layer.digest + ": no worker finished it in " +
+                                  std::to_string(job.attempts) + " attempts (" + job.last_error + ")",
+                              now));
+      return;
+    }
+    requeue(job);
+    ++out.requeued;
+  };
   for (auto w = workers_.begin(); w != workers_.end();) {
     if (now - w->second.last_seen < config_.worker_timeout) {
       ++w;
@@ -197,22 +209,24 @@ Scheduler::Expired Scheduler::expire(Clock::time_point now) {
     }
     out.dead_workers.push_back(w->first);
     const std::set<std::uint64_t> leases = w->second.leases;
+    const std::string name = w->first;
+    w = workers_.erase(w);
     for (const std::uint64_t id : leases) {
       Job& job = jobs_.at(id);
-      job.last_error = "worker " + w->first + " went silent";
-      requeue(job);
-      ++out.requeued;
+      job.last_error = "worker " + name + " went silent";
+      lost(job);
     }
-    w = workers_.erase(w);
   }
+  std::vector<std::uint64_t> overdue;
   for (auto& [id, job] : jobs_) {
-    if (job.state == JobState::kLeased && now >= job.deadline) {
-      // The slot stays taken until the worker reports the cancelled job's end.
-      out.cancels.emplace_back(job.worker, id);
-      job.last_error = "lease expired on worker " + job.worker;
-      requeue(job);
-      ++out.requeued;
-    }
+    if (job.state == JobState::kLeased && now >= job.deadline) overdue.push_back(id);
+  }
+  for (const std::uint64_t id : overdue) {
+    Job& job = jobs_.at(id);
+    // The slot stays taken until the worker reports the cancelled job's end.
+    out.cancels.emplace_back(job.worker, id);
+    job.last_error = "lease expired on worker " + job.worker;
+    lost(job);
   }
   return out;
 }

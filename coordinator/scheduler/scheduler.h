@@ -110,8 +110,10 @@ class Scheduler {
     std::vector<std::string> dead_workers;
     std::vector<std::pair<std::string, std::uint64_t>> cancels;  // (worker, job) whose lease ran out
     std::size_t requeued = 0;  // jobs back in the queue, for either reason
+    std::vector<JobEnd> ended;  // jobs whose leases were lost max_attempts times: failed
   };
-  // Declares silent workers dead and re-queues expired leases.
+  // Declares silent workers dead and re-queues expired leases. A lost lease is an attempt: a
+  // layer that kills or hangs every worker it reaches ends after max_attempts, not never.
   Expired expire(Clock::time_point now);
 
   // Job state changes since the last call, for the store.

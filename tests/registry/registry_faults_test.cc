@@ -140,6 +140,32 @@ TEST_F(RegistryFaults, ABlobThatDoesNotMatchItsDigestFailsTheScan) {
   EXPECT_NE(inv.error().message().find("layer sha256:"), std::string::npos) << inv.error().message();
 }
 
+// Issue 14, defect 7: a registry that drip-feeds a blob (64 bytes every 50 ms passes the stall
+// detector) held the job, and its worker slot, for ever. A blob now has a deadline scaled to
+// its size.
+TEST_F(RegistryFaults, ADripFedBlobMeetsItsDeadline) {
+  test::FaultRegistry registry(layout_, "team/app", {"--drip-blobs", "0.05"});
+  ASSERT_TRUE(registry.ready());
+  RegistryOptions options = fast();
+  options.blob_deadline_base = std::chrono::milliseconds(1000);
+  options.blob_min_bytes_per_second = 1 << 20;
+  const auto start = std::chrono::steady_clock::now();
+  auto inv = scan(registry.host() + "/team/app:1.0", options);
+  ASSERT_FALSE(inv);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  EXPECT_EQ(inv.error().code(), ErrorCode::kUnavailable) << inv.error().message();
+  EXPECT_NE(inv.error().message().find("took longer than the"), std::string::npos) << inv.error().message();
+}
+
+// ... and an endless body (the blob, then zeros for ever) ends at the descriptor's size.
+TEST_F(RegistryFaults, AnEndlessBlobEndsAtItsDescriptorsSize) {
+  test::FaultRegistry registry(layout_, "team/app", {"--endless-blobs"});
+  ASSERT_TRUE(registry.ready());
+  auto inv = scan(registry.host() + "/team/app:1.0");
+  ASSERT_FALSE(inv);
+  EXPECT_NE(inv.error().message().find("more than the descriptor's"), std::string::npos) << inv.error().message();
+}
+
 TEST_F(RegistryFaults, AManifestOverTheLimitIsRefused) {
   test::FaultRegistry registry(layout_, "team/app", {"--pad-manifests", std::to_string(5 << 20)});
   ASSERT_TRUE(registry.ready());

@@ -227,6 +227,30 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 if digest not in cut_done:
                     cut_done.add(digest)
                     cut = args.cut_after
+        if cut is None and (args.drip_blobs or args.endless_blobs) and not config_or_manifest and self.command == "GET":
+            # Hostile pacing: 64 bytes every drip_blobs seconds, or the blob and then bytes forever.
+            self.record(status)
+            self.send_response(status)
+            for k, v in headers.items():
+                self.send_header(k, v)
+            self.send_header("Content-Type", "application/octet-stream")
+            if not args.endless_blobs:
+                self.send_header("Content-Length", str(len(part)))
+            self.end_headers()
+            try:
+                if args.drip_blobs:
+                    for at in range(0, len(part), 64):
+                        self.wfile.write(part[at:at + 64])
+                        self.wfile.flush()
+                        time.sleep(args.drip_blobs)
+                else:
+                    self.wfile.write(part)
+                    while True:
+                        self.wfile.write(b"\0" * 65536)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            self.close_connection = True
+            return None
         if cut is None:
             return self.reply(status, part, headers, "application/octet-stream")
         # Promise the whole body, send part of it, and hang up.
@@ -258,6 +282,8 @@ def main():
     p.add_argument("--redirect-host", default="localhost")
     p.add_argument("--schema1", action="store_true")
     p.add_argument("--hostile-errors", action="store_true")
+    p.add_argument("--drip-blobs", type=float, default=0)
+    p.add_argument("--endless-blobs", action="store_true")
     # The bearer challenge's realm host: another name than the registry's own phishes for its
     # credentials (issue 14, defect 3).
     p.add_argument("--realm-host", default="127.0.0.1")

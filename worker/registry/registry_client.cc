@@ -59,10 +59,21 @@ class RegistryBlobSource final : public ByteSource {
   RegistryBlobSource(RegistryClient& client, std::shared_ptr<RegistryClient::Permit> permit, std::string path,
                      std::string scope, std::uint64_t size, std::unique_ptr<HttpStream> first)
       : client_(client), permit_(std::move(permit)), path_(std::move(path)), scope_(std::move(scope)),
-        size_(size), stream_(std::move(first)) {}
+        size_(size), stream_(std::move(first)),
+        allowed_(client.options().blob_deadline_base +
+                 std::chrono::milliseconds(size * 1000 / std::max<std::uint64_t>(client.options().blob_min_bytes_per_second, 1))),
+        deadline_(std::chrono::steady_clock::now() + allowed_) {}
 
   Result<std::size_t> read(std::span<std::byte> out) override {
     for (;;) {
+      // A registry that drip-feeds a blob (a byte a second passes the stall detector) holds a
+      // worker slot for ever; a whole blob gets a deadline scaled to its size, resumes included.
+      if (std::chrono::steady_clock::now() > deadline_) {
+        return fail(ErrorCode::kUnavailable, where() + ": the blob took longer than the " +
+                                                 std::to_string((allowed_.count() + 999) / 1000) + " s allowed for " +
+                                                 std::to_string(size_) + " bytes (" + std::to_string(offset_) +
+                                                 " arrived)");
+      }
       if (!stream_) {
         auto reopened = client_.send(path_, scope_, {"Range: bytes=" + std::to_string(offset_) + "-"});
         if (!reopened) return std::unexpected(reopened.error().with_context(resume_note()));
@@ -82,6 +93,11 @@ class RegistryBlobSource final : public ByteSource {
       auto n = stream_->read(out);
       if (n && (*n > 0 || size_ == 0 || offset_ >= size_)) {
         offset_ += *n;
+        // An endless body: more bytes than the descriptor promised are never a layer.
+        if (size_ > 0 && offset_ > size_) {
+          return fail(ErrorCode::kCorrupt, where() + ": the registry sent more than the descriptor's " +
+                                               std::to_string(size_) + " bytes");
+        }
         return n;
       }
       // A lost connection, or an end before the descriptor's size: resume if allowed.
@@ -118,6 +134,8 @@ class RegistryBlobSource final : public ByteSource {
   std::uint64_t offset_ = 0;
   int resumes_ = 0;
   std::unique_ptr<HttpStream> stream_;
+  std::chrono::milliseconds allowed_;
+  std::chrono::steady_clock::time_point deadline_;
 };
 
 }  // namespace

@@ -34,6 +34,9 @@ struct RegistryOptions {
   std::chrono::milliseconds max_backoff{30'000};
   long max_retry_after_seconds = 60;                  // a longer Retry-After is cut to this
   int max_resumes = 5;                                // Range resumes of one blob
+  // A blob must arrive within base + size / rate (resumes included): drip-fed blobs end.
+  std::chrono::milliseconds blob_deadline_base{120'000};
+  std::uint64_t blob_min_bytes_per_second = 64 << 10;
   unsigned max_concurrent = 4;                        // requests in flight to this registry
   std::uint64_t max_manifest_bytes = 4 << 20;
   std::string bearer_token;  // given by a coordinator: sent first; if refused, the usual flow

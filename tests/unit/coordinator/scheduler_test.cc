@@ -89,6 +89,37 @@ TEST_F(SchedulerTest, HeartbeatsExtendLeasesAndExpiredLeasesAreCancelled) {
   EXPECT_EQ(s.heartbeat("w", {id, 4242}, t0 + 113s), std::vector<std::uint64_t>{4242});
 }
 
+// Issue 14, defect 7: a re-queue after an expired lease or a silent worker did not count, so a
+// layer that hangs (or kills) every worker it reaches was leased for ever. Now each lost lease is
+// an attempt, and the job ends for its waiters after max_attempts.
+TEST_F(SchedulerTest, LostLeasesCountAsAttempts) {
+  s.request(layer("a"), Priority::kBulk, 1, 7);
+  auto now = t0;
+  for (int attempt = 1; attempt <= config.max_attempts; ++attempt) {
+    SCOPED_TRACE(attempt);
+    const std::string worker = "w" + std::to_string(attempt);
+    s.ready(worker, 1, now);
+    const auto d = s.dispatch(now);
+    ASSERT_EQ(d.size(), 1u);
+    now += 6s;  // the worker says nothing more: presumed dead
+    const auto expired = s.expire(now);
+    EXPECT_EQ(expired.dead_workers, std::vector<std::string>{worker});
+    if (attempt < config.max_attempts) {
+      EXPECT_EQ(expired.requeued, 1u);
+      EXPECT_TRUE(expired.ended.empty());
+    } else {
+      EXPECT_EQ(expired.requeued, 0u);
+      ASSERT_EQ(expired.ended.size(), 1u);
+      EXPECT_EQ(expired.ended[0].waiters, std::vector<WaiterId>{7});
+      EXPECT_FALSE(expired.ended[0].ok);
+      EXPECT_NE(expired.ended[0].error.find("no worker finished it in 6 attempts"), std::string::npos)
+          << expired.ended[0].error;
+    }
+  }
+  EXPECT_EQ(s.queued(), 0u);
+  EXPECT_EQ(s.leased(), 0u);
+}
+
 TEST_F(SchedulerTest, ALayerFailingTheSameWayThreeTimesIsQuarantined) {
   s.request(layer("bad"), Priority::kBulk, 1, 7);
   s.ready("w", 1, t0);
