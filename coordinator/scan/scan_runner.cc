@@ -1,15 +1,15 @@
 #include "coordinator/scan/scan_runner.h"
 
-#include "coordinator/scan/tenant_reference.h"
-
 #include <atomic>
 #include <chrono>
+#include <thread>
 
 #include "cli/db/local_db.h"
 #include "common/log.h"
 #include "common/report/formats.h"
 #include "common/report/inventory_json.h"
 #include "common/report/vuln_report.h"
+#include "coordinator/scan/tenant_reference.h"
 
 namespace strata::coordinator {
 namespace {
@@ -24,6 +24,25 @@ Result<cli::LocalVulnDb*> thread_vulndb(const std::string& path) {
     db = std::move(*opened);
   }
   return db.get();
+}
+
+// Runs a store write until PostgreSQL takes it. An outage delays the scan, it does not leave the
+// image 'analyzing' for ever (issue 14, defect 12): unavailable is retried with a backoff that
+// grows to 5 s; any other error, or the runner stopping (the scan resumes at the next start),
+// returns at once.
+template <class Write>
+auto until_stored(const std::atomic<bool>& stopping, const std::string& what, Write&& write) -> decltype(write()) {
+  auto pause = std::chrono::milliseconds(250);
+  for (;;) {
+    auto result = write();
+    if (result || result.error().code() != ErrorCode::kUnavailable || stopping.load()) return result;
+    log_warn("scan", what + ": the store is unavailable, retrying in " + std::to_string(pause.count()) +
+                         " ms: " + result.error().message());
+    for (auto slept = std::chrono::milliseconds(0); slept < pause && !stopping.load(); slept += std::chrono::milliseconds(50)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    pause = std::min(pause * 2, std::chrono::milliseconds(5000));
+  }
 }
 
 }  // namespace
@@ -58,7 +77,10 @@ ScanRunner::ScanRunner(ScanRunnerConfig config, Store& store, worker::LayerCache
 
 ScanRunner::~ScanRunner() { stop(); }
 
-void ScanRunner::stop() { pool_.stop(); }
+void ScanRunner::stop() {
+  stopping_.store(true);
+  pool_.stop();
+}
 
 void ScanRunner::submit(const ScanRow& scan) {
   for (const ScanImageRow& image : scan.images) {
@@ -76,7 +98,9 @@ void ScanRunner::submit(const ScanRow& scan) {
 void ScanRunner::fail_image(const ImageTask& task, const std::string& error) {
   images_failed_.inc();
   log_warn("scan", task.scan + " image " + std::to_string(task.position) + ": " + error);
-  if (auto r = store_.image_failed(task.tenant, task.scan, task.position, error); !r) {
+  if (auto r = until_stored(stopping_, task.scan + " image " + std::to_string(task.position),
+                            [&] { return store_.image_failed(task.tenant, task.scan, task.position, error); });
+      !r) {
     log_error("scan", r.error().message());
   }
   image_ended(task);
@@ -95,7 +119,7 @@ void ScanRunner::guarded(const ImageTask& task, const std::function<void()>& ste
 }
 
 void ScanRunner::image_ended(const ImageTask& task) {
-  auto finished = store_.finish_scan_if_complete(task.tenant, task.scan);
+  auto finished = until_stored(stopping_, task.scan, [&] { return store_.finish_scan_if_complete(task.tenant, task.scan); });
   if (!finished) {
     log_error("scan", finished.error().message());
   } else if (*finished) {
@@ -131,8 +155,10 @@ void ScanRunner::plan(std::shared_ptr<ImageTask> task) {
       misses.push_back(key_slots[k]);
     }
   }
-  if (auto r = store_.image_planned(task->tenant, task->scan, task->position, task->plan.inventory.digest,
+  if (auto r = until_stored(stopping_, task->scan + " image " + std::to_string(task->position), [&] {
+        return store_.image_planned(task->tenant, task->scan, task->position, task->plan.inventory.digest,
                                     static_cast<int>(keys.size()), static_cast<int>(keys.size() - misses.size()));
+      });
       !r) {
     log_error("scan", r.error().message());
   }
@@ -211,7 +237,9 @@ void ScanRunner::assemble(const std::shared_ptr<ImageTask>& task) {
                       {"cyclonedx", report_cyclonedx(report)},
                       {"csv", report_csv(report)},
                       {"table", report_table(report, /*color=*/false)}}};
-  if (auto r = store_.image_done(task->tenant, task->scan, task->position, stored); !r) {
+  if (auto r = until_stored(stopping_, task->scan + " image " + std::to_string(task->position),
+                            [&] { return store_.image_done(task->tenant, task->scan, task->position, stored); });
+      !r) {
     return fail_image(*task, "storing the report: " + r.error().message());
   }
   images_done_.inc();

@@ -6,6 +6,7 @@
 // manifest); its scan goes on.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -61,6 +62,7 @@ class ScanRunner {
   Counter& images_done_;
   Counter& images_failed_;
   Histogram& image_seconds_;
+  std::atomic<bool> stopping_{false};  // ends store retries so the pool can stop
   WorkPool pool_;
 };
 

@@ -4,6 +4,9 @@
 #
 #   services.sh start DIR   prints shell assignments: STRATA_DATABASE_URL=… STRATA_REDIS_URL=…
 #   services.sh stop DIR    stops exactly the servers `start DIR` started (by their pid files)
+#   services.sh pg-stop DIR / pg-start DIR
+#                           stop PostgreSQL alone and start it again on the same port and data
+#                           (the outage tests)
 #
 # PostgreSQL refuses to run as root: as root it runs as the `postgres` user, with its data in a
 # directory of its own under /tmp (DIR's parents may be closed to that user; DIR/pg links to
@@ -12,8 +15,8 @@
 # layer cache left unbounded grows with the fleet.
 set -euo pipefail
 
-cmd=${1:?usage: services.sh start|stop DIR}
-dir=${2:?usage: services.sh start|stop DIR}
+cmd=${1:?usage: services.sh start|stop|pg-start|pg-stop DIR}
+dir=${2:?usage: services.sh start|stop|pg-start|pg-stop DIR}
 
 pg_bin() {
   local initdb
@@ -32,6 +35,23 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
+# Starts the PostgreSQL of DIR on the port recorded in DIR/pg.port.
+pg_start() {
+  local bin pgdir
+  bin=$(pg_bin)
+  pgdir=$(readlink "$dir/pg")
+  as_pg "$bin/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -t 60 \
+    -o "-p $(cat "$dir/pg.port") -c listen_addresses=127.0.0.1 -k $pgdir -c fsync=off -c max_connections=200" \
+    start >/dev/null || { cat "$pgdir/server.log" >&2; exit 1; }
+}
+
+pg_stop() {
+  local bin pgdir
+  bin=$(pg_bin)
+  pgdir=$(readlink "$dir/pg")
+  as_pg "$bin/pg_ctl" -D "$pgdir/data" -m fast -w stop >/dev/null
+}
+
 start() {
   mkdir -p "$dir"
   chmod 755 "$dir"
@@ -44,9 +64,9 @@ start() {
   if [[ $(id -u) -eq 0 ]]; then chown postgres: "$pgdir"; fi
   as_pg "$bin/initdb" -D "$pgdir/data" -U postgres --auth=trust -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 ||
     { cat "$dir/initdb.log" >&2; exit 1; }
-  as_pg "$bin/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -t 60 \
-    -o "-p $pg_port -c listen_addresses=127.0.0.1 -k $pgdir -c fsync=off -c max_connections=200" start >/dev/null ||
-    { cat "$pgdir/server.log" >&2; exit 1; }
+  echo "$pg_port" >"$dir/pg.port"
+  pg_start
+
   as_pg "$bin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres strata
 
   redis_port=$(free_port)
@@ -85,5 +105,7 @@ stop() {
 case $cmd in
   start) start ;;
   stop) stop ;;
-  *) echo "usage: services.sh start|stop DIR" >&2; exit 2 ;;
+  pg-start) pg_start ;;
+  pg-stop) pg_stop ;;
+  *) echo "usage: services.sh start|stop|pg-start|pg-stop DIR" >&2; exit 2 ;;
 esac

@@ -241,5 +241,43 @@ TEST_F(Faults, ACorruptLayerFailsOnlyItsImagesAndIsQuarantined) {
   EXPECT_EQ(test::metric(cluster.metrics(), "strata_jobs_failed_total"), 3);
 }
 
+// Issue 14, defect 12: a failed store of a finished image was final, so a PostgreSQL outage left
+// images 'analyzing' until the coordinator restarted. Now the write is retried until PostgreSQL
+// is back, and the scan finishes by itself. This test's PostgreSQL is its own, so it can stop it.
+TEST(StoreOutage, AScanFinishesOnceTheDatabaseReturns) {
+  const std::string dir = test::temp_dir();
+  const std::string services = "bash " STRATA_SOURCE_DIR "/deploy/local/services.sh ";
+  const auto started = test::run_command(services + "start " + dir + "/services", /*with_stderr=*/false);
+  ASSERT_EQ(started.exit_code, 0) << started.out;
+  const std::string key = "STRATA_DATABASE_URL=";
+  const auto at = started.out.find(key);
+  ASSERT_NE(at, std::string::npos) << started.out;
+  const std::string url = started.out.substr(at + key.size(), started.out.find('\n', at) - at - key.size());
+  test::TestImage image;
+  image.tag = "1.0";
+  image.layers.push_back(test::make_layer({{"etc/os-release", "ID=alpine\nVERSION_ID=3.19.1\n"},
+                                           {"lib/apk/db/installed", "P:musl\nV:1.2.4-r2\n\n"}}));
+  test::write_oci_layout(dir + "/layout", {image});
+  {
+    test::Cluster cluster({.workers = 1, .start_workers = false, .database_url = url});
+    const std::string id = cluster.submit({"oci:" + dir + "/layout:1.0"});
+    ASSERT_EQ(test::run_command(services + "pg-stop " + dir + "/services").exit_code, 0);
+    cluster.start_worker(0);  // the layer is analysed while the store is down
+    EXPECT_TRUE(test::eventually(30, [&] {
+      return cluster.coordinator().log().find("the store is unavailable, retrying") != std::string::npos;
+    })) << cluster.logs();
+    const auto restarted = test::run_command(services + "pg-start " + dir + "/services");
+    ASSERT_EQ(restarted.exit_code, 0) << restarted.out;
+    const auto scan = cluster.wait(id, 60);
+    ASSERT_FALSE(scan.is_null()) << cluster.logs();
+    EXPECT_EQ(scan["counts"]["done"], 1) << scan.dump(2);
+    const auto report = test::http_get(cluster.server() + "/v1/images/" + std::string(scan["images"][0]["digest"]),
+                                       cluster.token());
+    EXPECT_EQ(report.status, 200) << report.body;
+  }
+  test::run_command(services + "stop " + dir + "/services");
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace strata

@@ -37,7 +37,7 @@ void write_test_feed(const std::string& dir) {
 Cluster::Cluster(ClusterOptions options)
     : options_(options),
       dir_(temp_dir()),
-      database_url_(fresh_database_url()),
+      database_url_(options.database_url.empty() ? fresh_database_url() : options.database_url),
       http_port_(free_port()),
       worker_port_(free_port()) {
   if (options_.redis) redis_ = std::make_unique<RedisServer>();

@@ -25,6 +25,8 @@ struct ClusterOptions {
   std::vector<std::string> oci_roots{"/tmp"};
   // The tests' registries listen on loopback, which a real deployment refuses tenants.
   bool allow_private_registries = true;
+  // A database of the test's own (a PostgreSQL it may stop); default: a fresh one on the shared server.
+  std::string database_url{};
 };
 
 class Cluster {
