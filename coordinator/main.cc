@@ -41,6 +41,7 @@ struct Options {
   std::vector<std::string> insecure_registries;
   std::vector<std::string> oci_roots;
   bool allow_private_registries = false;
+  unsigned quarantine_hours = 24;
 };
 
 int fail_with(const Error& e) {
@@ -65,7 +66,8 @@ int serve(const Options& o) {
   if (auto db = migrated(o.database_url); !db) return fail_with(db.error());
   PgPool pool(o.database_url, o.assemblers + 4);
   Store store(pool);
-  auto quarantined = store.quarantined_layers();
+  const std::chrono::seconds quarantine_for(std::uint64_t{o.quarantine_hours} * 3600);
+  auto quarantined = store.quarantined_layers(quarantine_for);
   if (!quarantined) return fail_with(quarantined.error());
   auto max_job = store.max_job_id();
   if (!max_job) return fail_with(max_job.error());
@@ -85,6 +87,7 @@ int serve(const Options& o) {
   DispatcherConfig dc;
   dc.bind = o.worker_bind;
   dc.scheduler.lease = std::chrono::seconds(o.lease_seconds);
+  dc.scheduler.quarantine_for = quarantine_for;
   dc.scheduler.worker_timeout = std::chrono::milliseconds(o.worker_timeout_ms);
   dc.heartbeat = std::chrono::milliseconds(o.heartbeat_ms);
   dc.limits = limits;
@@ -173,7 +176,18 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve_cmd->add_option("--max-entry-mib", o.max_entry_mib, "largest file read from a layer")->capture_default_str();
   serve_cmd->add_option("--max-layer-gib", o.max_layer_gib, "largest uncompressed layer")->capture_default_str();
+  serve_cmd->add_option("--quarantine-hours", o.quarantine_hours,
+                        "how long a layer whose verified bytes keep failing stays quarantined")
+      ->capture_default_str();
   app.add_subcommand("migrate", "apply the SQL migrations and exit");
+  CLI::App* quarantine_cmd = app.add_subcommand("quarantine", "layers quarantined after verified failures");
+  quarantine_cmd->require_subcommand(1);
+  quarantine_cmd->add_option("--quarantine-hours", o.quarantine_hours, "as for serve")->capture_default_str();
+  CLI::App* list_cmd = quarantine_cmd->add_subcommand("list", "print the quarantined layers, one a line");
+  std::string lift_diff_id;
+  CLI::App* lift_cmd = quarantine_cmd->add_subcommand("lift", "end a layer's quarantine now (running coordinators "
+                                                              "see it within seconds)");
+  lift_cmd->add_option("diff_id", lift_diff_id, "the layer's diff_id (sha256:…)")->required();
   CLI::App* tenant_cmd = app.add_subcommand("tenant", "manage tenants");
   tenant_cmd->require_subcommand(1);
   std::string tenant_name;
@@ -188,6 +202,26 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("migrate")) {
     auto db = migrated(o.database_url);
     return db ? 0 : fail_with(db.error());
+  }
+  if (list_cmd->parsed() || lift_cmd->parsed()) {
+    auto db = migrated(o.database_url);
+    if (!db) return fail_with(db.error());
+    PgPool pool(o.database_url, 1);
+    Store store(pool);
+    if (lift_cmd->parsed()) {
+      auto lifted = store.lift_quarantine(lift_diff_id);
+      if (!lifted) return fail_with(lifted.error());
+      if (!*lifted) return fail_with(strata::Error(strata::ErrorCode::kNotFound, lift_diff_id + " is not quarantined"));
+      std::cout << "lifted the quarantine of " << lift_diff_id << "\n";
+      return 0;
+    }
+    auto rows = store.list_quarantines(std::chrono::seconds(std::uint64_t{o.quarantine_hours} * 3600));
+    if (!rows) return fail_with(rows.error());
+    for (const auto& q : *rows) {
+      std::cout << q.diff_id << "  " << q.digest << "  failures " << q.failures << "  since " << q.quarantined_at
+                << "  until " << q.expires_at << "  " << q.error << "\n";
+    }
+    return 0;
   }
   if (create_cmd->parsed()) {
     auto db = migrated(o.database_url);

@@ -91,6 +91,8 @@ struct JobFailure {
   code @1 :Text;              # ErrorCode name: failures of the same code count toward quarantine
   message @2 :Text;           # names the layer and what is wrong with it
   retryable @3 :Bool;         # false when the bytes themselves are bad
+  verified @4 :Bool;          # the blob hashed to its digest: a content failure is the bytes' own,
+                              # not a registry's or a connection's, so it may count toward quarantine
 }
 
 # The worker is leaving (SIGTERM): it withdraws its credits and hands back jobs it did not finish.

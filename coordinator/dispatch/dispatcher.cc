@@ -116,6 +116,9 @@ void Dispatcher::loop() {
     if ((items[0].revents & ZMQ_POLLIN) != 0) handle_worker_message();
     const auto now = Clock::now();
     if (now >= next_housekeeping) {
+      if (log_ != nullptr) {
+        for (const auto& diff_id : log_->take_lifted()) scheduler_.lift(diff_id);
+      }
       Scheduler::Expired expired = scheduler_.expire(now);
       for (const auto& w : expired.dead_workers) log_warn("dispatch", "worker " + w + " went silent; its jobs return to the queue");
       requeued_.inc(expired.requeued);
@@ -161,7 +164,7 @@ void Dispatcher::handle_requests() {
       need.done(fail(ErrorCode::kCorrupt, "layer " + need.layer.digest + " is quarantined: " + *quarantined));
       continue;
     }
-    waiters_.emplace(id, std::move(need.done));
+    waiters_.emplace(id, Waiter{need.tenant, std::move(need.done)});
   }
 }
 
@@ -208,12 +211,20 @@ void Dispatcher::send_jobs() {
 }
 
 void Dispatcher::finish(const JobEnd& end, Result<std::shared_ptr<const LayerAnalysis>> result) {
+  // A failure is told in full only to the tenant whose source the job fetched from: its words
+  // may name that tenant's registry and repository. Others learn which layer failed and how.
+  Result<std::shared_ptr<const LayerAnalysis>> for_others = result;
+  if (!result && !end.quarantined) {
+    for_others = fail(result.error().code(), "layer " + end.digest +
+                                                 " could not be fetched or analysed from another image's source; it "
+                                                 "is tried again on the next scan");
+  }
   for (const WaiterId w : end.waiters) {
     const auto it = waiters_.find(w);
     if (it == waiters_.end()) continue;
-    LayerCallback done = std::move(it->second);
+    Waiter waiter = std::move(it->second);
     waiters_.erase(it);
-    done(result);
+    waiter.done(waiter.tenant == end.source_tenant ? result : for_others);
   }
 }
 
@@ -292,7 +303,8 @@ void Dispatcher::handle_worker_message() {
           const auto f = msg.getFailure();
           failed_.inc();
           const std::string message = text(f.getMessage());
-          auto end = scheduler_.failed(worker, f.getJobId(), text(f.getCode()), message, now);
+          auto end = scheduler_.failed(worker, f.getJobId(),
+                                       {text(f.getCode()), message, f.getRetryable(), f.getVerified()}, now);
           if (!end) break;
           if (end->quarantined) {
             quarantined_.inc();

@@ -70,7 +70,11 @@ class Dispatcher {
   Scheduler scheduler_;
   JobLog* log_;
   std::unique_ptr<Inbox> inbox_;
-  std::map<WaiterId, LayerCallback> waiters_;
+  struct Waiter {
+    TenantId tenant = 0;
+    LayerCallback done;
+  };
+  std::map<WaiterId, Waiter> waiters_;
   WaiterId next_waiter_ = 1;
   // Layers that finished moments ago. An image that looked the cache up just before a layer's
   // result was stored there, and asks for it just after its job ended, gets it from here instead

@@ -23,8 +23,11 @@ void Scheduler::requeue(Job& job) {
 }
 
 std::optional<std::string> Scheduler::request(const LayerRequest& layer, Priority priority, TenantId tenant,
-                                              WaiterId waiter) {
-  if (const auto q = quarantined_.find(layer.diff_id); q != quarantined_.end()) return q->second;
+                                              WaiterId waiter, Clock::time_point now) {
+  if (const auto q = quarantined_.find(layer.diff_id); q != quarantined_.end()) {
+    if (now < q->second.until) return q->second.error;
+    quarantined_.erase(q);  // served its time: the layer is tried again
+  }
   const int cls = queue_class(priority);
   if (const auto it = by_diff_id_.find(layer.diff_id); it != by_diff_id_.end()) {
     Job& job = jobs_.at(it->second);
@@ -45,6 +48,7 @@ std::optional<std::string> Scheduler::request(const LayerRequest& layer, Priorit
   job.layer = layer;
   job.priority_class = cls;
   job.tenant = tenant;
+  job.source_tenant = tenant;
   job.waiters.push_back(waiter);
   auto [it, inserted] = jobs_.emplace(job.id, std::move(job));
   by_diff_id_.emplace(layer.diff_id, it->first);
@@ -143,9 +147,18 @@ JobEnd Scheduler::end(Job& job, bool ok, bool quarantined, std::string error, Cl
   e.waiters = std::move(job.waiters);
   e.ok = ok;
   e.quarantined = quarantined;
+  e.source_tenant = job.source_tenant;
   e.error = std::move(error);
   e.seconds = std::chrono::duration<double>(now - job.leased_at).count();
   if (job.state == JobState::kQueued) --queued_;
+  if (job.state == JobState::kWaiting) {
+    for (auto it = delayed_.begin(); it != delayed_.end(); ++it) {
+      if (it->second == job.id) {
+        delayed_.erase(it);
+        break;
+      }
+    }
+  }
   if (auto w = workers_.find(job.worker); w != workers_.end()) {
     w->second.leases.erase(job.id);
     if (w->second.leaving && w->second.leases.empty()) workers_.erase(w);
@@ -168,23 +181,32 @@ std::optional<JobEnd> Scheduler::succeeded(const std::string& worker, std::uint6
   return end(it->second, true, false, {}, now);
 }
 
-std::optional<JobEnd> Scheduler::failed(const std::string& worker, std::uint64_t job_id, const std::string& code,
-                                        const std::string& message, Clock::time_point now) {
+std::optional<JobEnd> Scheduler::failed(const std::string& worker, std::uint64_t job_id, const Failure& failure,
+                                        Clock::time_point now) {
+  const std::string& code = failure.code;
+  const std::string& message = failure.message;
   credit_back(worker, now);
   const auto it = jobs_.find(job_id);
   // A failure of a lease that already moved on (cancelled, expired) is not this job's failure.
   if (it == jobs_.end() || it->second.state != JobState::kLeased || it->second.worker != worker) return std::nullopt;
   Job& job = it->second;
   job.last_error = message;
-  const int same = ++job.failures[code];
-  if (same >= config_.quarantine_after) {
-    quarantined_[job.layer.diff_id] = message;
+  const bool content = failure.verified && (code == "corrupt" || code == "limit exceeded" || code == "unsupported");
+  if (content && ++job.failures[code] >= config_.quarantine_after) {
+    quarantined_[job.layer.diff_id] = {message, now + config_.quarantine_for};
     return end(job, false, true, message, now);
   }
-  if (job.attempts >= config_.max_attempts) return end(job, false, false, message, now);
+  if (job.attempts >= config_.max_attempts || (!content && !failure.retryable)) {
+    return end(job, false, false, message, now);
+  }
   if (auto w = workers_.find(job.worker); w != workers_.end()) w->second.leases.erase(job.id);
   event(job, "failed", message);
-  enqueue(job);
+  // Back off before the next attempt: a registry that is down now is likely down in a second.
+  auto pause = config_.retry_backoff;
+  for (int i = 1; i < job.attempts && pause < config_.max_retry_backoff; ++i) pause *= 2;
+  job.state = JobState::kWaiting;
+  job.worker.clear();
+  delayed_.emplace(now + std::min(pause, config_.max_retry_backoff), job.id);
   return std::nullopt;
 }
 
@@ -227,6 +249,12 @@ Scheduler::Expired Scheduler::expire(Clock::time_point now) {
     out.cancels.emplace_back(job.worker, id);
     job.last_error = "lease expired on worker " + job.worker;
     lost(job);
+  }
+  while (!delayed_.empty() && delayed_.begin()->first <= now) {
+    Job& job = jobs_.at(delayed_.begin()->second);
+    delayed_.erase(delayed_.begin());
+    enqueue(job);
+    event(job, "queued");
   }
   return out;
 }

@@ -1,8 +1,9 @@
 // The scheduler's state, with no sockets and no clock of its own (times are passed in), so that
 // every rule is tested directly: layer jobs deduplicated by diff_id while in flight, credits per
-// worker, leases with deadlines, re-queueing of a silent worker's jobs, retries, quarantine of a
-// layer that fails the same way `quarantine_after` times, priorities and tenant fairness. The
-// dispatcher thread owns one Scheduler; it is not thread-safe.
+// worker, leases with deadlines, re-queueing of a silent worker's jobs, retries with backoff,
+// quarantine of a layer whose verified bytes fail the same way `quarantine_after` times (for a
+// while, and liftable), priorities and tenant fairness. The dispatcher thread owns one
+// Scheduler; it is not thread-safe.
 #pragma once
 
 #include <chrono>
@@ -32,20 +33,25 @@ struct LayerRequest {
 };
 
 struct SchedulerConfig {
-  int quarantine_after = 3;                      // same-code failures before a layer is quarantined
+  int quarantine_after = 3;                      // same-code content failures of verified bytes
+  std::chrono::seconds quarantine_for{24 * 3600};  // then the layer is tried again
   int max_attempts = 6;                          // any failures before its waiters are failed
+  std::chrono::milliseconds retry_backoff{1000};   // after a failure, doubled per attempt,
+  std::chrono::milliseconds max_retry_backoff{60'000};  // up to this
   std::chrono::milliseconds worker_timeout{5000};  // silence after which a worker is presumed dead
   std::chrono::seconds lease{300};               // a job's deadline, extended by heartbeats
 };
 
-enum class JobState { kQueued, kLeased };
+// kWaiting: failed, back in the queue once its retry time comes (expire() moves it).
+enum class JobState { kQueued, kLeased, kWaiting };
 
 struct Job {
   std::uint64_t id = 0;
   LayerRequest layer;
   JobState state = JobState::kQueued;
   int priority_class = 1;
-  TenantId tenant = 0;
+  TenantId tenant = 0;         // whose turn in the fair queue (an interactive joiner takes it over)
+  TenantId source_tenant = 0;  // whose image named the blob source the job fetches from
   std::uint64_t token = 0;
   std::vector<WaiterId> waiters;
   std::string worker;
@@ -69,6 +75,7 @@ struct JobEnd {
   std::vector<WaiterId> waiters;
   bool ok = false;
   bool quarantined = false;
+  TenantId source_tenant = 0;  // whose source the failure came from; others see no details
   std::string error;  // when not ok
   double seconds = 0;  // from lease to end
 };
@@ -80,8 +87,14 @@ class Scheduler {
 
   // A waiter needs this layer: it joins the job in flight for the diff_id or a new one is made.
   // Returns the quarantine error when the layer is quarantined (nothing is queued then).
-  std::optional<std::string> request(const LayerRequest& layer, Priority priority, TenantId tenant, WaiterId waiter);
-  void quarantine(const std::string& diff_id, const std::string& error) { quarantined_[diff_id] = error; }
+  std::optional<std::string> request(const LayerRequest& layer, Priority priority, TenantId tenant, WaiterId waiter,
+                                     Clock::time_point now = Clock::now());
+  // A quarantine read back from the store at start (it lasts quarantine_for from `now`), and one
+  // an operator lifted.
+  void quarantine(const std::string& diff_id, const std::string& error, Clock::time_point now = Clock::now()) {
+    quarantined_[diff_id] = {error, now + config_.quarantine_for};
+  }
+  void lift(const std::string& diff_id) { quarantined_.erase(diff_id); }
 
   // Workers. `now` is when the message arrived.
   void ready(const std::string& worker, unsigned credits, Clock::time_point now);
@@ -102,9 +115,20 @@ class Scheduler {
   // lease moved on) is accepted by diff_id if a job for that layer is in flight.
   std::optional<JobEnd> succeeded(const std::string& worker, std::uint64_t job_id, const std::string& diff_id,
                                   Clock::time_point now);
-  // A worker failed a job: re-queued, or ended for its waiters once quarantined or out of attempts.
-  std::optional<JobEnd> failed(const std::string& worker, std::uint64_t job_id, const std::string& code,
-                               const std::string& message, Clock::time_point now);
+  // A worker failed a job. Content failures ("corrupt", "limit exceeded", "unsupported") of
+  // verified bytes are retried and count toward quarantine; other retryable failures (a
+  // registry's outage) are retried after a backoff until max_attempts; any other failure (bytes
+  // that do not match their digest, a refused token) ends the job for its waiters at once. A
+  // registry's outage, a wrong blob or a refused token says nothing about the layer: one
+  // tenant's bad source never shuts the layer out for every other.
+  struct Failure {
+    std::string code;  // ErrorCode's name
+    std::string message;
+    bool retryable = false;
+    bool verified = false;  // the blob hashed to its digest
+  };
+  std::optional<JobEnd> failed(const std::string& worker, std::uint64_t job_id, const Failure& failure,
+                               Clock::time_point now);
 
   struct Expired {
     std::vector<std::string> dead_workers;
@@ -112,15 +136,17 @@ class Scheduler {
     std::size_t requeued = 0;  // jobs back in the queue, for either reason
     std::vector<JobEnd> ended;  // jobs whose leases were lost max_attempts times: failed
   };
-  // Declares silent workers dead and re-queues expired leases. A lost lease is an attempt: a
-  // layer that kills or hangs every worker it reaches ends after max_attempts, not never.
+  // Declares silent workers dead, re-queues expired leases and failed jobs whose retry time has
+  // come. A lost lease is an attempt: a layer that kills or hangs every worker it reaches ends
+  // after max_attempts, not never.
   Expired expire(Clock::time_point now);
 
   // Job state changes since the last call, for the store.
   std::vector<JobEvent> take_events() { return std::exchange(events_, {}); }
 
   std::size_t queued() const { return queued_; }
-  std::size_t leased() const { return jobs_.size() - queued_; }
+  std::size_t waiting() const { return delayed_.size(); }
+  std::size_t leased() const { return jobs_.size() - queued_ - delayed_.size(); }
   std::size_t workers() const { return workers_.size(); }
   std::uint64_t total_credits() const;
 
@@ -143,7 +169,12 @@ class Scheduler {
   std::map<std::uint64_t, Job> jobs_;
   std::map<std::string, std::uint64_t, std::less<>> by_diff_id_;
   std::map<std::string, WorkerState, std::less<>> workers_;
-  std::map<std::string, std::string, std::less<>> quarantined_;
+  struct Quarantine {
+    std::string error;
+    Clock::time_point until;
+  };
+  std::map<std::string, Quarantine, std::less<>> quarantined_;
+  std::multimap<Clock::time_point, std::uint64_t> delayed_;  // kWaiting jobs by retry time
   FairQueue queue_;
   std::size_t queued_ = 0;
   std::vector<JobEvent> events_;

@@ -1,7 +1,8 @@
 // Job state changes and quarantines, written to PostgreSQL by a thread of their own in batches,
 // so that the dispatcher never waits on the database. What is in flight when the process dies is
 // rebuilt at the next start from the scans, which are written synchronously; this log is the
-// record of what happened, and the quarantine list survives restarts through it.
+// record of what happened, and the quarantine list survives restarts through it. The same thread
+// looks for quarantines an operator lifted (every few seconds), for the dispatcher to take.
 #pragma once
 
 #include <condition_variable>
@@ -20,6 +21,8 @@ class JobLog {
 
   void record(std::vector<JobEvent> events);
   void quarantine(std::string diff_id, std::string digest, int failures, std::string error);
+  // Layers whose quarantine an operator lifted since the last call.
+  std::vector<std::string> take_lifted();
   // Writes what is pending and ends the thread.
   void stop();
 
@@ -36,6 +39,7 @@ class JobLog {
   std::condition_variable wake_;
   std::vector<JobEvent> events_;
   std::vector<Quarantine> quarantines_;
+  std::vector<std::string> lifted_;
   bool stopping_ = false;
   std::thread thread_;
 };

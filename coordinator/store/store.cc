@@ -424,13 +424,56 @@ Result<void> Store::quarantine_layer(const std::string& diff_id, const std::stri
   return {};
 }
 
-Result<std::map<std::string, std::string>> Store::quarantined_layers() {
+Result<std::map<std::string, std::string>> Store::quarantined_layers(std::chrono::seconds lasting) {
   auto db = pool_.acquire();
   if (!db) return err(db);
-  auto r = (*db)->exec("SELECT diff_id, last_error FROM layers WHERE quarantined_at IS NOT NULL");
+  auto r = (*db)->exec("SELECT diff_id, last_error FROM layers WHERE quarantined_at IS NOT NULL "
+                       "AND quarantined_at > now() - make_interval(secs => $1::bigint)",
+                       {std::to_string(lasting.count())});
   if (!r) return err(r);
   std::map<std::string, std::string> out;
   for (int i = 0; i < r->rows(); ++i) out.emplace(std::string(r->get(i, 0)), std::string(r->get(i, 1)));
+  return out;
+}
+
+Result<std::vector<Store::QuarantineRow>> Store::list_quarantines(std::chrono::seconds lasting) {
+  auto db = pool_.acquire();
+  if (!db) return err(db);
+  auto r = (*db)->exec(
+      "SELECT diff_id, digest, coalesce(last_error, ''), failures, "
+      "to_char(quarantined_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+      "to_char((quarantined_at + make_interval(secs => $1::bigint)) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+      "FROM layers WHERE quarantined_at IS NOT NULL AND quarantined_at > now() - make_interval(secs => $1::bigint) "
+      "ORDER BY quarantined_at, diff_id",
+      {std::to_string(lasting.count())});
+  if (!r) return err(r);
+  std::vector<QuarantineRow> out;
+  for (int i = 0; i < r->rows(); ++i) {
+    out.push_back({std::string(r->get(i, 0)), std::string(r->get(i, 1)), std::string(r->get(i, 2)),
+                   std::string(r->get(i, 4)), std::string(r->get(i, 5)), static_cast<int>(r->integer(i, 3))});
+  }
+  return out;
+}
+
+Result<bool> Store::lift_quarantine(const std::string& diff_id) {
+  auto db = pool_.acquire();
+  if (!db) return err(db);
+  auto r = (*db)->exec("UPDATE layers SET quarantined_at = NULL, quarantine_lifted_at = now(), failures = 0 "
+                       "WHERE diff_id = $1 AND quarantined_at IS NOT NULL",
+                       {diff_id});
+  if (!r) return err(r);
+  return r->affected() > 0;
+}
+
+Result<std::vector<std::string>> Store::recently_lifted(std::chrono::seconds window) {
+  auto db = pool_.acquire();
+  if (!db) return err(db);
+  auto r = (*db)->exec("SELECT diff_id FROM layers WHERE quarantined_at IS NULL AND quarantine_lifted_at > "
+                       "now() - make_interval(secs => $1::bigint)",
+                       {std::to_string(window.count())});
+  if (!r) return err(r);
+  std::vector<std::string> out;
+  for (int i = 0; i < r->rows(); ++i) out.emplace_back(r->get(i, 0));
   return out;
 }
 

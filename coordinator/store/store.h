@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
@@ -97,7 +98,17 @@ class Store {
   Result<void> record_jobs(const std::vector<JobEvent>& events);
   Result<void> quarantine_layer(const std::string& diff_id, const std::string& digest, int failures,
                                 const std::string& error);
-  Result<std::map<std::string, std::string>> quarantined_layers();  // diff_id → the error
+  // Quarantines younger than `lasting` and not lifted: diff_id → the error.
+  Result<std::map<std::string, std::string>> quarantined_layers(std::chrono::seconds lasting);
+  struct QuarantineRow {
+    std::string diff_id, digest, error, quarantined_at, expires_at;
+    int failures = 0;
+  };
+  Result<std::vector<QuarantineRow>> list_quarantines(std::chrono::seconds lasting);
+  // Ends a quarantine now; false when the layer was not quarantined.
+  Result<bool> lift_quarantine(const std::string& diff_id);
+  // Layers lifted in the last `window` (and not quarantined again since), for running coordinators.
+  Result<std::vector<std::string>> recently_lifted(std::chrono::seconds window);
 
  private:
   PgPool& pool_;

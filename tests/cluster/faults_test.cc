@@ -206,7 +206,10 @@ TEST_F(Faults, RedisStoppedMidRunScansGoOnUncachedAndTheCacheComesBack) {
   EXPECT_NE(cluster.coordinator().log().find("reachable again"), std::string::npos);
 }
 
-TEST_F(Faults, ACorruptLayerFailsOnlyItsImagesAndIsQuarantined) {
+// Issue 14, defect 4: a blob whose bytes do not match its digest is its source's fault, not the
+// layer's: it fails its own images at once, is not quarantined (before, three failures shut the
+// layer out for every tenant), and a later scan tries again.
+TEST_F(Faults, ACorruptBlobFailsOnlyItsImagesAndIsNotQuarantined) {
   test::Cluster cluster;
   // Images 1 and 4 share middle layer 1; flip bytes in the middle of its blob.
   const std::string blob = layer_blob(layout_, fleet_.digests[1], 1);
@@ -221,7 +224,7 @@ TEST_F(Faults, ACorruptLayerFailsOnlyItsImagesAndIsQuarantined) {
     if (i % 3 == 1) {
       EXPECT_EQ(image["state"], "failed") << image.dump();
       const std::string error = image["error"];
-      EXPECT_NE(error.find("quarantined"), std::string::npos) << error;
+      EXPECT_EQ(error.find("quarantined"), std::string::npos) << error;
       EXPECT_NE(error.find(json::parse(test::read_file(layout_ + "/blobs/sha256/" + fleet_.digests[1].substr(7)))["layers"][1]["digest"].get<std::string>()),
                 std::string::npos)
           << error;
@@ -230,15 +233,54 @@ TEST_F(Faults, ACorruptLayerFailsOnlyItsImagesAndIsQuarantined) {
     }
   }
   const std::string page = cluster.metrics();
-  EXPECT_EQ(test::metric(page, "strata_jobs_quarantined_total"), 1) << page;
-  EXPECT_EQ(test::metric(page, "strata_jobs_failed_total"), 3) << page;  // three tries, then quarantine
+  EXPECT_EQ(test::metric(page, "strata_jobs_quarantined_total"), 0) << page;
+  EXPECT_EQ(test::metric(page, "strata_jobs_failed_total"), 1) << page;  // unverified bytes: no retry
   for (std::size_t i = 0; i < cluster.worker_count(); ++i) EXPECT_TRUE(cluster.worker(i).running());
 
-  // The quarantine holds for later scans, without another attempt.
+  // Not quarantined: a later scan tries the layer again.
   const auto later = cluster.wait(cluster.submit({fleet_.refs[4]}));
   ASSERT_FALSE(later.is_null());
   EXPECT_EQ(later["images"][0]["state"], "failed");
+  EXPECT_EQ(test::metric(cluster.metrics(), "strata_jobs_failed_total"), 2);
+}
+
+// A layer whose bytes verify (both digests as the manifest and config say) but are no tar: the
+// same bytes fail the same way for anyone, so after three verified failures it is quarantined,
+// and later scans are answered without another attempt.
+TEST_F(Faults, ALayerWhoseVerifiedBytesAreNoTarIsQuarantined) {
+  test::Cluster cluster({.workers = 1});
+  const std::string dir = test::temp_dir();
+  const std::string garbage(200'000, 'x');
+  test::TestImage image;
+  image.tag = "1.0";
+  image.layers.push_back({test::compress(garbage, Compression::kGzip), test::sha256_digest(garbage),
+                          "application/vnd.oci.image.layer.v1.tar+gzip"});
+  test::write_oci_layout(dir + "/layout", {image});
+  const std::string ref = "oci:" + dir + "/layout:1.0";
+  const auto done = cluster.wait(cluster.submit({ref}), 60);
+  ASSERT_FALSE(done.is_null()) << cluster.logs();
+  EXPECT_EQ(done["images"][0]["state"], "failed") << done.dump();
+  const std::string error = done["images"][0]["error"];
+  EXPECT_NE(error.find("quarantined"), std::string::npos) << error;
+  EXPECT_EQ(test::metric(cluster.metrics(), "strata_jobs_quarantined_total"), 1);
   EXPECT_EQ(test::metric(cluster.metrics(), "strata_jobs_failed_total"), 3);
+  const auto later = cluster.wait(cluster.submit({ref}), 60);
+  ASSERT_FALSE(later.is_null());
+  EXPECT_EQ(later["images"][0]["state"], "failed");
+  EXPECT_EQ(test::metric(cluster.metrics(), "strata_jobs_failed_total"), 3);  // no new attempt
+
+  // The operator lists it and lifts it; the running coordinator tries the layer again.
+  const std::string admin = std::string(STRATA_COORDINATOR_BINARY) + " --database-url '" + cluster.database_url() + "' ";
+  const auto listed = test::run_command(admin + "quarantine list", false);
+  ASSERT_EQ(listed.exit_code, 0) << listed.out;
+  EXPECT_NE(listed.out.find(test::sha256_digest(garbage)), std::string::npos) << listed.out;
+  const auto lifted = test::run_command(admin + "quarantine lift " + test::sha256_digest(garbage));
+  ASSERT_EQ(lifted.exit_code, 0) << lifted.out;
+  EXPECT_TRUE(test::eventually(20, [&] {
+    (void)cluster.wait(cluster.submit({ref}), 60);
+    return test::metric(cluster.metrics(), "strata_jobs_failed_total") > 3;
+  })) << cluster.logs();
+  fs::remove_all(dir);
 }
 
 // Issue 14, defect 12: a failed store of a finished image was final, so a PostgreSQL outage left

@@ -42,6 +42,7 @@ struct JobOutcome {
   std::string error_code;  // when not ok
   std::string error;
   bool retryable = false;
+  bool verified = false;  // a failed blob, read again, hashed to its digest
 };
 
 }  // namespace strata::worker

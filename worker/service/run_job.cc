@@ -48,6 +48,48 @@ WorkerMetrics::WorkerMetrics(MetricsRegistry& r)
 
 namespace {
 
+// Opens the job's blob: a file, or a registry with the job's pull token. `client` is set for a
+// registry source and must outlive the returned source.
+Result<std::unique_ptr<ByteSource>> open_blob(const JobSpec& job, const RegistryOptions& registry_options,
+                                              std::shared_ptr<RegistryClient>& client) {
+  if (!job.source.file.empty()) {
+    auto file = FileSource::open(job.source.file);
+    if (!file) return std::unexpected(file.error());
+    return std::unique_ptr<ByteSource>(std::make_unique<FileSource>(std::move(*file)));
+  }
+  if (!job.source.registry.empty()) {
+    RegistryOptions options = registry_options;
+    options.bearer_token = job.token;
+    client = std::make_shared<RegistryClient>(job.source.registry, std::move(options));
+    auto digest = Digest::parse(job.digest);
+    if (!digest) return std::unexpected(digest.error());
+    return client->open_blob(job.source.repository, *digest, job.size);
+  }
+  return fail(ErrorCode::kInvalidInput, "the job names no blob source");
+}
+
+// After a content failure: whether the blob, read again from its source, hashes to the digest
+// the job names. Only then is the failure the layer's own (the same bytes fail the same way for
+// anyone) and may count toward quarantine; bytes that do not verify were a source's fault.
+// Bounded by the descriptor's size; any error reading means "not verified".
+bool blob_verifies(const JobSpec& job, const RegistryOptions& registry_options) {
+  std::shared_ptr<RegistryClient> client;  // outlives the source
+  auto blob = open_blob(job, registry_options, client);
+  if (!blob) return false;
+  Sha256 hasher;
+  std::vector<std::byte> buffer(1 << 16);
+  std::uint64_t total = 0;
+  for (;;) {
+    auto n = (*blob)->read(buffer);
+    if (!n) return false;
+    if (*n == 0) break;
+    total += *n;
+    if ((job.size > 0 && total > job.size) || total > job.limits.stream.max_uncompressed_bytes) return false;
+    hasher.update(std::span(buffer.data(), *n));
+  }
+  return hasher.finish().to_string() == job.digest;
+}
+
 JobOutcome run_job_unguarded(const JobSpec& job, const AnalyzerRegistry& registry, LayerCache& cache,
                              WorkerMetrics& metrics, const std::atomic<bool>* cancelled,
                              const RegistryOptions& registry_options) {
@@ -69,30 +111,25 @@ JobOutcome run_job_unguarded(const JobSpec& job, const AnalyzerRegistry& registr
   auto expected = layer_expectation(LayerInfo{job.digest, job.diff_id, job.size, job.media_type, false});
   if (!expected) return failed(expected.error());
   std::shared_ptr<RegistryClient> client;  // declared first: outlives the blob source that talks through it
-  std::unique_ptr<ByteSource> blob;
-  if (!job.source.file.empty()) {
-    auto file = FileSource::open(job.source.file);
-    if (!file) return failed(file.error());
-    blob = std::make_unique<FileSource>(std::move(*file));
-  } else if (!job.source.registry.empty()) {
-    RegistryOptions options = registry_options;
-    options.bearer_token = job.token;
-    client = std::make_shared<RegistryClient>(job.source.registry, std::move(options));
-    auto digest = Digest::parse(job.digest);
-    if (!digest) return failed(digest.error());
-    auto opened = client->open_blob(job.source.repository, *digest, job.size);
-    if (!opened) return failed(opened.error());
-    blob = std::move(*opened);
-  } else {
-    return failed(Error(ErrorCode::kInvalidInput, "the job names no blob source"));
-  }
+  auto opened = open_blob(job, registry_options, client);
+  if (!opened) return failed(opened.error());
+  std::unique_ptr<ByteSource> blob = std::move(*opened);
   MeteredSource source(*blob, cancelled);
   // A large layer's decompression and hashing overlap its walk on a second thread.
   const Stages stages = job.size >= kPipelineFromBytes ? Stages::kPipelined : Stages::kSequential;
   auto layer = analyze_layer(source, *expected, registry, job.limits, stages);
   out.bytes_read = source.total;
   metrics.bytes_read.inc(source.total);
-  if (!layer) return failed(layer.error());
+  if (!layer) {
+    const ErrorCode code = layer.error().code();
+    const bool content = code == ErrorCode::kCorrupt || code == ErrorCode::kLimitExceeded || code == ErrorCode::kUnsupported;
+    if (content && !(cancelled != nullptr && cancelled->load())) {
+      blob.reset();
+      client.reset();
+      out.verified = blob_verifies(job, registry_options);
+    }
+    return failed(layer.error());
+  }
   out.analysis = encode_layer_analysis(layer->analysis);
   // Only verified results reach the shared cache: analyze_layer has checked both digests.
   if (!job.cache_key.empty()) out.cached = cache.store(job.cache_key, out.analysis, job.cache_ttl_seconds);

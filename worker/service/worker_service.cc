@@ -269,6 +269,7 @@ class Worker {
       f.setCode(outcome.error_code);
       f.setMessage(outcome.error);
       f.setRetryable(outcome.retryable);
+      f.setVerified(outcome.verified);
       log_warn("worker", outcome.error);
     }
     send(message);

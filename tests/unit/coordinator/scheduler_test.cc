@@ -83,7 +83,7 @@ TEST_F(SchedulerTest, HeartbeatsExtendLeasesAndExpiredLeasesAreCancelled) {
   EXPECT_EQ(expired.cancels[0], (std::pair<std::string, std::uint64_t>{"w", id}));
   // The worker's slot is still taken until it reports the cancelled job.
   EXPECT_TRUE(s.dispatch(t0 + 111s).empty());
-  EXPECT_FALSE(s.failed("w", id, "unavailable", "cancelled", t0 + 112s));
+  EXPECT_FALSE(s.failed("w", id, {"unavailable", "cancelled", true, false}, t0 + 112s));
   ASSERT_EQ(s.dispatch(t0 + 112s).size(), 1u);
   // A heartbeat naming a job it no longer holds asks for a cancel.
   EXPECT_EQ(s.heartbeat("w", {id, 4242}, t0 + 113s), std::vector<std::uint64_t>{4242});
@@ -120,13 +120,18 @@ TEST_F(SchedulerTest, LostLeasesCountAsAttempts) {
   EXPECT_EQ(s.leased(), 0u);
 }
 
-TEST_F(SchedulerTest, ALayerFailingTheSameWayThreeTimesIsQuarantined) {
-  s.request(layer("bad"), Priority::kBulk, 1, 7);
+// Issue 14, defect 4: quarantine is for content failures of bytes that verified (the same bytes
+// fail the same way for anyone), it lasts quarantine_for, and an operator may lift it.
+TEST_F(SchedulerTest, ALayerWhoseVerifiedBytesFailTheSameWayThreeTimesIsQuarantinedForAWhile) {
+  s.request(layer("bad"), Priority::kBulk, 1, 7, t0);
   s.ready("w", 1, t0);
+  auto now = t0;
   for (int attempt = 1; attempt <= 3; ++attempt) {
-    const auto d = s.dispatch(t0);
+    s.ready("w", 1, now);  // alive, and free
+    s.expire(now);         // the retry's time has come
+    const auto d = s.dispatch(now);
     ASSERT_EQ(d.size(), 1u) << attempt;
-    const auto end = s.failed("w", d[0].job->id, "digest mismatch", "layer sha256:blob-bad: digest mismatch", t0);
+    const auto end = s.failed("w", d[0].job->id, {"corrupt", "layer sha256:blob-bad: usr/lib/x: truncated", false, true}, now);
     if (attempt < 3) {
       EXPECT_FALSE(end);
     } else {
@@ -134,26 +139,74 @@ TEST_F(SchedulerTest, ALayerFailingTheSameWayThreeTimesIsQuarantined) {
       EXPECT_TRUE(end->quarantined);
       EXPECT_EQ(end->waiters, std::vector<WaiterId>{7});
     }
+    now += 2min;
   }
-  const auto later = s.request(layer("bad"), Priority::kBulk, 1, 8);
+  const auto later = s.request(layer("bad"), Priority::kBulk, 1, 8, now);
   ASSERT_TRUE(later);
-  EXPECT_NE(later->find("digest mismatch"), std::string::npos);
+  EXPECT_NE(later->find("truncated"), std::string::npos);
   const auto events = s.take_events();
   EXPECT_EQ(events.back().state, "quarantined");
+  // It expires: a day later the layer is tried again.
+  EXPECT_FALSE(s.request(layer("bad"), Priority::kBulk, 1, 9, now + config.quarantine_for));
+  // And an operator may lift one at once.
+  s.quarantine("sha256:other", "corrupt", now);
+  EXPECT_TRUE(s.request(layer("other"), Priority::kBulk, 1, 10, now));
+  s.lift("sha256:other");
+  EXPECT_FALSE(s.request(layer("other"), Priority::kBulk, 1, 10, now));
 }
 
-TEST_F(SchedulerTest, DifferentFailuresRetryUntilAttemptsRunOut) {
-  s.request(layer("flaky"), Priority::kBulk, 1, 1);
+// The attack: tenant A's registry serves bytes that do not match their digest, or cannot be
+// reached, again and again. Before, three failures of one code quarantined the layer for every
+// tenant; now none of them counts: an outage is retried with a backoff until attempts run out,
+// bytes that do not verify end that job at once, and the layer stays open.
+TEST_F(SchedulerTest, UnverifiedOrTransientFailuresNeverQuarantine) {
+  auto now = t0;
+  auto run = [&](const std::string& name, const std::vector<Scheduler::Failure>& failures) {
+    s.request(layer(name), Priority::kBulk, 1, 1, now);
+    std::optional<JobEnd> end;
+    std::size_t tries = 0;
+    while (!end && tries < failures.size()) {
+      s.ready("w", 1, now);
+      s.expire(now);
+      const auto d = s.dispatch(now);
+      if (d.empty()) {
+        now += 1s;
+        continue;
+      }
+      end = s.failed("w", d[0].job->id, failures[tries++], now);
+    }
+    EXPECT_TRUE(end) << name;
+    if (end) {
+      EXPECT_FALSE(end->quarantined) << name;
+    }
+    EXPECT_FALSE(s.request(layer(name), Priority::kBulk, 2, 2, now)) << name;  // open for the next scan
+    return tries;
+  };
+  const Scheduler::Failure outage{"unavailable", "HTTP 503", true, false};
+  EXPECT_EQ(run("outage", std::vector<Scheduler::Failure>(6, outage)), 6u);
+  const Scheduler::Failure forged{"corrupt", "gzip: invalid block", false, false};  // did not verify
+  EXPECT_EQ(run("forged", std::vector<Scheduler::Failure>(3, forged)), 1u);
+  const Scheduler::Failure mismatch{"digest mismatch", "blob hashes to sha256:…", false, false};
+  EXPECT_EQ(run("mismatch", std::vector<Scheduler::Failure>(3, mismatch)), 1u);
+}
+
+TEST_F(SchedulerTest, AFailedJobWaitsItsBackoffBeforeTheNextAttempt) {
+  s.request(layer("flaky"), Priority::kBulk, 1, 1, t0);
   s.ready("w", 1, t0);
-  std::optional<JobEnd> end;
-  for (int attempt = 0; attempt < 6 && !end; ++attempt) {
-    const auto d = s.dispatch(t0);
-    ASSERT_EQ(d.size(), 1u);
-    end = s.failed("w", d[0].job->id, "code " + std::to_string(attempt), "try " + std::to_string(attempt), t0);
-  }
-  ASSERT_TRUE(end);
-  EXPECT_FALSE(end->quarantined);
-  EXPECT_EQ(end->error, "try 5");
+  auto d = s.dispatch(t0);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_FALSE(s.failed("w", d[0].job->id, {"unavailable", "HTTP 503", true, false}, t0));
+  EXPECT_EQ(s.waiting(), 1u);
+  s.expire(t0 + 999ms);
+  EXPECT_TRUE(s.dispatch(t0 + 999ms).empty());  // 1 s after the first failure
+  s.expire(t0 + 1s);
+  d = s.dispatch(t0 + 1s);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_FALSE(s.failed("w", d[0].job->id, {"unavailable", "HTTP 503", true, false}, t0 + 1s));
+  s.expire(t0 + 2s + 999ms);
+  EXPECT_TRUE(s.dispatch(t0 + 2s + 999ms).empty());  // doubled: 2 s
+  s.expire(t0 + 3s);
+  EXPECT_EQ(s.dispatch(t0 + 3s).size(), 1u);
 }
 
 TEST_F(SchedulerTest, GoodbyeWithdrawsCreditsAndHandedBackJobsAreNotFailures) {
