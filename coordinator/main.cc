@@ -42,6 +42,7 @@ struct Options {
   std::vector<std::string> oci_roots;
   bool allow_private_registries = false;
   unsigned quarantine_hours = 24;
+  std::string cache_secret_file;
 };
 
 int fail_with(const Error& e) {
@@ -79,6 +80,13 @@ int serve(const Options& o) {
   limits.stream.max_uncompressed_bytes = o.max_layer_gib << 30;
   worker::LayerCacheConfig cache_config;
   cache_config.url = o.redis_url;
+  auto secret = worker::load_cache_secret(o.cache_secret_file);
+  if (!secret) return fail_with(secret.error());
+  if (!o.redis_url.empty() && secret->empty()) {
+    return fail_with(Error(ErrorCode::kInvalidInput, "--redis needs the cluster's cache secret (--cache-secret-file or "
+                                                     "STRATA_CACHE_SECRET), the same on the coordinator and every worker"));
+  }
+  cache_config.secret = std::move(*secret);
   cache_config.ttl_seconds = o.cache_ttl_hours * 3600;
   worker::LayerCache cache(cache_config, metrics);
   if (!cache.enabled()) log_warn("cache", "no Redis URL: every layer is analysed on every scan");
@@ -139,6 +147,9 @@ int main(int argc, char** argv) {
       ->envname("STRATA_DATABASE_URL");
   CLI::App* serve_cmd = app.add_subcommand("serve", "run the coordinator (the default)");
   serve_cmd->add_option("--redis", o.redis_url, "Redis URL of the layer cache; none: uncached")->envname("STRATA_REDIS_URL");
+  serve_cmd->add_option("--cache-secret-file", o.cache_secret_file,
+                        "the cluster's cache secret (else STRATA_CACHE_SECRET): every cached analysis carries a MAC "
+                        "under it, and entries that fail the check are ignored");
   serve_cmd->add_option("--db", o.vulndb, "vulnerability database file (from `strata db`)")->envname("STRATA_DB");
   serve_cmd->add_option("--http-host", o.api.host, "API address")->envname("STRATA_HTTP_HOST")->capture_default_str();
   serve_cmd->add_option("--http-port", o.api.port, "API port; 0 picks a free one")->envname("STRATA_HTTP_PORT")->capture_default_str();

@@ -50,6 +50,9 @@ fi
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
+# The cluster's cache secret: every cached analysis carries a MAC under it.
+python3 -c 'import secrets; print(secrets.token_hex(32))' >"$dir/cache.secret"
+chmod 600 "$dir/cache.secret"
 http_port=$(free_port)
 worker_port=$(free_port)
 
@@ -63,11 +66,11 @@ start() {
   echo $! >"$dir/pids/$name.pid"
 }
 start coordinator "$build/coordinator/strata-coordinator" --database-url "$STRATA_DATABASE_URL" serve \
-  --redis "$STRATA_REDIS_URL" --db "$db" --http-port "$http_port" --worker-bind "tcp://127.0.0.1:$worker_port" \
+  --redis "$STRATA_REDIS_URL" --cache-secret-file "$dir/cache.secret" --db "$db" --http-port "$http_port" --worker-bind "tcp://127.0.0.1:$worker_port" \
   --oci-root "${STRATA_OCI_ROOT:-/tmp}" --allow-private-registries
 for i in $(seq "${STRATA_WORKERS:-2}"); do
   start "worker-$i" "$build/worker/strata-worker" --coordinator "tcp://127.0.0.1:$worker_port" --name "worker-$i" \
-    --redis "$STRATA_REDIS_URL" --metrics-port "$(free_port)" --slots "${STRATA_WORKER_SLOTS:-2}" \
+    --redis "$STRATA_REDIS_URL" --cache-secret-file "$dir/cache.secret" --metrics-port "$(free_port)" --slots "${STRATA_WORKER_SLOTS:-2}" \
     --allow-private-registries
 done
 

@@ -8,7 +8,9 @@
 
 #include "tests/support/cluster.h"
 #include "tests/support/image_builder.h"
+#include "tests/support/process.h"
 #include "tests/support/registries.h"
+#include "worker/cache/redis_client.h"
 
 namespace strata {
 namespace {
@@ -114,6 +116,63 @@ TEST(HostileTenant, RegistriesAtPrivateAddressesAreNotReached) {
   EXPECT_EQ(listed.status, 502) << listed.body;
   EXPECT_NE(listed.body.find("not a public one"), std::string::npos) << listed.body;
   EXPECT_TRUE(registry.requests().empty());  // not one request reached it
+  std::filesystem::remove_all(dir);
+}
+
+// Defect 6: Redis was trusted: anyone who could write to it chose what every tenant's scan of a
+// layer reported. Now an entry carries a MAC under the cluster's cache secret: a writer without
+// it — here, one that swaps two real entries between keys, and one that writes its own — is
+// ignored, the layers are analysed again, and the reports are the true ones.
+TEST(HostileRedisWriter, EntriesWithoutTheClustersMacAreIgnored) {
+  const std::string dir = test::temp_dir();
+  test::TestImage other = small_image();
+  other.tag = "2.0";
+  other.layers[0] = test::make_layer({{"etc/os-release", "ID=alpine\nVERSION_ID=3.19.1\n"},
+                                      {"lib/apk/db/installed", "P:musl\nV:1.2.4-r2\n\n"}});
+  test::write_oci_layout(dir + "/layout", {small_image(), other});
+  test::Cluster cluster({.workers = 1});
+  const std::vector<std::string> refs = {"oci:" + dir + "/layout:1.0", "oci:" + dir + "/layout:2.0"};
+  const auto first = cluster.wait(cluster.submit(refs), 60);
+  ASSERT_FALSE(first.is_null()) << cluster.logs();
+  std::vector<std::string> reports;
+  for (const auto& image : first["images"]) {
+    reports.push_back(test::http_get(cluster.server() + "/v1/images/" + std::string(image["digest"]), cluster.token()).body);
+  }
+  EXPECT_EQ(test::metric(cluster.metrics(), "strata_layers_analyzed_total"), 2);
+
+  // The attacker: swaps the two cached analyses, then adds one of its own under a third key.
+  auto address = worker::parse_redis_url(cluster.redis().url());
+  ASSERT_TRUE(address);
+  auto redis = worker::RedisClient::connect(*address, std::chrono::milliseconds(2000));
+  ASSERT_TRUE(redis) << redis.error().message();
+  const auto keys_out = test::run_command("redis-cli -p " + std::to_string(address->port) + " --scan --pattern 'strata:layer:*'", false);
+  std::vector<std::string> keys;
+  for (std::size_t at = 0; at < keys_out.out.size();) {
+    const auto end = keys_out.out.find('\n', at);
+    const std::string key = keys_out.out.substr(at, end - at);
+    if (!key.empty()) keys.push_back(key);
+    if (end == std::string::npos) break;
+    at = end + 1;
+  }
+  ASSERT_EQ(keys.size(), 2u) << keys_out.out;
+  auto values = (*redis)->mget(keys);
+  ASSERT_TRUE(values && (*values)[0] && (*values)[1]);
+  ASSERT_TRUE((*redis)->set(keys[0], std::as_bytes(std::span(*(*values)[1])), 3600));
+  ASSERT_TRUE((*redis)->set(keys[1], std::as_bytes(std::span(*(*values)[0])), 3600));
+
+  // Another tenant scans both images: the forged entries are misses.
+  const std::string other_tenant = cluster.create_tenant("tenant-b");
+  const auto second = cluster.wait(cluster.submit(refs, "interactive", other_tenant), 60, other_tenant);
+  ASSERT_FALSE(second.is_null()) << cluster.logs();
+  const std::string page = cluster.metrics();
+  // Both forged entries were refused (the layers then come from a worker, or from the analyses
+  // the coordinator kept from the first scan a few seconds ago: true ones either way).
+  EXPECT_EQ(test::metric(page, "strata_layer_cache_forged_total"), 2) << page;
+  for (std::size_t i = 0; i < 2; ++i) {
+    const auto report = test::http_get(cluster.server() + "/v1/images/" + std::string(second["images"][i]["digest"]),
+                                       other_tenant);
+    EXPECT_EQ(report.body, reports[i]) << i;
+  }
   std::filesystem::remove_all(dir);
 }
 

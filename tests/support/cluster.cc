@@ -41,6 +41,8 @@ Cluster::Cluster(ClusterOptions options)
       http_port_(free_port()),
       worker_port_(free_port()) {
   if (options_.redis) redis_ = std::make_unique<RedisServer>();
+  // The cluster's cache secret, shared by the coordinator and the workers.
+  std::ofstream(dir_ + "/cache.secret") << "test-cache-secret-" << http_port_ << "-" << worker_port_ << "\n";
   write_test_feed(dir_ + "/feed");
   vulndb_ = dir_ + "/vulndb.sqlite";
   const auto imported = run_command(std::string(STRATA_BINARY) + " db import --db " + vulndb_ + " " + dir_ + "/feed");
@@ -93,6 +95,8 @@ void Cluster::start_coordinator() {
   if (redis_) {
     argv.push_back("--redis");
     argv.push_back(redis_->url());
+    argv.push_back("--cache-secret-file");
+    argv.push_back(dir_ + "/cache.secret");
   }
   if (options_.allow_private_registries) argv.push_back("--allow-private-registries");
   for (const auto& root : options_.oci_roots) {
@@ -114,6 +118,8 @@ void Cluster::start_worker(std::size_t i) {
   if (redis_) {
     argv.push_back("--redis");
     argv.push_back(redis_->url());
+    argv.push_back("--cache-secret-file");
+    argv.push_back(dir_ + "/cache.secret");
   }
   if (options_.allow_private_registries) argv.push_back("--allow-private-registries");
   argv.insert(argv.end(), options_.worker_args.begin(), options_.worker_args.end());

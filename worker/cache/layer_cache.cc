@@ -1,10 +1,61 @@
 #include "worker/cache/layer_cache.h"
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <array>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
 #include "common/digest.h"
 #include "common/log.h"
 #include "common/wire/layer_codec.h"
 
 namespace strata::worker {
+namespace {
+
+constexpr std::size_t kMacBytes = 32;
+constexpr std::size_t kMinSecretBytes = 16;
+
+// HMAC-SHA256(secret, key || 0 || value): binds the value to its key, so a valid entry moved to
+// another layer's key fails too.
+std::array<unsigned char, kMacBytes> mac(const std::string& secret, std::string_view key, std::span<const std::byte> value) {
+  std::string message;
+  message.reserve(key.size() + 1 + value.size());
+  message.append(key);
+  message.push_back('\0');
+  message.append(reinterpret_cast<const char*>(value.data()), value.size());
+  std::array<unsigned char, kMacBytes> out{};
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()), reinterpret_cast<const unsigned char*>(message.data()),
+       message.size(), out.data(), &length);
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> load_cache_secret(const std::string& file) {
+  std::string secret;
+  if (!file.empty()) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return fail(ErrorCode::kNotFound, file + ": cannot read the cache secret");
+    std::stringstream text;
+    text << in.rdbuf();
+    secret = text.str();
+    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+  } else if (const char* env = std::getenv("STRATA_CACHE_SECRET"); env != nullptr) {
+    secret = env;
+  }
+  if (secret.empty()) return secret;
+  if (secret.size() < kMinSecretBytes) {
+    return fail(ErrorCode::kInvalidInput, (file.empty() ? std::string("STRATA_CACHE_SECRET") : file) +
+                                              ": the cache secret must be at least 16 bytes");
+  }
+  return secret;
+}
 
 std::string layer_cache_key(std::string_view diff_id, std::uint64_t analyzer_set, const WalkLimits& limits) {
   // Every input that can change a layer's analysis, in a fixed order.
@@ -25,9 +76,17 @@ LayerCache::LayerCache(LayerCacheConfig config, MetricsRegistry& metrics)
       errors_(metrics.counter("strata_layer_cache_errors_total",
                               "Cache operations skipped or failed because Redis was unreachable")),
       corrupt_(metrics.counter("strata_layer_cache_corrupt_total", "Cache entries that did not decode")),
+      forged_(metrics.counter("strata_layer_cache_forged_total",
+                              "Cache entries whose MAC did not match: written without the cluster's secret")),
       stores_(metrics.counter("strata_layer_cache_stores_total", "Layer analyses written to the cache")),
       up_(metrics.gauge("strata_layer_cache_up", "1 while the Redis layer cache is reachable")) {
   if (config_.url.empty()) return;
+  if (config_.secret.empty()) {
+    log_error("cache", "no cache secret (--cache-secret-file or STRATA_CACHE_SECRET): running without a layer cache, "
+                       "since entries nobody can authenticate would be trusted");
+    config_.url.clear();
+    return;
+  }
   auto address = parse_redis_url(config_.url);
   if (!address) {
     log_error("cache", address.error().message() + "; running without a layer cache");
@@ -93,7 +152,16 @@ std::vector<std::optional<LayerAnalysis>> LayerCache::lookup(std::span<const std
       misses_.inc();
       continue;
     }
-    auto analysis = decode_layer_analysis(std::as_bytes(std::span(*value)));
+    const auto bytes = std::as_bytes(std::span(*value));
+    if (bytes.size() < kMacBytes ||
+        CRYPTO_memcmp(mac(config_.secret, keys[i], bytes.subspan(kMacBytes)).data(), bytes.data(), kMacBytes) != 0) {
+      forged_.inc();
+      misses_.inc();
+      log_warn("cache", keys[i] + ": the entry's MAC does not match (not written by this cluster); analysing the "
+                        "layer again");
+      continue;
+    }
+    auto analysis = decode_layer_analysis(bytes.subspan(kMacBytes));
     if (!analysis) {
       corrupt_.inc();
       misses_.inc();
@@ -111,7 +179,11 @@ bool LayerCache::store(const std::string& key, std::span<const std::byte> encode
   std::lock_guard lock(mutex_);
   RedisClient* c = connection();
   if (c == nullptr) return false;
-  if (auto r = c->set(key, encoded, ttl_seconds != 0 ? ttl_seconds : config_.ttl_seconds); !r) {
+  const auto tag = mac(config_.secret, key, encoded);
+  std::vector<std::byte> value(kMacBytes + encoded.size());
+  std::memcpy(value.data(), tag.data(), kMacBytes);
+  std::memcpy(value.data() + kMacBytes, encoded.data(), encoded.size());
+  if (auto r = c->set(key, value, ttl_seconds != 0 ? ttl_seconds : config_.ttl_seconds); !r) {
     lost(r.error());
     return false;
   }

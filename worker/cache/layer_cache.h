@@ -7,6 +7,12 @@
 // miss and every store is skipped, a metric counts it, and one log line marks the start and the
 // end of each outage. Reconnects are tried at most once per `retry_interval`, so a dead server
 // costs scans nothing but the misses. Thread-safe.
+//
+// Redis is a cache, never the truth: every value carries an HMAC-SHA256 of its key and bytes under
+// the cluster's cache secret (which coordinator and workers share, and Redis never sees). A value
+// that fails the check — written by anyone without the secret, or moved to another key — is a
+// miss, counted in strata_layer_cache_forged_total, and the layer is analysed again. Without a
+// secret there is no cache.
 #pragma once
 
 #include <chrono>
@@ -27,12 +33,18 @@ namespace strata::worker {
 
 struct LayerCacheConfig {
   std::string url;  // empty: no cache
+  std::string secret;  // the cluster's cache secret; empty: no cache
   std::chrono::milliseconds timeout{1000};
   std::uint32_t ttl_seconds = 14 * 24 * 3600;
   std::chrono::milliseconds retry_interval{1000};
 };
 
 std::string layer_cache_key(std::string_view diff_id, std::uint64_t analyzer_set, const WalkLimits& limits);
+
+// The cache secret from a file (its bytes, a trailing newline dropped) or, with no file, the
+// environment variable STRATA_CACHE_SECRET; "" when neither is set; an error names the file. At
+// least 16 bytes.
+Result<std::string> load_cache_secret(const std::string& file);
 
 class LayerCache {
  public:
@@ -60,6 +72,7 @@ class LayerCache {
   Counter& misses_;
   Counter& errors_;
   Counter& corrupt_;
+  Counter& forged_;
   Counter& stores_;
   Gauge& up_;
 };

@@ -24,15 +24,29 @@ std::string RedisAddress::to_string() const {
 
 Result<RedisAddress> parse_redis_url(std::string_view url) {
   constexpr std::string_view kScheme = "redis://";
+  // The URL as errors and logs may show it: user information masked (issue 14, defect 6).
+  std::string shown(url);
+  if (const auto scheme = shown.find("://"); scheme != std::string::npos) {
+    if (const auto at = shown.rfind('@'); at != std::string::npos && at > scheme) {
+      shown = shown.substr(0, scheme + 3) + "***" + shown.substr(at);
+    }
+  }
   auto bad = [&](std::string_view why) {
-    return fail(ErrorCode::kInvalidInput, "Redis URL '" + std::string(url) + "': " + std::string(why));
+    return fail(ErrorCode::kInvalidInput, "Redis URL '" + shown + "': " + std::string(why));
   };
+  if (url.starts_with("rediss://")) {
+    return bad("TLS (rediss://) needs hiredis 1.0 or later; Debian 12's hiredis 0.14 has none. Reach Redis over a "
+               "private network or a TLS tunnel (stunnel, a service mesh) and name it with redis://");
+  }
   if (!url.starts_with(kScheme)) return bad("must start with redis://");
   std::string_view rest = url.substr(kScheme.size());
   RedisAddress a;
   if (const auto at = rest.rfind('@'); at != std::string_view::npos) {
     std::string_view auth = rest.substr(0, at);
-    if (const auto colon = auth.find(':'); colon != std::string_view::npos) auth = auth.substr(colon + 1);
+    if (const auto colon = auth.find(':'); colon != std::string_view::npos) {
+      a.username = std::string(auth.substr(0, colon));
+      auth = auth.substr(colon + 1);
+    }
     a.password = std::string(auth);
     rest = rest.substr(at + 1);
   }
@@ -70,7 +84,10 @@ Result<std::unique_ptr<RedisClient>> RedisClient::connect(const RedisAddress& ad
   redisSetTimeout(c, to_timeval(timeout));
   std::unique_ptr<RedisClient> client(new RedisClient(c, address));
   if (!address.password.empty()) {
-    Reply r(static_cast<redisReply*>(redisCommand(c, "AUTH %s", address.password.c_str())));
+    Reply r(static_cast<redisReply*>(
+        address.username.empty()
+            ? redisCommand(c, "AUTH %s", address.password.c_str())
+            : redisCommand(c, "AUTH %s %s", address.username.c_str(), address.password.c_str())));
     if (!r || r->type == REDIS_REPLY_ERROR) {
       return fail(ErrorCode::kUnavailable, address.to_string() + ": AUTH refused");
     }

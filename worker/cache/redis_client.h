@@ -19,12 +19,14 @@ namespace strata::worker {
 struct RedisAddress {
   std::string host = "127.0.0.1";
   int port = 6379;
+  std::string username;  // an ACL user (Redis 6); empty: the default user
   std::string password;
   int database = 0;
   std::string to_string() const;  // without the password
 };
 
-// redis://[:PASSWORD@]HOST[:PORT][/DB]
+// redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]. Errors never repeat the password. rediss:// (TLS)
+// is refused with the reason: Debian 12's hiredis 0.14 has no TLS.
 Result<RedisAddress> parse_redis_url(std::string_view url);
 
 class RedisClient {

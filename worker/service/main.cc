@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "common/log.h"
+#include "worker/cache/layer_cache.h"
 #include "worker/service/worker_service.h"
 
 namespace {
@@ -41,6 +42,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--redis", config.cache.url, "Redis URL of the layer cache (redis://HOST:PORT); none: uncached")
       ->envname("STRATA_REDIS_URL");
+  std::string cache_secret_file;
+  app.add_option("--cache-secret-file", cache_secret_file,
+                 "the cluster's cache secret (else STRATA_CACHE_SECRET), as the coordinator's");
   app.add_option("--metrics-host", config.metrics_host, "address of the /metrics endpoint")
       ->envname("STRATA_WORKER_METRICS_HOST")
       ->capture_default_str();
@@ -70,6 +74,17 @@ int main(int argc, char** argv) {
   }
   if (config.name.empty()) config.name = default_name();
   config.job_memory_bytes = job_memory_mib << 20;
+  auto secret = strata::worker::load_cache_secret(cache_secret_file);
+  if (!secret) {
+    std::cerr << "strata-worker: error: " << secret.error().message() << "\n";
+    return 2;
+  }
+  if (!config.cache.url.empty() && secret->empty()) {
+    std::cerr << "strata-worker: error: --redis needs the cluster's cache secret (--cache-secret-file or "
+                 "STRATA_CACHE_SECRET), the same as the coordinator's\n";
+    return 2;
+  }
+  config.cache.secret = std::move(*secret);
   config.registry.public_addresses_only = !allow_private_registries;
   config.drain_timeout = std::chrono::seconds(drain_seconds);
   std::signal(SIGTERM, on_signal);

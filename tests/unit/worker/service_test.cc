@@ -29,6 +29,23 @@ TEST(RedisUrl, ParsesHostPortPasswordAndDatabase) {
   EXPECT_FALSE(parse_redis_url("redis://:p@"));
 }
 
+// Issue 14, defect 6: the password in a Redis URL reached the log through the parse error.
+TEST(RedisUrl, AclUsersAndNoPasswordInErrors) {
+  auto a = parse_redis_url("redis://strata:s3cret@cache.internal:6380");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->username, "strata");
+  EXPECT_EQ(a->password, "s3cret");
+  EXPECT_EQ(a->to_string().find("s3cret"), std::string::npos);
+  const auto bad = parse_redis_url("redis://strata:s3cret@cache.internal:99999");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message().find("s3cret"), std::string::npos) << bad.error().message();
+  EXPECT_NE(bad.error().message().find("redis://***@cache.internal:99999"), std::string::npos) << bad.error().message();
+  const auto tls = parse_redis_url("rediss://:s3cret@cache.internal:6380");
+  ASSERT_FALSE(tls);
+  EXPECT_NE(tls.error().message().find("hiredis 0.14 has none"), std::string::npos) << tls.error().message();
+  EXPECT_EQ(tls.error().message().find("s3cret"), std::string::npos);
+}
+
 TEST(CacheKey, ChangesWithEveryInputThatChangesTheResult) {
   WalkLimits limits;
   const std::string diff = "sha256:" + std::string(64, 'a');
