@@ -65,6 +65,7 @@ Result<void> Dispatcher::start() {
   try {
     sockets_->router.set(zmq::sockopt::router_mandatory, 1);
     sockets_->router.set(zmq::sockopt::linger, 0);
+    sockets_->router.set(zmq::sockopt::maxmsgsize, config_.max_message_bytes);
     sockets_->router.bind(config_.bind);
   } catch (const zmq::error_t& e) {
     return fail(ErrorCode::kUnavailable, "cannot bind the worker socket to " + config_.bind + ": " + e.what());

@@ -40,6 +40,8 @@ struct DispatcherConfig {
   std::uint32_t cache_ttl_seconds = 14 * 24 * 3600;
   std::chrono::milliseconds heartbeat{1000};
   std::uint64_t analyzer_set = 0;  // workers announcing another set are refused
+  // A peer sending a larger message is disconnected by ZeroMQ before it is read into memory.
+  std::int64_t max_message_bytes = std::int64_t{512} << 20;
 };
 
 class Dispatcher {

@@ -172,11 +172,13 @@ JobEnd Scheduler::end(Job& job, bool ok, bool quarantined, std::string error, Cl
 std::optional<JobEnd> Scheduler::succeeded(const std::string& worker, std::uint64_t job_id, const std::string& diff_id,
                                            Clock::time_point now) {
   credit_back(worker, now);
-  auto it = jobs_.find(job_id);
-  if (it == jobs_.end() || it->second.layer.diff_id != diff_id) {
-    const auto d = by_diff_id_.find(diff_id);
-    if (d == by_diff_id_.end()) return std::nullopt;  // nobody waits for it any more
-    it = jobs_.find(d->second);
+  // Only the worker holding the job's lease may end it, and only for the layer it was given: a
+  // result from anyone else (a lease that moved on, a peer that names a job it never had) would
+  // let that peer choose what a layer's analysis says (issue 14, defect 6).
+  const auto it = jobs_.find(job_id);
+  if (it == jobs_.end() || it->second.state != JobState::kLeased || it->second.worker != worker ||
+      it->second.layer.diff_id != diff_id) {
+    return std::nullopt;
   }
   return end(it->second, true, false, {}, now);
 }

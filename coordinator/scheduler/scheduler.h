@@ -111,8 +111,8 @@ class Scheduler {
   // job ends.
   std::vector<Dispatch> dispatch(Clock::time_point now);
 
-  // A worker finished a job. A result for a job id this scheduler did not lease (a restart, a
-  // lease moved on) is accepted by diff_id if a job for that layer is in flight.
+  // A worker finished a job. Accepted only from the worker holding the job's lease, for the
+  // diff_id the job names; anything else is nullopt and ignored.
   std::optional<JobEnd> succeeded(const std::string& worker, std::uint64_t job_id, const std::string& diff_id,
                                   Clock::time_point now);
   // A worker failed a job. Content failures ("corrupt", "limit exceeded", "unsupported") of

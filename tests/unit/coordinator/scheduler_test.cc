@@ -64,8 +64,12 @@ TEST_F(SchedulerTest, ASilentWorkersJobsReturnToTheQueue) {
   const auto again = s.dispatch(t0 + 6s);
   ASSERT_EQ(again.size(), 1u);
   EXPECT_EQ(again[0].worker, other);
-  // A late result from the dead worker is still accepted for the layer, by diff_id.
-  const auto end = s.succeeded(first, 999, "sha256:a", t0 + 7s);
+  // Issue 14, defect 6: a late result from the dead worker, or one naming a job it never held,
+  // is refused; only the worker now holding the lease ends the job.
+  EXPECT_FALSE(s.succeeded(first, again[0].job->id, "sha256:a", t0 + 7s));
+  EXPECT_FALSE(s.succeeded(first, 999, "sha256:a", t0 + 7s));
+  EXPECT_FALSE(s.succeeded(other, again[0].job->id, "sha256:b", t0 + 7s));  // not the layer it was given
+  const auto end = s.succeeded(other, again[0].job->id, "sha256:a", t0 + 7s);
   ASSERT_TRUE(end);
   EXPECT_EQ(end->waiters, std::vector<WaiterId>{1});
 }
