@@ -1,5 +1,7 @@
 #include "coordinator/store/pg.h"
 
+#include <vector>
+
 #include <libpq-fe.h>
 
 #include <charconv>
@@ -42,7 +44,22 @@ std::int64_t PgResult::affected() const {
 }
 
 Result<std::unique_ptr<PgConnection>> PgConnection::connect(const std::string& url) {
-  pg_conn* conn = PQconnectdb(url.c_str());
+  // Bounded waits unless the URL says otherwise: a PostgreSQL that does not answer, or a
+  // statement that never ends, must not hold a coordinator thread for ever (issue 14, defect 6).
+  // sslmode and the rest come from the URL as libpq reads it.
+  std::vector<const char*> keys = {"dbname"};
+  std::vector<const char*> values = {url.c_str()};
+  if (url.find("connect_timeout") == std::string::npos) {
+    keys.push_back("connect_timeout");
+    values.push_back("10");
+  }
+  if (url.find("statement_timeout") == std::string::npos && url.find("options") == std::string::npos) {
+    keys.push_back("options");
+    values.push_back("-c statement_timeout=120000");
+  }
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+  pg_conn* conn = PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/1);
   if (conn == nullptr) return fail(ErrorCode::kUnavailable, "PostgreSQL: cannot allocate a connection");
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string why = PQerrorMessage(conn);
@@ -142,7 +159,12 @@ PgPool::Lease::~Lease() {
 
 Result<PgPool::Lease> PgPool::acquire() {
   std::unique_lock lock(mutex_);
-  freed_.wait(lock, [&] { return !idle_.empty() || out_ < size_; });
+  // Every connection busy for this long means the database is stuck or the pool too small:
+  // the caller gets an error it can retry, not a thread parked for ever.
+  if (!freed_.wait_for(lock, kAcquireTimeout, [&] { return !idle_.empty() || out_ < size_; })) {
+    return fail(ErrorCode::kUnavailable, "PostgreSQL: no pooled connection came free within " +
+                                             std::to_string(kAcquireTimeout.count()) + " s");
+  }
   std::unique_ptr<PgConnection> conn;
   if (!idle_.empty()) {
     conn = std::move(idle_.back());

@@ -4,6 +4,7 @@
 
 #include <condition_variable>
 #include <memory>
+#include <chrono>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -98,6 +99,7 @@ class PgPool {
   void release(std::unique_ptr<PgConnection> conn);
 
   std::string url_;
+  static constexpr std::chrono::seconds kAcquireTimeout{30};
   std::size_t size_;
   std::mutex mutex_;
   std::condition_variable freed_;

@@ -153,6 +153,19 @@ TEST_F(StoreTest, JobEventsKeepTheLatestStatePerJobAndQuarantinesPersist) {
   EXPECT_EQ(q->at("sha256:a"), "digest mismatch");
 }
 
+// Issue 14, defect 6: a statement that never ends must not hold a coordinator thread for ever.
+TEST_F(StoreTest, ConnectionsHaveTimeoutsUnlessTheUrlSetsThem) {
+  auto plain = PgConnection::connect(url_);
+  ASSERT_TRUE(plain) << plain.error().message();
+  EXPECT_EQ((*plain)->exec("SHOW statement_timeout")->get(0, 0), "2min");
+  auto own = PgConnection::connect(url_ + "?options=-c%20statement_timeout%3D5s");
+  ASSERT_TRUE(own) << own.error().message();
+  EXPECT_EQ((*own)->exec("SHOW statement_timeout")->get(0, 0), "5s");
+  auto slow = (*own)->exec("SELECT pg_sleep(10)");
+  ASSERT_FALSE(slow);
+  EXPECT_NE(slow.error().message().find("statement timeout"), std::string::npos) << slow.error().message();
+}
+
 // Issue 14, defect 4: a quarantine lapses and an operator can list and lift it.
 TEST_F(StoreTest, QuarantinesLapseAndCanBeListedAndLifted) {
   ASSERT_TRUE(store_->quarantine_layer("sha256:q", "sha256:qb", 3, "usr/lib/x: truncated"));
