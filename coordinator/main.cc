@@ -11,6 +11,7 @@
 
 #include "common/log.h"
 #include "coordinator/api/http_api.h"
+#include "coordinator/dispatch/curve_auth.h"
 #include "coordinator/dispatch/dispatcher.h"
 #include "coordinator/scan/scan_runner.h"
 #include "coordinator/store/job_log.h"
@@ -43,6 +44,8 @@ struct Options {
   bool allow_private_registries = false;
   unsigned quarantine_hours = 24;
   std::string cache_secret_file;
+  std::string curve_key_file;
+  std::string authorized_workers_dir;
 };
 
 int fail_with(const Error& e) {
@@ -96,6 +99,17 @@ int serve(const Options& o) {
   dc.bind = o.worker_bind;
   dc.scheduler.lease = std::chrono::seconds(o.lease_seconds);
   dc.scheduler.quarantine_for = quarantine_for;
+  if (o.curve_key_file.empty() != o.authorized_workers_dir.empty()) {
+    return fail_with(Error(ErrorCode::kInvalidInput, "--curve-key and --authorized-workers go together"));
+  }
+  if (!o.curve_key_file.empty()) {
+    auto key = read_curve_key(o.curve_key_file);
+    if (!key) return fail_with(key.error());
+    auto workers = read_authorized_keys(o.authorized_workers_dir);
+    if (!workers) return fail_with(workers.error());
+    dc.curve_secret_key = *key;
+    dc.authorized_workers = std::move(*workers);
+  }
   dc.scheduler.worker_timeout = std::chrono::milliseconds(o.worker_timeout_ms);
   dc.heartbeat = std::chrono::milliseconds(o.heartbeat_ms);
   dc.limits = limits;
@@ -147,6 +161,13 @@ int main(int argc, char** argv) {
       ->envname("STRATA_DATABASE_URL");
   CLI::App* serve_cmd = app.add_subcommand("serve", "run the coordinator (the default)");
   serve_cmd->add_option("--redis", o.redis_url, "Redis URL of the layer cache; none: uncached")->envname("STRATA_REDIS_URL");
+  serve_cmd->add_option("--curve-key", o.curve_key_file,
+                        "the coordinator's CURVE secret key (from `keys`): the worker channel is encrypted and only "
+                        "workers whose public keys are in --authorized-workers may connect")
+      ->envname("STRATA_CURVE_KEY");
+  serve_cmd->add_option("--authorized-workers", o.authorized_workers_dir,
+                        "a directory of worker public keys (*.pub) the coordinator admits")
+      ->envname("STRATA_AUTHORIZED_WORKERS");
   serve_cmd->add_option("--cache-secret-file", o.cache_secret_file,
                         "the cluster's cache secret (else STRATA_CACHE_SECRET): every cached analysis carries a MAC "
                         "under it, and entries that fail the check are ignored");
@@ -191,6 +212,11 @@ int main(int argc, char** argv) {
                         "how long a layer whose verified bytes keep failing stays quarantined")
       ->capture_default_str();
   app.add_subcommand("migrate", "apply the SQL migrations and exit");
+  CLI::App* keys_cmd = app.add_subcommand("keys", "make a CURVE key pair: DIR/NAME.key (secret) and DIR/NAME.pub");
+  std::string keys_dir;
+  std::string keys_name = "coordinator";
+  keys_cmd->add_option("dir", keys_dir, "where to write them")->required();
+  keys_cmd->add_option("--name", keys_name, "the pair's name (coordinator, or a worker's)")->capture_default_str();
   CLI::App* quarantine_cmd = app.add_subcommand("quarantine", "layers quarantined after verified failures");
   quarantine_cmd->require_subcommand(1);
   quarantine_cmd->add_option("--quarantine-hours", o.quarantine_hours, "as for serve")->capture_default_str();
@@ -213,6 +239,13 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("migrate")) {
     auto db = migrated(o.database_url);
     return db ? 0 : fail_with(db.error());
+  }
+  if (keys_cmd->parsed()) {
+    auto key = write_key_pair(keys_dir, keys_name);
+    if (!key) return fail_with(key.error());
+    std::cout << keys_dir << "/" << keys_name << ".key (secret) and " << keys_dir << "/" << keys_name
+              << ".pub: " << *key << "\n";
+    return 0;
   }
   if (list_cmd->parsed() || lift_cmd->parsed()) {
     auto db = migrated(o.database_url);

@@ -7,6 +7,7 @@
 
 #include "common/log.h"
 #include "common/wire/layer_codec.h"
+#include "coordinator/dispatch/curve_auth.h"
 #include "coordinator/store/job_log.h"
 #include "schema/messages.capnp.h"
 #include "worker/service/frames.h"
@@ -54,6 +55,8 @@ Dispatcher::Dispatcher(DispatcherConfig config, MetricsRegistry& m, JobLog* log,
       queued_(m.gauge("strata_jobs_queued", "Layer jobs waiting for a worker")),
       leased_(m.gauge("strata_jobs_leased", "Layer jobs leased to a worker")),
       workers_(m.gauge("strata_workers", "Workers connected")),
+      handshakes_refused_(m.gauge("strata_worker_handshakes_refused",
+                                  "Connections refused at the CURVE handshake: keys the operator did not authorize")),
       latency_(m.histogram("strata_job_latency_seconds", "From lease to result, per layer job",
                            {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300})) {
   for (const auto& [diff_id, error] : quarantined) scheduler_.quarantine(diff_id, error);
@@ -66,6 +69,14 @@ Result<void> Dispatcher::start() {
     sockets_->router.set(zmq::sockopt::router_mandatory, 1);
     sockets_->router.set(zmq::sockopt::linger, 0);
     sockets_->router.set(zmq::sockopt::maxmsgsize, config_.max_message_bytes);
+    if (!config_.curve_secret_key.empty()) {
+      authenticator_ = std::make_unique<CurveAuthenticator>(sockets_->context, config_.authorized_workers);
+      sockets_->router.set(zmq::sockopt::curve_server, 1);
+      sockets_->router.set(zmq::sockopt::curve_secretkey, config_.curve_secret_key);
+    } else {
+      log_warn("dispatch", "the worker channel is not authenticated (no --curve-key): any peer that reaches " +
+                               config_.bind + " can take jobs; use it on a private network only");
+    }
     sockets_->router.bind(config_.bind);
   } catch (const zmq::error_t& e) {
     return fail(ErrorCode::kUnavailable, "cannot bind the worker socket to " + config_.bind + ": " + e.what());
@@ -81,6 +92,7 @@ void Dispatcher::stop() {
   const std::uint64_t one = 1;
   [[maybe_unused]] const ssize_t n = ::write(inbox_->fd, &one, sizeof one);
   thread_.join();
+  authenticator_.reset();
 }
 
 void Dispatcher::request(std::vector<LayerNeed> needs) {
@@ -145,6 +157,7 @@ void Dispatcher::publish_gauges() {
   queued_.set(static_cast<std::int64_t>(scheduler_.queued()));
   leased_.set(static_cast<std::int64_t>(scheduler_.leased()));
   workers_.set(static_cast<std::int64_t>(scheduler_.workers()));
+  if (authenticator_) handshakes_refused_.set(static_cast<std::int64_t>(authenticator_->refused()));
 }
 
 void Dispatcher::handle_requests() {

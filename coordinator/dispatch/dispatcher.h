@@ -22,6 +22,8 @@
 
 namespace strata::coordinator {
 
+class CurveAuthenticator;
+
 class JobLog;
 
 using LayerCallback = std::function<void(Result<std::shared_ptr<const LayerAnalysis>>)>;
@@ -42,6 +44,10 @@ struct DispatcherConfig {
   std::uint64_t analyzer_set = 0;  // workers announcing another set are refused
   // A peer sending a larger message is disconnected by ZeroMQ before it is read into memory.
   std::int64_t max_message_bytes = std::int64_t{512} << 20;
+  // CurveZMQ (curve_auth.h): the coordinator's secret key and the workers' public keys it admits.
+  // Both empty: a plain socket, for a private network only.
+  std::string curve_secret_key;
+  std::set<std::string> authorized_workers;
 };
 
 class Dispatcher {
@@ -91,6 +97,7 @@ class Dispatcher {
   std::thread thread_;
   struct Sockets;
   std::unique_ptr<Sockets> sockets_;
+  std::unique_ptr<CurveAuthenticator> authenticator_;  // constructed before the socket binds
 
   Counter& analyzed_;
   Counter& bytes_read_;
@@ -102,6 +109,7 @@ class Dispatcher {
   Gauge& queued_;
   Gauge& leased_;
   Gauge& workers_;
+  Gauge& handshakes_refused_;
   Histogram& latency_;
 };
 

@@ -50,6 +50,11 @@ fi
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
+# CurveZMQ keys: the coordinator's pair, and one pair per worker, whose public keys it admits.
+"$build/coordinator/strata-coordinator" keys "$dir/keys" --name coordinator >/dev/null
+for i in $(seq "${STRATA_WORKERS:-2}"); do
+  "$build/coordinator/strata-coordinator" keys "$dir/keys/workers" --name "worker-$i" >/dev/null
+done
 # The cluster's cache secret: every cached analysis carries a MAC under it.
 python3 -c 'import secrets; print(secrets.token_hex(32))' >"$dir/cache.secret"
 chmod 600 "$dir/cache.secret"
@@ -66,10 +71,12 @@ start() {
   echo $! >"$dir/pids/$name.pid"
 }
 start coordinator "$build/coordinator/strata-coordinator" --database-url "$STRATA_DATABASE_URL" serve \
-  --redis "$STRATA_REDIS_URL" --cache-secret-file "$dir/cache.secret" --db "$db" --http-port "$http_port" --worker-bind "tcp://127.0.0.1:$worker_port" \
+  --redis "$STRATA_REDIS_URL" --cache-secret-file "$dir/cache.secret" --db "$db" --http-port "$http_port" \
+  --curve-key "$dir/keys/coordinator.key" --authorized-workers "$dir/keys/workers" --worker-bind "tcp://127.0.0.1:$worker_port" \
   --oci-root "${STRATA_OCI_ROOT:-/tmp}" --allow-private-registries
 for i in $(seq "${STRATA_WORKERS:-2}"); do
   start "worker-$i" "$build/worker/strata-worker" --coordinator "tcp://127.0.0.1:$worker_port" --name "worker-$i" \
+    --curve-key "$dir/keys/workers/worker-$i.key" --coordinator-key "$dir/keys/coordinator.pub" \
     --redis "$STRATA_REDIS_URL" --cache-secret-file "$dir/cache.secret" --metrics-port "$(free_port)" --slots "${STRATA_WORKER_SLOTS:-2}" \
     --allow-private-registries
 done

@@ -176,6 +176,47 @@ TEST(HostileRedisWriter, EntriesWithoutTheClustersMacAreIgnored) {
   std::filesystem::remove_all(dir);
 }
 
+// Defect 6: the worker channel was open: any peer that reached the coordinator's port was sent
+// jobs (with pull tokens and blob locations) and its results were believed. Now the channel is
+// CurveZMQ and only workers whose public keys the operator listed complete the handshake.
+TEST(HostilePeer, WorkersWithoutAnAuthorizedKeyGetNoJob) {
+  const std::string dir = test::temp_dir();
+  test::write_oci_layout(dir + "/layout", {small_image()});
+  test::Cluster cluster({.workers = 1, .start_workers = false});
+  const std::string id = cluster.submit({"oci:" + dir + "/layout:1.0"});
+  // Two rogues: one speaking plain ZeroMQ, one with a CURVE key of its own making.
+  ASSERT_EQ(test::run_command(std::string(STRATA_COORDINATOR_BINARY) + " keys " + dir + "/rogue --name rogue").exit_code, 0);
+  std::vector<std::unique_ptr<test::ChildProcess>> rogues;
+  std::vector<int> rogue_metrics;
+  for (int r = 0; r < 2; ++r) {
+    rogue_metrics.push_back(test::free_port());
+    std::vector<std::string> argv = {STRATA_WORKER_BINARY, "--coordinator", cluster.worker_address(),
+                                     "--name", "rogue-" + std::to_string(r), "--metrics-port",
+                                     std::to_string(rogue_metrics.back()), "--allow-private-registries"};
+    if (r == 1) {
+      argv.insert(argv.end(), {"--curve-key", dir + "/rogue/rogue.key", "--coordinator-key",
+                               cluster.dir() + "/keys/coordinator.pub"});
+    }
+    rogues.push_back(std::make_unique<test::ChildProcess>(argv, dir + "/rogue-" + std::to_string(r) + ".log"));
+  }
+  EXPECT_TRUE(test::eventually(20, [&] { return test::metric(cluster.metrics(), "strata_worker_handshakes_refused") >= 1; }))
+      << cluster.metrics();
+  EXPECT_EQ(test::metric(cluster.metrics(), "strata_workers"), 0);
+  EXPECT_EQ(test::metric(cluster.metrics(), "strata_jobs_dispatched_total"), 0);
+  EXPECT_NE(cluster.status(id)["state"], "done") << cluster.status(id).dump();
+  for (const int port : rogue_metrics) {
+    const auto page = test::http_get("http://127.0.0.1:" + std::to_string(port) + "/metrics").body;
+    EXPECT_EQ(test::metric(page, "strata_layers_analyzed_total"), 0) << page;
+  }
+  // The worker holding a listed key takes the job.
+  cluster.start_worker(0);
+  const auto done = cluster.wait(id, 60);
+  ASSERT_FALSE(done.is_null()) << cluster.logs();
+  EXPECT_EQ(done["counts"]["done"], 1);
+  for (auto& rogue : rogues) rogue->stop(5);
+  std::filesystem::remove_all(dir);
+}
+
 // Defect 13: with PostgreSQL unreachable, a request with any bearer key was answered 503 with
 // libpq's own error text (host, port, database name) — to a caller nobody had authenticated.
 TEST(HostileCaller, AnUnavailableDatabaseIsNotDescribedToAnUnauthenticatedCaller) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -41,6 +42,15 @@ Cluster::Cluster(ClusterOptions options)
       http_port_(free_port()),
       worker_port_(free_port()) {
   if (options_.redis) redis_ = std::make_unique<RedisServer>();
+  if (options_.curve) {
+    const std::string keys = std::string(STRATA_COORDINATOR_BINARY) + " keys " + dir_ + "/keys";
+    auto made = run_command(keys + " --name coordinator");
+    // At least one worker key: the coordinator admits no one without a list.
+    for (int i = 0; i < std::max(options_.workers, 1) && made.exit_code == 0; ++i) {
+      made = run_command(keys + "/workers --name worker-" + std::to_string(i));
+    }
+    if (made.exit_code != 0) throw std::runtime_error("strata-coordinator keys: " + made.out);
+  }
   // The cluster's cache secret, shared by the coordinator and the workers.
   std::ofstream(dir_ + "/cache.secret") << "test-cache-secret-" << http_port_ << "-" << worker_port_ << "\n";
   write_test_feed(dir_ + "/feed");
@@ -99,6 +109,9 @@ void Cluster::start_coordinator() {
     argv.push_back(dir_ + "/cache.secret");
   }
   if (options_.allow_private_registries) argv.push_back("--allow-private-registries");
+  if (options_.curve) {
+    argv.insert(argv.end(), {"--curve-key", dir_ + "/keys/coordinator.key", "--authorized-workers", dir_ + "/keys/workers"});
+  }
   for (const auto& root : options_.oci_roots) {
     argv.push_back("--oci-root");
     argv.push_back(root);
@@ -122,6 +135,10 @@ void Cluster::start_worker(std::size_t i) {
     argv.push_back(dir_ + "/cache.secret");
   }
   if (options_.allow_private_registries) argv.push_back("--allow-private-registries");
+  if (options_.curve) {
+    argv.insert(argv.end(), {"--curve-key", dir_ + "/keys/workers/worker-" + std::to_string(i) + ".key",
+                             "--coordinator-key", dir_ + "/keys/coordinator.pub"});
+  }
   argv.insert(argv.end(), options_.worker_args.begin(), options_.worker_args.end());
   workers_[i] = std::make_unique<ChildProcess>(argv, dir_ + "/worker-" + std::to_string(i) + ".log");
   if (!eventually(20, [&] { return http_get(worker_metrics_url(i)).status == 200; })) {

@@ -27,6 +27,8 @@ struct ClusterOptions {
   bool allow_private_registries = true;
   // A database of the test's own (a PostgreSQL it may stop); default: a fresh one on the shared server.
   std::string database_url{};
+  // CurveZMQ on the worker channel, with a key pair per worker (keys/ in the cluster's directory).
+  bool curve = true;
 };
 
 class Cluster {
@@ -46,6 +48,7 @@ class Cluster {
     return "http://127.0.0.1:" + std::to_string(metrics_ports_.at(i)) + "/metrics";
   }
   const std::string& dir() const { return dir_; }
+  std::string worker_address() const { return "tcp://127.0.0.1:" + std::to_string(worker_port_); }
   const std::string& vulndb() const { return vulndb_; }
   const std::string& token() const { return token_; }
   const std::string& database_url() const { return database_url_; }

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -42,6 +43,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--redis", config.cache.url, "Redis URL of the layer cache (redis://HOST:PORT); none: uncached")
       ->envname("STRATA_REDIS_URL");
+  std::string curve_key_file;
+  std::string coordinator_key_file;
+  app.add_option("--curve-key", curve_key_file, "this worker's CURVE secret key (from `strata-coordinator keys`)")
+      ->envname("STRATA_CURVE_KEY");
+  app.add_option("--coordinator-key", coordinator_key_file, "the coordinator's CURVE public key (its .pub file)")
+      ->envname("STRATA_COORDINATOR_KEY");
   std::string cache_secret_file;
   app.add_option("--cache-secret-file", cache_secret_file,
                  "the cluster's cache secret (else STRATA_CACHE_SECRET), as the coordinator's");
@@ -85,6 +92,22 @@ int main(int argc, char** argv) {
     return 2;
   }
   config.cache.secret = std::move(*secret);
+  if (curve_key_file.empty() != coordinator_key_file.empty()) {
+    std::cerr << "strata-worker: error: --curve-key and --coordinator-key go together\n";
+    return 2;
+  }
+  for (const auto& [path, key] : {std::pair{&curve_key_file, &config.curve_secret_key},
+                                  std::pair{&coordinator_key_file, &config.curve_server_key}}) {
+    if (path->empty()) continue;
+    std::ifstream in(*path);
+    std::string text;
+    in >> text;
+    if (text.size() != 40) {
+      std::cerr << "strata-worker: error: " << *path << ": not a CURVE key (40 characters of Z85)\n";
+      return 2;
+    }
+    *key = text;
+  }
   config.registry.public_addresses_only = !allow_private_registries;
   config.drain_timeout = std::chrono::seconds(drain_seconds);
   std::signal(SIGTERM, on_signal);

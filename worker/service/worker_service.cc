@@ -67,6 +67,13 @@ class Worker {
         arena_(static_cast<int>(config.slots), 0),
         socket_(context_, zmq::socket_type::dealer) {
     socket_.set(zmq::sockopt::routing_id, config_.name);
+    if (!config_.curve_secret_key.empty()) {
+      char public_key[41];
+      zmq_curve_public(public_key, config_.curve_secret_key.c_str());
+      socket_.set(zmq::sockopt::curve_serverkey, config_.curve_server_key);
+      socket_.set(zmq::sockopt::curve_publickey, std::string(public_key));
+      socket_.set(zmq::sockopt::curve_secretkey, config_.curve_secret_key);
+    }
     socket_.set(zmq::sockopt::linger, 2000);
     // Reconnect quickly after a coordinator restart.
     socket_.set(zmq::sockopt::reconnect_ivl, 100);

@@ -34,6 +34,9 @@ struct WorkerConfig {
   // How blobs in registries are fetched: the worker's own credentials (used when a job carries
   // no token or its token is refused) and the registries it may reach over plain http.
   RegistryOptions registry;
+  // CurveZMQ: the coordinator's public key and this worker's secret key (Z85), both or neither.
+  std::string curve_server_key;
+  std::string curve_secret_key;
 };
 
 // Runs until `stop` turns true, then drains. Returns a process exit code.
