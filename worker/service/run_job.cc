@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "common/wire/layer_codec.h"
+#include "worker/cache/layer_cache.h"
 #include "worker/image/image_inventory.h"
 #include "worker/layer/analyze_layer.h"
 #include "worker/source/byte_source.h"
@@ -132,7 +133,12 @@ JobOutcome run_job_unguarded(const JobSpec& job, const AnalyzerRegistry& registr
   }
   out.analysis = encode_layer_analysis(layer->analysis);
   // Only verified results reach the shared cache: analyze_layer has checked both digests.
-  if (!job.cache_key.empty()) out.cached = cache.store(job.cache_key, out.analysis, job.cache_ttl_seconds);
+  // The key is the worker's own, from the diff_id it verified and its own analyzer set: a
+  // coordinator (or anyone speaking for one) cannot aim a verified analysis at another layer's key.
+  if (!job.cache_key.empty()) {
+    out.cached = cache.store(layer_cache_key(layer->diff_id.to_string(), registry.set_version(), job.limits), out.analysis,
+                             job.cache_ttl_seconds);
+  }
   out.ok = true;
   const auto elapsed = std::chrono::steady_clock::now() - start;
   out.micros = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
