@@ -114,6 +114,13 @@ Result<ImageIndex> parse_index(std::span<const std::byte> bytes) {
   if (it == doc->end() || !it->is_array()) {
     return fail(ErrorCode::kCorrupt, "image index has no 'manifests' array");
   }
+  // Real indexes name a few dozen platforms and attestations; a registry answering with a
+  // hundred thousand entries would make every image a fleet (issue 14, defect 8).
+  constexpr std::size_t kMaxIndexEntries = 1024;
+  if (it->size() > kMaxIndexEntries) {
+    return fail(ErrorCode::kLimitExceeded, "image index names " + std::to_string(it->size()) +
+                                               " manifests; at most " + std::to_string(kMaxIndexEntries) + " are read");
+  }
   ImageIndex index;
   for (std::size_t i = 0; i < it->size(); ++i) {
     auto d = parse_descriptor((*it)[i], "image index manifests[" + std::to_string(i) + "]");

@@ -22,6 +22,7 @@ std::string text(capnp::Text::Reader t) { return std::string(t.cStr(), t.size())
 constexpr auto kHousekeeping = std::chrono::milliseconds(200);
 constexpr auto kRecentFor = std::chrono::seconds(30);
 constexpr std::size_t kRecentMax = 1024;
+constexpr std::size_t kRecentMaxBytes = std::size_t{256} << 20;
 
 }  // namespace
 
@@ -182,10 +183,17 @@ void Dispatcher::handle_requests() {
   }
 }
 
-void Dispatcher::remember(const std::string& diff_id, const std::shared_ptr<const LayerAnalysis>& analysis) {
-  if (recent_.insert_or_assign(diff_id, Recent{analysis, Clock::now()}).second) recent_order_.push_back(diff_id);
-  while (recent_order_.size() > kRecentMax) {
-    recent_.erase(recent_order_.front());
+void Dispatcher::remember(const std::string& diff_id, const std::shared_ptr<const LayerAnalysis>& analysis,
+                          std::size_t bytes) {
+  if (const auto old = recent_.find(diff_id); old != recent_.end()) recent_bytes_ -= old->second.bytes;
+  if (recent_.insert_or_assign(diff_id, Recent{analysis, Clock::now(), bytes}).second) recent_order_.push_back(diff_id);
+  recent_bytes_ += bytes;
+  // Bounded in count and in bytes (issue 14, defect 8): a few huge analyses must not pin memory.
+  while (recent_order_.size() > kRecentMax || (recent_bytes_ > kRecentMaxBytes && recent_order_.size() > 1)) {
+    if (const auto it = recent_.find(recent_order_.front()); it != recent_.end()) {
+      recent_bytes_ -= it->second.bytes;
+      recent_.erase(it);
+    }
     recent_order_.pop_front();
   }
 }
@@ -196,7 +204,10 @@ std::shared_ptr<const LayerAnalysis> Dispatcher::recall(const std::string& diff_
   while (!recent_order_.empty()) {
     const auto it = recent_.find(recent_order_.front());
     if (it != recent_.end() && now - it->second.at < kRecentFor) break;
-    if (it != recent_.end()) recent_.erase(it);
+    if (it != recent_.end()) {
+      recent_bytes_ -= it->second.bytes;
+      recent_.erase(it);
+    }
     recent_order_.pop_front();
   }
   const auto it = recent_.find(diff_id);
@@ -309,7 +320,7 @@ void Dispatcher::handle_worker_message() {
             break;
           }
           auto shared = std::make_shared<const LayerAnalysis>(std::move(*analysis));
-          remember(end->diff_id, shared);
+          remember(end->diff_id, shared, data.size());
           finish(*end, std::move(shared));
           break;
         }

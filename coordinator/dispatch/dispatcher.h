@@ -71,7 +71,7 @@ class Dispatcher {
   void send(const std::string& worker, capnp::MessageBuilder& message);
   void finish(const JobEnd& end, Result<std::shared_ptr<const LayerAnalysis>> result);
   void publish_gauges();
-  void remember(const std::string& diff_id, const std::shared_ptr<const LayerAnalysis>& analysis);
+  void remember(const std::string& diff_id, const std::shared_ptr<const LayerAnalysis>& analysis, std::size_t bytes);
   std::shared_ptr<const LayerAnalysis> recall(const std::string& diff_id);
 
   DispatcherConfig config_;
@@ -90,9 +90,11 @@ class Dispatcher {
   struct Recent {
     std::shared_ptr<const LayerAnalysis> analysis;
     Clock::time_point at;
+    std::size_t bytes = 0;  // its encoded size, for the bound on all of them
   };
   std::map<std::string, Recent, std::less<>> recent_;
   std::deque<std::string> recent_order_;
+  std::size_t recent_bytes_ = 0;
   std::atomic<bool> stop_{false};
   std::thread thread_;
   struct Sockets;

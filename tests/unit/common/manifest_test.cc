@@ -26,6 +26,20 @@ TEST(Manifest, NotJsonIsCorrupt) {
   EXPECT_FALSE(parse_index(as_bytes("[]")));
 }
 
+// Issue 14, defect 8: an index is bounded before its entries are kept.
+TEST(Manifest, AnIndexOfTooManyManifestsIsRefused) {
+  std::string entries;
+  for (int i = 0; i < 1025; ++i) {
+    entries += std::string(i ? "," : "") + R"({"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:)" +
+               std::string(64, 'a') + R"(","size":1})";
+  }
+  const std::string huge = R"({"schemaVersion":2,"manifests":[)" + entries + "]}";
+  auto index = parse_index(as_bytes(huge));
+  ASSERT_FALSE(index);
+  EXPECT_EQ(index.error().code(), ErrorCode::kLimitExceeded);
+  EXPECT_NE(index.error().message().find("names 1025 manifests; at most 1024"), std::string::npos) << index.error().message();
+}
+
 TEST(MediaType, ClassifiesLayers) {
   EXPECT_EQ(classify_layer_media_type("application/vnd.docker.image.rootfs.diff.tar.zstd").compression,
             Compression::kZstd);
