@@ -43,14 +43,13 @@ programs=(
   curl python3 ruby redis-server redis-cli docker-registry skopeo htpasswd debootstrap
 )
 
+# shellcheck source=deploy/lib/programs.sh
+. "$(dirname "$0")/lib/programs.sh"
 check_programs() {
-  local absent=()
-  for program in "${programs[@]}"; do
-    command -v "$program" >/dev/null 2>&1 || absent+=("$program")
-  done
-  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then absent+=("initdb (postgresql)"); fi
-  if ((${#absent[@]} > 0)); then
-    echo "bootstrap: still missing after the install: ${absent[*]}" >&2
+  local absent
+  absent=$(missing_programs "${programs[@]}" initdb)
+  if [[ -n $absent ]]; then
+    echo "bootstrap: still missing after the install: $absent" >&2
     exit 1
   fi
 }

@@ -16,13 +16,11 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${STRATA_BUILD:-$root/build}
 # Programs this script and services.sh run, checked first so a missing one is named rather than
 # failing half-way (deploy/bootstrap.sh installs them all).
-missing=()
-for program in curl python3 redis-server redis-cli runuser; do
-  command -v "$program" >/dev/null 2>&1 || missing+=("$program")
-done
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then missing+=("PostgreSQL (initdb)"); fi
-if ((${#missing[@]} > 0)); then
-  echo "up.sh: missing ${missing[*]}; run deploy/bootstrap.sh (as root) to install them" >&2
+# shellcheck source=deploy/lib/programs.sh
+. "$root/deploy/lib/programs.sh"
+missing=$(missing_programs curl python3 redis-server redis-cli runuser initdb)
+if [[ -n $missing ]]; then
+  echo "up.sh: missing $missing; run deploy/bootstrap.sh (as root) to install them" >&2
   exit 1
 fi
 for b in cli/strata coordinator/strata-coordinator worker/strata-worker; do
