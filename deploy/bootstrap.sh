@@ -54,6 +54,12 @@ check_programs() {
   fi
 }
 
+# Node.js and npm: the npm differential and the node_modules end-to-end tests read npm's own
+# tree. Debian's packages unless the machine has a Node.js of its own already (NodeSource's bundles
+# npm and conflicts with Debian's npm package).
+if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi
+programs+=(node npm)
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

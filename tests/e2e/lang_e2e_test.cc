@@ -100,7 +100,9 @@ TEST_F(LanguageE2E, NpmsBundledNodeModules) {
     const auto doc = nlohmann::json::parse(test::read_file(it->path().string()));
     want.insert(doc["name"].get<std::string>() + " " + doc["version"].get<std::string>());
   }
-  ASSERT_GT(want.size(), 50u);
+  // A real tree, not a stub: NodeSource's npm bundles ~150 packages, Debian's (which uses
+  // node-* packages for the rest) 42.
+  ASSERT_GT(want.size(), 30u);
   const auto got = inventory(tree(npm, "usr/lib/node_modules/npm"), dir_, "npm");
   // npm itself sits at usr/lib/node_modules/npm/package.json, a package root too.
   const auto self = nlohmann::json::parse(test::read_file((npm / "package.json").string()));
