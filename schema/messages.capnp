@@ -74,6 +74,9 @@ struct Ready {
 
 struct Heartbeat {
   running @0 :List(UInt64);   # job ids in progress: their leases are extended
+  bytesRead @1 :List(UInt64); # per running job, in the same order: blob bytes read so far. A
+                              # lease is extended only while this advances, so a job stuck in
+                              # a loop is not held for ever by a live worker's heartbeats
 }
 
 struct JobResult {

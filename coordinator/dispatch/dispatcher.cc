@@ -298,8 +298,10 @@ void Dispatcher::handle_worker_message() {
         }
         case wire::WorkerMessage::HEARTBEAT: {
           std::vector<std::uint64_t> running;
+          std::vector<std::uint64_t> bytes_read;
           for (const auto id : msg.getHeartbeat().getRunning()) running.push_back(id);
-          for (const std::uint64_t id : scheduler_.heartbeat(worker, running, now)) {
+          for (const auto n : msg.getHeartbeat().getBytesRead()) bytes_read.push_back(n);
+          for (const std::uint64_t id : scheduler_.heartbeat(worker, running, now, bytes_read)) {
             capnp::MallocMessageBuilder cancel;
             cancel.initRoot<wire::CoordinatorMessage>().initCancel().setJobId(id);
             send(worker, cancel);

@@ -68,16 +68,23 @@ void Scheduler::seen(const std::string& worker, Clock::time_point now) {
 }
 
 std::vector<std::uint64_t> Scheduler::heartbeat(const std::string& worker, const std::vector<std::uint64_t>& running,
-                                                Clock::time_point now) {
+                                                Clock::time_point now, const std::vector<std::uint64_t>& bytes_read) {
   std::vector<std::uint64_t> cancel;
   seen(worker, now);
-  for (const std::uint64_t id : running) {
-    const auto it = jobs_.find(id);
+  const bool with_progress = bytes_read.size() == running.size();
+  for (std::size_t i = 0; i < running.size(); ++i) {
+    const auto it = jobs_.find(running[i]);
     if (it == jobs_.end() || it->second.state != JobState::kLeased || it->second.worker != worker) {
-      cancel.push_back(id);
+      cancel.push_back(running[i]);
       continue;
     }
-    it->second.deadline = now + config_.lease;
+    Job& job = it->second;
+    if (with_progress) {
+      // No byte since the last extension: the deadline stays where that one put it.
+      if (bytes_read[i] <= job.bytes_read) continue;
+      job.bytes_read = bytes_read[i];
+    }
+    job.deadline = now + config_.lease;
   }
   return cancel;
 }
@@ -123,6 +130,7 @@ std::vector<Dispatch> Scheduler::dispatch(Clock::time_point now) {
     job.worker = best->first;
     job.deadline = now + config_.lease;
     job.leased_at = now;
+    job.bytes_read = 0;
     ++job.attempts;
     --best->second.credits;
     best->second.leases.insert(job.id);

@@ -58,6 +58,7 @@ struct Job {
   Clock::time_point deadline{};
   Clock::time_point leased_at{};
   int attempts = 0;
+  std::uint64_t bytes_read = 0;          // as of the last heartbeat that extended the lease
   std::map<std::string, int> failures;  // error code → count
   std::string last_error;
 };
@@ -100,9 +101,13 @@ class Scheduler {
   void ready(const std::string& worker, unsigned credits, Clock::time_point now);
   bool known(const std::string& worker) const { return workers_.contains(worker); }
   void seen(const std::string& worker, Clock::time_point now);
-  // Ids the worker should stop: leased elsewhere or unknown. Extends the rest.
+  // Ids the worker should stop: leased elsewhere or unknown. Extends the rest, but only while
+  // they make progress: with `bytes_read` (per running id, same order), a job whose count has
+  // not grown since the last heartbeat keeps its deadline, so one stuck in a loop expires even
+  // though its worker is alive (issue 14, defect 7). Without it (an older worker), every job is
+  // extended.
   std::vector<std::uint64_t> heartbeat(const std::string& worker, const std::vector<std::uint64_t>& running,
-                                       Clock::time_point now);
+                                       Clock::time_point now, const std::vector<std::uint64_t>& bytes_read = {});
   // The worker leaves: its credits go, jobs it hands back return to the queue. Jobs it still runs
   // keep their lease until they end or expire.
   void goodbye(const std::string& worker, const std::vector<std::uint64_t>& handed_back);

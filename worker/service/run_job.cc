@@ -15,13 +15,17 @@ namespace {
 // cancelled.
 class MeteredSource final : public ByteSource {
  public:
-  MeteredSource(ByteSource& inner, const std::atomic<bool>* cancelled) : inner_(inner), cancelled_(cancelled) {}
+  MeteredSource(ByteSource& inner, const std::atomic<bool>* cancelled, std::atomic<std::uint64_t>* progress)
+      : inner_(inner), cancelled_(cancelled), progress_(progress) {}
   Result<std::size_t> read(std::span<std::byte> out) override {
     if (cancelled_ != nullptr && cancelled_->load(std::memory_order_relaxed)) {
       return fail(ErrorCode::kUnavailable, "cancelled by the coordinator");
     }
     auto n = inner_.read(out);
-    if (n) total += *n;
+    if (n) {
+      total += *n;
+      if (progress_ != nullptr) progress_->fetch_add(*n, std::memory_order_relaxed);
+    }
     return n;
   }
   std::uint64_t total = 0;
@@ -29,6 +33,7 @@ class MeteredSource final : public ByteSource {
  private:
   ByteSource& inner_;
   const std::atomic<bool>* cancelled_;
+  std::atomic<std::uint64_t>* progress_;
 };
 
 // Failures worth another try elsewhere: the file or a service was out of reach. Damaged or
@@ -93,7 +98,7 @@ bool blob_verifies(const JobSpec& job, const RegistryOptions& registry_options) 
 
 JobOutcome run_job_unguarded(const JobSpec& job, const AnalyzerRegistry& registry, LayerCache& cache,
                              WorkerMetrics& metrics, const std::atomic<bool>* cancelled,
-                             const RegistryOptions& registry_options) {
+                             const RegistryOptions& registry_options, std::atomic<std::uint64_t>* progress) {
   const auto start = std::chrono::steady_clock::now();
   JobOutcome out;
   out.id = job.id;
@@ -115,7 +120,7 @@ JobOutcome run_job_unguarded(const JobSpec& job, const AnalyzerRegistry& registr
   auto opened = open_blob(job, registry_options, client);
   if (!opened) return failed(opened.error());
   std::unique_ptr<ByteSource> blob = std::move(*opened);
-  MeteredSource source(*blob, cancelled);
+  MeteredSource source(*blob, cancelled, progress);
   // A large layer's decompression and hashing overlap its walk on a second thread.
   const Stages stages = job.size >= kPipelineFromBytes ? Stages::kPipelined : Stages::kSequential;
   auto layer = analyze_layer(source, *expected, registry, job.limits, stages);
@@ -151,13 +156,13 @@ JobOutcome run_job_unguarded(const JobSpec& job, const AnalyzerRegistry& registr
 
 JobOutcome run_job(const JobSpec& job, const AnalyzerRegistry& registry, LayerCache& cache,
                    WorkerMetrics& metrics, const std::atomic<bool>* cancelled,
-                   const RegistryOptions& registry_options) {
+                   const RegistryOptions& registry_options, std::atomic<std::uint64_t>* bytes_read) {
   // The job's task boundary: an exception from a parser or a library (bytes from a layer or a
   // registry should never cause one, but a bug may) fails this job, not the worker, and the job
   // is answered, so its lease is released instead of being heartbeated forever.
   std::string what;
   try {
-    return run_job_unguarded(job, registry, cache, metrics, cancelled, registry_options);
+    return run_job_unguarded(job, registry, cache, metrics, cancelled, registry_options, bytes_read);
   } catch (const std::exception& e) {
     what = e.what();
   } catch (...) {

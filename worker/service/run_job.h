@@ -26,9 +26,10 @@ struct WorkerMetrics {
 
 // `cancelled`, when set during the run, stops the analysis at its next read: the outcome is a
 // failure with code "cancelled". A registry source is fetched with `registry_options` (the
-// worker's own credentials and insecure registries) and the job's pull token.
+// worker's own credentials and insecure registries) and the job's pull token. `bytes_read`, when
+// given, counts the blob bytes read so far, for the heartbeat.
 JobOutcome run_job(const JobSpec& job, const AnalyzerRegistry& registry, LayerCache& cache,
                    WorkerMetrics& metrics, const std::atomic<bool>* cancelled = nullptr,
-                   const RegistryOptions& registry_options = {});
+                   const RegistryOptions& registry_options = {}, std::atomic<std::uint64_t>* bytes_read = nullptr);
 
 }  // namespace strata::worker

@@ -99,9 +99,9 @@ class Worker {
       if (draining && running_.empty()) break;
       if (draining && Clock::now() >= drain_deadline) {
         std::vector<std::uint64_t> unfinished;
-        for (auto& [id, cancelled] : running_) {
+        for (auto& [id, control] : running_) {
           unfinished.push_back(id);
-          cancelled->store(true);
+          control->cancelled.store(true);
         }
         log_warn("worker", "drain timeout: handing back " + std::to_string(unfinished.size()) + " jobs");
         send_goodbye(unfinished);
@@ -187,8 +187,12 @@ class Worker {
     capnp::MallocMessageBuilder message;
     auto hb = message.initRoot<wire::WorkerMessage>().initHeartbeat();
     auto ids = hb.initRunning(static_cast<unsigned>(running_.size()));
+    auto bytes = hb.initBytesRead(static_cast<unsigned>(running_.size()));
     unsigned i = 0;
-    for (const auto& [id, cancelled] : running_) ids.set(i++, id);
+    for (const auto& [id, control] : running_) {
+      bytes.set(i, control->bytes_read.load(std::memory_order_relaxed));
+      ids.set(i++, id);
+    }
     send(message);
   }
 
@@ -211,7 +215,7 @@ class Worker {
           case wire::CoordinatorMessage::JOB: start(from_wire(msg.getJob()), draining); break;
           case wire::CoordinatorMessage::CANCEL: {
             const auto it = running_.find(msg.getCancel().getJobId());
-            if (it != running_.end()) it->second->store(true);
+            if (it != running_.end()) it->second->cancelled.store(true);
             break;
           }
           case wire::CoordinatorMessage::WELCOME: {
@@ -246,12 +250,13 @@ class Worker {
       report(refused);
       return;
     }
-    auto cancelled = std::make_shared<std::atomic<bool>>(false);
-    running_.emplace(job.id, cancelled);
+    auto control = std::make_shared<JobControl>();
+    running_.emplace(job.id, control);
     metrics_view_.busy_slots.set(static_cast<std::int64_t>(running_.size()));
     arena_.execute([&] {
-      tasks_.run([this, job = std::move(job), cancelled] {
-        completions_.push(run_job(job, registry_, cache_, metrics_view_, cancelled.get(), config_.registry));
+      tasks_.run([this, job = std::move(job), control] {
+        completions_.push(
+            run_job(job, registry_, cache_, metrics_view_, &control->cancelled, config_.registry, &control->bytes_read));
       });
     });
   }
@@ -293,7 +298,12 @@ class Worker {
   Completions completions_;
   zmq::context_t context_;
   zmq::socket_t socket_;
-  std::map<std::uint64_t, std::shared_ptr<std::atomic<bool>>> running_;
+  // What the service and a running job share: the cancel flag, and the bytes read so far.
+  struct JobControl {
+    std::atomic<bool> cancelled{false};
+    std::atomic<std::uint64_t> bytes_read{0};
+  };
+  std::map<std::uint64_t, std::shared_ptr<JobControl>> running_;
   std::chrono::milliseconds heartbeat_{config_.heartbeat};
   std::unique_ptr<httplib::Server> metrics_server_;
   std::thread metrics_thread_;

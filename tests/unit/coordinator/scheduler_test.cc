@@ -126,6 +126,45 @@ TEST_F(SchedulerTest, LostLeasesCountAsAttempts) {
 
 // Issue 14, defect 4: quarantine is for content failures of bytes that verified (the same bytes
 // fail the same way for anyone), it lasts quarantine_for, and an operator may lift it.
+// Issue 14, defect 7: a live worker's heartbeats extended a job's lease for ever, even when the
+// job was stuck (a parser in a loop). With progress in the heartbeat, only a job whose bytes
+// advance is extended; a stuck one expires a lease after its last progress.
+TEST_F(SchedulerTest, OnlyJobsThatReadMoreBytesAreExtended) {
+  s.request(layer("moving"), Priority::kBulk, 1, 1, t0);
+  s.request(layer("stuck"), Priority::kBulk, 1, 2, t0);
+  s.ready("w", 2, t0);
+  const auto d = s.dispatch(t0);
+  ASSERT_EQ(d.size(), 2u);
+  const auto moving = d[0].job->layer.diff_id == "sha256:moving" ? d[0].job->id : d[1].job->id;
+  const auto stuck = d[0].job->layer.diff_id == "sha256:stuck" ? d[0].job->id : d[1].job->id;
+  // Heartbeats every 4 s: the moving job reads on, the stuck one read 4096 bytes by the first
+  // (t0+4s) and nothing since, so its lease ends 60 s after that.
+  std::uint64_t bytes = 0;
+  bool stuck_cancelled = false;
+  for (auto t = t0 + 4s; t <= t0 + 120s; t += 4s) {
+    bytes += 1000;
+    const auto cancel = s.heartbeat("w", stuck_cancelled ? std::vector<std::uint64_t>{moving}
+                                                          : std::vector<std::uint64_t>{moving, stuck},
+                                    t, stuck_cancelled ? std::vector<std::uint64_t>{bytes}
+                                                       : std::vector<std::uint64_t>{bytes, 4096});
+    EXPECT_TRUE(cancel.empty());
+    const auto expired = s.expire(t);
+    if (t < t0 + 64s) {
+      EXPECT_TRUE(expired.cancels.empty()) << (t - t0).count();
+    } else if (!stuck_cancelled) {
+      ASSERT_EQ(expired.cancels.size(), 1u);
+      EXPECT_EQ(expired.cancels[0].second, stuck);
+      EXPECT_FALSE(s.failed("w", stuck, {"unavailable", "cancelled", true, false}, t));  // the worker stops it
+      stuck_cancelled = true;
+    } else {
+      EXPECT_TRUE(expired.cancels.empty());  // the moving job is never cancelled
+    }
+  }
+  EXPECT_TRUE(stuck_cancelled);
+  // (A worker that sends no progress has every job extended, as before:
+  // HeartbeatsExtendLeasesAndExpiredLeasesAreCancelled.)
+}
+
 TEST_F(SchedulerTest, ALayerWhoseVerifiedBytesFailTheSameWayThreeTimesIsQuarantinedForAWhile) {
   s.request(layer("bad"), Priority::kBulk, 1, 7, t0);
   s.ready("w", 1, t0);
