@@ -170,7 +170,7 @@ void Dispatcher::handle_requests() {
     needs.swap(inbox_->needs);
   }
   for (auto& need : needs) {
-    if (auto analysis = recall(need.layer.diff_id)) {
+    if (auto analysis = recall(need.layer.diff_id, need.layer.digest)) {
       need.done(std::move(analysis));
       continue;
     }
@@ -183,10 +183,12 @@ void Dispatcher::handle_requests() {
   }
 }
 
-void Dispatcher::remember(const std::string& diff_id, const std::shared_ptr<const LayerAnalysis>& analysis,
-                          std::size_t bytes) {
+void Dispatcher::remember(const std::string& diff_id, const std::string& digest,
+                          const std::shared_ptr<const LayerAnalysis>& analysis, std::size_t bytes) {
   if (const auto old = recent_.find(diff_id); old != recent_.end()) recent_bytes_ -= old->second.bytes;
-  if (recent_.insert_or_assign(diff_id, Recent{analysis, Clock::now(), bytes}).second) recent_order_.push_back(diff_id);
+  if (recent_.insert_or_assign(diff_id, Recent{analysis, Clock::now(), bytes, digest}).second) {
+    recent_order_.push_back(diff_id);
+  }
   recent_bytes_ += bytes;
   // Bounded in count and in bytes (issue 14, defect 8): a few huge analyses must not pin memory.
   while (recent_order_.size() > kRecentMax || (recent_bytes_ > kRecentMaxBytes && recent_order_.size() > 1)) {
@@ -198,7 +200,7 @@ void Dispatcher::remember(const std::string& diff_id, const std::shared_ptr<cons
   }
 }
 
-std::shared_ptr<const LayerAnalysis> Dispatcher::recall(const std::string& diff_id) {
+std::shared_ptr<const LayerAnalysis> Dispatcher::recall(const std::string& diff_id, const std::string& digest) {
   // Expire from the old end first, so the map never holds stale entries for long.
   const auto now = Clock::now();
   while (!recent_order_.empty()) {
@@ -211,7 +213,7 @@ std::shared_ptr<const LayerAnalysis> Dispatcher::recall(const std::string& diff_
     recent_order_.pop_front();
   }
   const auto it = recent_.find(diff_id);
-  return it == recent_.end() ? nullptr : it->second.analysis;
+  return it == recent_.end() || it->second.digest != digest ? nullptr : it->second.analysis;
 }
 
 void Dispatcher::send_jobs() {
@@ -322,7 +324,7 @@ void Dispatcher::handle_worker_message() {
             break;
           }
           auto shared = std::make_shared<const LayerAnalysis>(std::move(*analysis));
-          remember(end->diff_id, shared, data.size());
+          remember(end->diff_id, end->digest, shared, data.size());
           finish(*end, std::move(shared));
           break;
         }

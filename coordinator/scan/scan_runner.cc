@@ -1,7 +1,9 @@
 #include "coordinator/scan/scan_runner.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include "cli/db/local_db.h"
@@ -127,6 +129,34 @@ void ScanRunner::image_ended(const ImageTask& task) {
   }
 }
 
+Result<void> ScanRunner::holds_blob(TenantId tenant, const worker::BlobLocation& where, const LayerInfo& layer) {
+  namespace fs = std::filesystem;
+  if (!where.file.empty()) {
+    std::error_code ec;
+    const auto status = fs::status(where.file, ec);
+    const bool held = !ec && fs::exists(status) &&
+                      (!fs::is_regular_file(status) || layer.size == 0 || fs::file_size(where.file, ec) == layer.size);
+    if (!held || ec) return fail(ErrorCode::kNotFound, "the layout does not hold layer " + layer.digest);
+    return {};
+  }
+  // A proof lasts an hour per tenant, repository and blob: a fleet re-scanned every hour asks
+  // each registry once per layer, not once per image.
+  const std::string proof = std::to_string(tenant) + " " + where.registry + "/" + where.repository + "@" + layer.digest;
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(proofs_mutex_);
+    if (const auto it = proofs_.find(proof); it != proofs_.end() && now - it->second < std::chrono::hours(1)) return {};
+  }
+  auto digest = Digest::parse(layer.digest);
+  if (!digest) return std::unexpected(digest.error());
+  auto held = config_.registries->get(where.registry)->has_blob(where.repository, *digest);
+  if (!held) return std::unexpected(held.error());
+  std::lock_guard lock(proofs_mutex_);
+  if (proofs_.size() > 100'000) proofs_.clear();  // bounded; proofs are cheap to make again
+  proofs_[proof] = now;
+  return {};
+}
+
 void ScanRunner::plan(std::shared_ptr<ImageTask> task) {
   auto ref = parse_tenant_reference(task->ref, config_.oci_roots);
   if (!ref) return fail_image(*task, ref.error().message());
@@ -139,25 +169,35 @@ void ScanRunner::plan(std::shared_ptr<ImageTask> task) {
   const auto& layers = task->plan.inventory.layers;
   task->slots.resize(layers.size());
 
-  std::vector<std::string> keys;
-  std::vector<std::size_t> key_slots;
+  // The tenant must hold every layer it asks about: its registry serves the blob, or its layout
+  // has the blob file. Only then may an analysis made for someone else be shared with it.
+  std::vector<std::size_t> fetched;  // non-foreign layers, by slot
   for (std::size_t i = 0; i < layers.size(); ++i) {
     if (layers[i].foreign) continue;
-    keys.push_back(worker::layer_cache_key(layers[i].diff_id, config_.analyzer_set, config_.limits));
-    key_slots.push_back(i);
+    if (auto held = holds_blob(task->tenant, task->plan.blobs[i], layers[i]); !held) {
+      return fail_image(*task, task->ref + ": " + held.error().message());
+    }
+    fetched.push_back(i);
   }
-  auto cached = cache_.lookup(keys);
+  // A cached analysis (keyed by diff_id) is served only for a blob a worker verified to be that
+  // diff_id: a config that names another tenant's diff_id beside a blob of its own gets nothing.
+  std::vector<worker::LayerCache::Request> requests;
+  for (const std::size_t i : fetched) {
+    requests.push_back({layers[i].digest, layers[i].diff_id,
+                        worker::layer_cache_key(layers[i].diff_id, config_.analyzer_set, config_.limits)});
+  }
+  auto cached = cache_.lookup_verified(requests);
   std::vector<std::size_t> misses;
-  for (std::size_t k = 0; k < keys.size(); ++k) {
+  for (std::size_t k = 0; k < fetched.size(); ++k) {
     if (cached[k]) {
-      task->slots[key_slots[k]] = std::make_shared<const LayerAnalysis>(std::move(*cached[k]));
+      task->slots[fetched[k]] = std::make_shared<const LayerAnalysis>(std::move(*cached[k]));
     } else {
-      misses.push_back(key_slots[k]);
+      misses.push_back(fetched[k]);
     }
   }
   if (auto r = until_stored(stopping_, task->scan + " image " + std::to_string(task->position), [&] {
         return store_.image_planned(task->tenant, task->scan, task->position, task->plan.inventory.digest,
-                                    static_cast<int>(keys.size()), static_cast<int>(keys.size() - misses.size()));
+                                    static_cast<int>(fetched.size()), static_cast<int>(fetched.size() - misses.size()));
       });
       !r) {
     log_error("scan", r.error().message());

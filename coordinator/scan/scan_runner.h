@@ -8,6 +8,9 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
+#include <mutex>
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -52,6 +55,9 @@ class ScanRunner {
   void assemble(const std::shared_ptr<ImageTask>& task);
   void fail_image(const ImageTask& task, const std::string& error);
   void image_ended(const ImageTask& task);
+  // Whether the tenant holds the layer: its layout has the blob file of the descriptor's size, or
+  // its registry serves the blob (a HEAD, remembered for an hour).
+  Result<void> holds_blob(TenantId tenant, const worker::BlobLocation& where, const LayerInfo& layer);
   // Runs one step of an image (plan, assemble) and turns an exception into the image's error.
   void guarded(const ImageTask& task, const std::function<void()>& step);
 
@@ -63,6 +69,8 @@ class ScanRunner {
   Counter& images_failed_;
   Histogram& image_seconds_;
   std::atomic<bool> stopping_{false};  // ends store retries so the pool can stop
+  std::mutex proofs_mutex_;
+  std::map<std::string, std::chrono::steady_clock::time_point> proofs_;  // guarded by proofs_mutex_
   WorkPool pool_;
 };
 

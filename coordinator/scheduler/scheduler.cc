@@ -29,7 +29,7 @@ std::optional<std::string> Scheduler::request(const LayerRequest& layer, Priorit
     quarantined_.erase(q);  // served its time: the layer is tried again
   }
   const int cls = queue_class(priority);
-  if (const auto it = by_diff_id_.find(layer.diff_id); it != by_diff_id_.end()) {
+  if (const auto it = by_layer_.find(layer.diff_id + " " + layer.digest); it != by_layer_.end()) {
     Job& job = jobs_.at(it->second);
     job.waiters.push_back(waiter);
     // An interactive scan joining a queued bulk job moves it ahead; the old entry goes stale.
@@ -51,7 +51,7 @@ std::optional<std::string> Scheduler::request(const LayerRequest& layer, Priorit
   job.source_tenant = tenant;
   job.waiters.push_back(waiter);
   auto [it, inserted] = jobs_.emplace(job.id, std::move(job));
-  by_diff_id_.emplace(layer.diff_id, it->first);
+  by_layer_.emplace(layer.diff_id + " " + layer.digest, it->first);
   enqueue(it->second);
   event(it->second, "queued");
   return std::nullopt;
@@ -172,7 +172,7 @@ JobEnd Scheduler::end(Job& job, bool ok, bool quarantined, std::string error, Cl
     if (w->second.leaving && w->second.leases.empty()) workers_.erase(w);
   }
   event(job, ok ? "done" : quarantined ? "quarantined" : "failed", ok ? std::string() : e.error);
-  by_diff_id_.erase(job.layer.diff_id);
+  by_layer_.erase(job.layer.diff_id + " " + job.layer.digest);
   jobs_.erase(job.id);
   return e;
 }

@@ -172,7 +172,9 @@ class Scheduler {
   SchedulerConfig config_;
   std::uint64_t next_id_;
   std::map<std::uint64_t, Job> jobs_;
-  std::map<std::string, std::uint64_t, std::less<>> by_diff_id_;
+  // In-flight jobs by "diff_id digest": a request joins a job only for the same blob, which the
+  // job verifies is that diff_id; naming the diff_id beside another blob makes a job of its own.
+  std::map<std::string, std::uint64_t, std::less<>> by_layer_;
   std::map<std::string, WorkerState, std::less<>> workers_;
   struct Quarantine {
     std::string error;

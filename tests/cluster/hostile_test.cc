@@ -217,6 +217,54 @@ TEST(HostilePeer, WorkersWithoutAnAuthorizedKeyGetNoJob) {
   std::filesystem::remove_all(dir);
 }
 
+// Defect 5: the cache is keyed by diff_id, and a tenant who named another tenant's diff_id in an
+// image config of its own got that tenant's analysis (its packages, its secrets' places). Now a
+// cached analysis is served only when the tenant holds the blob (its layout has the file, its
+// registry answers a HEAD) and a worker verified that this blob is that diff_id.
+TEST(HostileTenant, NamingAnotherTenantsDiffIdRevealsNothing) {
+  const std::string dir = test::temp_dir();
+  test::TestImage private_image;
+  private_image.tag = "1.0";
+  private_image.layers.push_back(test::make_layer(
+      {{"etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n"},
+       {"var/lib/dpkg/status",
+        "Package: acme-private-agent\nStatus: install ok installed\nArchitecture: amd64\nVersion: 7.7-1\n\n"}}));
+  const auto a_digests = test::write_oci_layout(dir + "/a", {private_image});
+  test::Cluster cluster({.workers = 1});
+  const auto first = cluster.wait(cluster.submit({"oci:" + dir + "/a:1.0"}), 60);
+  ASSERT_FALSE(first.is_null()) << cluster.logs();
+  ASSERT_EQ(first["counts"]["done"], 1);
+  const std::string b = cluster.create_tenant("tenant-b");
+
+  // 1. B's manifest and config name A's blob and diff_id, but B's layout does not hold the blob.
+  test::write_oci_layout(dir + "/b1", {private_image});
+  std::filesystem::remove(dir + "/b1/blobs/sha256/" + test::sha256_digest(private_image.layers[0].blob).substr(7));
+  // 2. B's config names A's diff_id beside a blob of B's own.
+  test::TestImage forged;
+  forged.tag = "1.0";
+  forged.layers.push_back(test::make_layer({{"etc/hostname", "b\n"}}));
+  forged.config_diff_ids_override = true;
+  forged.diff_ids = {private_image.layers[0].diff_id};
+  test::write_oci_layout(dir + "/b2", {forged});
+
+  const auto scan = cluster.wait(cluster.submit({"oci:" + dir + "/b1:1.0", "oci:" + dir + "/b2:1.0"}, "bulk", b), 60, b);
+  ASSERT_FALSE(scan.is_null()) << cluster.logs();
+  EXPECT_EQ(scan["counts"]["failed"], 2) << scan.dump(2);
+  EXPECT_NE(std::string(scan["images"][0]["error"]).find("does not hold layer"), std::string::npos) << scan.dump(2);
+  EXPECT_NE(std::string(scan["images"][1]["error"]).find("diff_id mismatch"), std::string::npos) << scan.dump(2);
+  for (const auto& image : scan["images"]) {
+    if (!image["digest"].is_string()) continue;
+    const auto report = test::http_get(cluster.server() + "/v1/images/" + std::string(image["digest"]), b);
+    EXPECT_EQ(report.body.find("acme-private-agent"), std::string::npos) << report.body;
+  }
+  // A itself still gets its analysis from the cache.
+  const auto again = cluster.wait(cluster.submit({"oci:" + dir + "/a:1.0"}), 60);
+  ASSERT_FALSE(again.is_null());
+  EXPECT_EQ(again["images"][0]["layers_cached"], 1) << again.dump(2);
+  std::filesystem::remove_all(dir);
+  (void)a_digests;
+}
+
 // Defect 13: with PostgreSQL unreachable, a request with any bearer key was answered 503 with
 // libpq's own error text (host, port, database name) — to a caller nobody had authenticated.
 TEST(HostileCaller, AnUnavailableDatabaseIsNotDescribedToAnUnauthenticatedCaller) {

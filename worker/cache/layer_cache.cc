@@ -57,6 +57,8 @@ Result<std::string> load_cache_secret(const std::string& file) {
   return secret;
 }
 
+std::string blob_binding_key(std::string_view digest) { return "strata:blob:v1:" + std::string(digest); }
+
 std::string layer_cache_key(std::string_view diff_id, std::uint64_t analyzer_set, const WalkLimits& limits) {
   // Every input that can change a layer's analysis, in a fixed order.
   const std::string inputs = "analyzers=" + std::to_string(analyzer_set) +
@@ -127,13 +129,9 @@ RedisClient* LayerCache::connection() {
   return client_.get();
 }
 
-std::vector<std::optional<LayerAnalysis>> LayerCache::lookup(std::span<const std::string> keys) {
-  std::vector<std::optional<LayerAnalysis>> out(keys.size());
-  if (keys.empty()) return out;
-  if (!enabled()) {
-    misses_.inc(keys.size());
-    return out;
-  }
+std::vector<std::optional<std::string>> LayerCache::authenticated(std::span<const std::string> keys) {
+  std::vector<std::optional<std::string>> out(keys.size());
+  if (keys.empty() || !enabled()) return out;
   Result<std::vector<std::optional<std::string>>> values = [&]() -> Result<std::vector<std::optional<std::string>>> {
     std::lock_guard lock(mutex_);
     RedisClient* c = connection();
@@ -142,30 +140,68 @@ std::vector<std::optional<LayerAnalysis>> LayerCache::lookup(std::span<const std
     if (!v) lost(v.error());
     return v;
   }();
-  if (!values) {
-    misses_.inc(keys.size());
-    return out;
-  }
+  if (!values) return out;
   for (std::size_t i = 0; i < keys.size(); ++i) {
-    const auto& value = (*values)[i];
-    if (!value) {
-      misses_.inc();
-      continue;
-    }
+    auto& value = (*values)[i];
+    if (!value) continue;
     const auto bytes = std::as_bytes(std::span(*value));
     if (bytes.size() < kMacBytes ||
         CRYPTO_memcmp(mac(config_.secret, keys[i], bytes.subspan(kMacBytes)).data(), bytes.data(), kMacBytes) != 0) {
       forged_.inc();
-      misses_.inc();
-      log_warn("cache", keys[i] + ": the entry's MAC does not match (not written by this cluster); analysing the "
-                        "layer again");
+      log_warn("cache", keys[i] + ": the entry's MAC does not match (not written by this cluster); ignored");
       continue;
     }
-    auto analysis = decode_layer_analysis(bytes.subspan(kMacBytes));
+    out[i] = value->substr(kMacBytes);
+  }
+  return out;
+}
+
+std::vector<std::optional<LayerAnalysis>> LayerCache::lookup(std::span<const std::string> keys) {
+  std::vector<std::optional<LayerAnalysis>> out(keys.size());
+  const auto values = authenticated(keys);
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (!values[i]) {
+      misses_.inc();
+      continue;
+    }
+    auto analysis = decode_layer_analysis(std::as_bytes(std::span(*values[i])));
     if (!analysis) {
       corrupt_.inc();
       misses_.inc();
       log_warn("cache", keys[i] + ": " + analysis.error().message() + "; analysing the layer again");
+      continue;
+    }
+    hits_.inc();
+    out[i] = std::move(*analysis);
+  }
+  return out;
+}
+
+bool LayerCache::bind_blob(std::string_view digest, std::string_view diff_id, std::uint32_t ttl_seconds) {
+  return store(blob_binding_key(digest), std::as_bytes(std::span(diff_id)), ttl_seconds);
+}
+
+std::vector<std::optional<LayerAnalysis>> LayerCache::lookup_verified(std::span<const Request> layers) {
+  std::vector<std::optional<LayerAnalysis>> out(layers.size());
+  std::vector<std::string> keys;
+  keys.reserve(2 * layers.size());
+  for (const auto& l : layers) {
+    keys.push_back(blob_binding_key(l.digest));
+    keys.push_back(l.key);
+  }
+  const auto values = authenticated(keys);
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const auto& binding = values[2 * i];
+    const auto& value = values[2 * i + 1];
+    if (!binding || *binding != layers[i].diff_id || !value) {
+      misses_.inc();
+      continue;
+    }
+    auto analysis = decode_layer_analysis(std::as_bytes(std::span(*value)));
+    if (!analysis) {
+      corrupt_.inc();
+      misses_.inc();
+      log_warn("cache", layers[i].key + ": " + analysis.error().message() + "; analysing the layer again");
       continue;
     }
     hits_.inc();

@@ -40,6 +40,7 @@ struct LayerCacheConfig {
 };
 
 std::string layer_cache_key(std::string_view diff_id, std::uint64_t analyzer_set, const WalkLimits& limits);
+std::string blob_binding_key(std::string_view digest);
 
 // The cache secret from a file (its bytes, a trailing newline dropped) or, with no file, the
 // environment variable STRATA_CACHE_SECRET; "" when neither is set; an error names the file. At
@@ -58,7 +59,24 @@ class LayerCache {
   bool store(const std::string& key, std::span<const std::byte> encoded, std::uint32_t ttl_seconds = 0);
   bool enabled() const { return !config_.url.empty(); }
 
+  // Blob bindings: a worker that verified that the blob `digest` decompresses to `diff_id`
+  // records it. A cached analysis (keyed by diff_id) is served for an image's layer only when its
+  // blob digest is bound to that diff_id: naming someone else's diff_id next to a blob of one's
+  // own, or one that no worker ever verified, finds nothing (issue 14, defect 5).
+  bool bind_blob(std::string_view digest, std::string_view diff_id, std::uint32_t ttl_seconds = 0);
+  // One layer of an image: its blob digest, its diff_id, and the analysis key.
+  struct Request {
+    std::string digest;
+    std::string diff_id;
+    std::string key;
+  };
+  // The cached analyses of these layers, in one round trip: a layer counts as a hit only when
+  // its digest is bound to its diff_id and the analysis is there (both under a valid MAC).
+  std::vector<std::optional<LayerAnalysis>> lookup_verified(std::span<const Request> layers);
+
  private:
+  // The values at `keys` whose MAC verifies, without it; nullopt for a miss, a forgery or an outage.
+  std::vector<std::optional<std::string>> authenticated(std::span<const std::string> keys);
   RedisClient* connection();  // under mutex_; null while Redis is down
   void lost(const Error& error);  // under mutex_
 

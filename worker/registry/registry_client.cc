@@ -405,6 +405,14 @@ Result<std::unique_ptr<ByteSource>> RegistryClient::open_blob(const std::string&
   return std::make_unique<RegistryBlobSource>(*this, std::move(permit), path, scope, size, std::move(*response));
 }
 
+Result<void> RegistryClient::has_blob(const std::string& repository, const Digest& digest) {
+  const auto permit = acquire();
+  auto response = send("/v2/" + repository + "/blobs/" + digest.to_string(), "repository:" + repository + ":pull", {},
+                       /*head=*/true);
+  if (!response) return std::unexpected(response.error());
+  return {};
+}
+
 Result<std::vector<std::string>> RegistryClient::list(const std::string& first_path, const std::string& scope,
                                                       const char* field) {
   const auto permit = acquire();

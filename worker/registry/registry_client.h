@@ -75,6 +75,9 @@ class RegistryClient {
   // stream verifies the digest. The source talks through this client: it must not outlive it.
   Result<std::unique_ptr<ByteSource>> open_blob(const std::string& repository, const Digest& digest,
                                                 std::uint64_t size);
+  // Whether the registry serves the blob in `repository` (a HEAD): the proof that whoever named
+  // this repository holds the layer. kNotFound when it does not.
+  Result<void> has_blob(const std::string& repository, const Digest& digest);
   Result<std::vector<std::string>> tags(const std::string& repository);
   Result<std::vector<std::string>> catalog();
   // The bearer token for pulling `repository`, for a worker to use; "" when the registry needs

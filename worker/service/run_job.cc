@@ -143,6 +143,8 @@ JobOutcome run_job_unguarded(const JobSpec& job, const AnalyzerRegistry& registr
   if (!job.cache_key.empty()) {
     out.cached = cache.store(layer_cache_key(layer->diff_id.to_string(), registry.set_version(), job.limits), out.analysis,
                              job.cache_ttl_seconds);
+    // Both digests verified: this blob is proven to be that layer.
+    if (out.cached) cache.bind_blob(layer->digest.to_string(), layer->diff_id.to_string(), job.cache_ttl_seconds);
   }
   out.ok = true;
   const auto elapsed = std::chrono::steady_clock::now() - start;
