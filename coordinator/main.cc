@@ -46,6 +46,7 @@ struct Options {
   std::string cache_secret_file;
   std::string curve_key_file;
   std::string authorized_workers_dir;
+  std::vector<std::string> credential_registries;
 };
 
 int fail_with(const Error& e) {
@@ -123,6 +124,9 @@ int serve(const Options& o) {
   worker::RegistryOptions registry_options;
   registry_options.insecure_registries = o.insecure_registries;
   registry_options.public_addresses_only = !o.allow_private_registries;
+  // The coordinator's own credentials (environment, Docker config) serve every tenant's scans of
+  // a registry, so they are used only where the operator said so; elsewhere scans are anonymous.
+  registry_options.credentials.only_registries = o.credential_registries;
   ScanRunner runner({o.assemblers, o.vulndb, limits, analyzer_set,
                      std::make_shared<worker::RegistryClients>(registry_options), o.oci_roots},
                     store, cache, dispatcher, metrics);
@@ -184,6 +188,10 @@ int main(int argc, char** argv) {
                         "a directory under which tenants may name oci: layouts (shared storage); repeatable. "
                         "None by default: tenants name registry images only")
       ->envname("STRATA_OCI_ROOTS");
+  serve_cmd->add_option("--credentials-for", o.credential_registries,
+                        "a registry (API host[:port]) whose scans may use this coordinator's own credentials, for "
+                        "every tenant; repeatable. None by default: tenants' scans are anonymous")
+      ->envname("STRATA_CREDENTIALS_FOR");
   serve_cmd->add_flag("--allow-private-registries", o.allow_private_registries,
                       "let tenants name registries at loopback, private and link-local addresses (off by default: "
                       "a tenant could otherwise reach this network's internal services)");

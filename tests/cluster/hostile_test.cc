@@ -265,6 +265,35 @@ TEST(HostileTenant, NamingAnotherTenantsDiffIdRevealsNothing) {
   (void)a_digests;
 }
 
+// Defect 2 (the operator's part): the coordinator's own registry credentials acted for every
+// tenant, so any tenant could list and scan the private repositories they open. Now they are used
+// only for the registries the operator names with --credentials-for; elsewhere a tenant's scan is
+// anonymous, and a registry that wants credentials refuses it.
+TEST(HostileTenant, TheCoordinatorsCredentialsServeOnlyRegistriesTheOperatorNamed) {
+  const std::string dir = test::temp_dir();
+  test::write_oci_layout(dir + "/layout", {small_image()});
+  test::FaultRegistry private_registry(dir + "/layout", "corp/app", {"--token", "ci:s3cret"});
+  ASSERT_TRUE(private_registry.ready());
+  ::setenv("STRATA_REGISTRY_HOST", private_registry.host().c_str(), 1);
+  ::setenv("STRATA_REGISTRY_USERNAME", "ci", 1);
+  ::setenv("STRATA_REGISTRY_PASSWORD", "s3cret", 1);
+  test::Cluster cluster({.workers = 1});
+  ::unsetenv("STRATA_REGISTRY_HOST");
+  ::unsetenv("STRATA_REGISTRY_USERNAME");
+  ::unsetenv("STRATA_REGISTRY_PASSWORD");
+  const auto scan = cluster.wait(cluster.submit({private_registry.host() + "/corp/app:1.0"}), 60);
+  ASSERT_FALSE(scan.is_null()) << cluster.logs();
+  EXPECT_EQ(scan["counts"]["failed"], 1) << scan.dump(2);
+  EXPECT_NE(std::string(scan["images"][0]["error"]).find("requires authentication"), std::string::npos) << scan.dump(2);
+  const auto listed = test::http_post(cluster.server() + "/v1/scans",
+                                      nlohmann::json{{"registries", {private_registry.host()}}}.dump(), cluster.token());
+  EXPECT_EQ(listed.status, 502) << listed.body;
+  for (const auto& r : private_registry.requests()) {
+    EXPECT_NE(r["authorization"], true) << r.dump();  // nothing was sent with the credentials
+  }
+  std::filesystem::remove_all(dir);
+}
+
 // Defect 13: with PostgreSQL unreachable, a request with any bearer key was answered 503 with
 // libpq's own error text (host, port, database name) — to a caller nobody had authenticated.
 TEST(HostileCaller, AnUnavailableDatabaseIsNotDescribedToAnUnauthenticatedCaller) {

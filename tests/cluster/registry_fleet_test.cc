@@ -40,7 +40,8 @@ TEST(RegistryFleet, RegistriesAndRepositoriesAsTargetsWithLayersAnalysedOnceAcro
   ::setenv("STRATA_REGISTRY_HOST", tokens.host().c_str(), 1);
   ::setenv("STRATA_REGISTRY_USERNAME", "ci", 1);
   ::setenv("STRATA_REGISTRY_PASSWORD", "s3cret", 1);
-  test::Cluster cluster({.workers = 2, .start_workers = false});
+  // ... for that registry only, by the operator's choice (--credentials-for).
+  test::Cluster cluster({.workers = 2, .start_workers = false, .coordinator_args = {"--credentials-for", tokens.host()}});
   ::unsetenv("STRATA_REGISTRY_HOST");
   ::unsetenv("STRATA_REGISTRY_USERNAME");
   ::unsetenv("STRATA_REGISTRY_PASSWORD");

@@ -112,6 +112,7 @@ void Cluster::start_coordinator() {
   if (options_.curve) {
     argv.insert(argv.end(), {"--curve-key", dir_ + "/keys/coordinator.key", "--authorized-workers", dir_ + "/keys/workers"});
   }
+  argv.insert(argv.end(), options_.coordinator_args.begin(), options_.coordinator_args.end());
   for (const auto& root : options_.oci_roots) {
     argv.push_back("--oci-root");
     argv.push_back(root);

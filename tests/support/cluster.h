@@ -21,6 +21,7 @@ struct ClusterOptions {
   int heartbeat_ms = 200;
   int worker_timeout_ms = 1500;
   std::vector<std::string> worker_args{};  // extra flags for every worker
+  std::vector<std::string> coordinator_args{};  // extra flags for the coordinator's serve
   // Where tenants may name oci: layouts (the tests write theirs under /tmp).
   std::vector<std::string> oci_roots{"/tmp"};
   // The tests' registries listen on loopback, which a real deployment refuses tenants.

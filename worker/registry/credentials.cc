@@ -35,6 +35,13 @@ bool environment_registry_matches(std::string_view named, std::string_view regis
 
 std::optional<FoundCredential> find_credential(const CredentialSources& sources, const std::string& registry,
                                                std::string* note) {
+  if (sources.only_registries) {
+    const auto& only = *sources.only_registries;
+    if (std::find(only.begin(), only.end(), registry) == only.end()) {
+      if (note != nullptr) *note = "this server uses its own credentials only for the registries its operator named";
+      return std::nullopt;
+    }
+  }
   if (sources.explicit_credential) {
     const auto& only = sources.explicit_registries;
     if (only.empty() || std::find(only.begin(), only.end(), registry) != only.end()) {

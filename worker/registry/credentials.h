@@ -19,6 +19,10 @@ struct CredentialSources {
   std::vector<std::string> explicit_registries;  // empty: the explicit credential is for every registry
   bool environment = true;
   std::string docker_config;  // a path; "" means the default location; "-" means none
+  // When set, credentials are looked up only for these registries (API hosts); every other one
+  // is reached anonymously. A multi-tenant coordinator lists the registries whose use of its own
+  // credentials its operator chose: otherwise any tenant could scan what they open.
+  std::optional<std::vector<std::string>> only_registries;
 };
 
 struct FoundCredential {
