@@ -19,6 +19,7 @@
 #include "coordinator/store/store.h"
 #include "worker/analyzer/registry.h"
 #include "worker/cache/layer_cache.h"
+#include "worker/service/curve_key.h"
 
 namespace strata::coordinator {
 namespace {
@@ -104,7 +105,7 @@ int serve(const Options& o) {
     return fail_with(Error(ErrorCode::kInvalidInput, "--curve-key and --authorized-workers go together"));
   }
   if (!o.curve_key_file.empty()) {
-    auto key = read_curve_key(o.curve_key_file);
+    auto key = worker::read_curve_key(o.curve_key_file);
     if (!key) return fail_with(key.error());
     auto workers = read_authorized_keys(o.authorized_workers_dir);
     if (!workers) return fail_with(workers.error());

@@ -5,40 +5,20 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <vector>
 #include <zmq.hpp>
 
 #include "common/log.h"
+#include "worker/service/curve_key.h"
 
 namespace strata::coordinator {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr std::size_t kZ85KeyLength = 40;
-
-bool is_z85(const std::string& text) {
-  static constexpr std::string_view kAlphabet =
-      "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
-  return text.size() == kZ85KeyLength &&
-         text.find_first_not_of(kAlphabet) == std::string::npos;
-}
+using worker::kZ85KeyLength;
+using worker::read_curve_key;
 
 }  // namespace
-
-Result<std::string> read_curve_key(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return fail(ErrorCode::kNotFound, path + ": cannot read the key file");
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string key = text.str();
-  const auto first = key.find_first_not_of(" \t\r\n");
-  const auto last = key.find_last_not_of(" \t\r\n");
-  key = first == std::string::npos ? std::string() : key.substr(first, last - first + 1);
-  if (!is_z85(key)) return fail(ErrorCode::kInvalidInput, path + ": not a CURVE key (40 characters of Z85)");
-  return key;
-}
 
 Result<std::set<std::string>> read_authorized_keys(const std::string& dir) {
   std::error_code ec;

@@ -1,8 +1,7 @@
 // CurveZMQ for the worker channel: the coordinator's ROUTER is a CURVE server, and a ZAP handler
 // (ZeroMQ RFC 27) admits only clients whose public key the operator listed, so a peer without a
 // listed key never completes the handshake and never sees a job, a token or a blob location
-// (issue 14, defect 6). Keys are Z85 text (40 characters), one per file, made by
-// `strata-coordinator keys`. The handler runs on a thread of its own in the socket's context;
+// (issue 14, defect 6). Key files: worker/service/curve_key.h, made by `strata-coordinator keys`. The handler runs on a thread of its own in the socket's context;
 // it must be constructed before the ROUTER binds, and outlive it.
 #pragma once
 
@@ -19,9 +18,6 @@ class context_t;
 }
 
 namespace strata::coordinator {
-
-// A key file's Z85 text: 40 characters after trimming whitespace; errors name the file.
-Result<std::string> read_curve_key(const std::string& path);
 
 // The Z85 public keys in every `*.pub` file of `dir`.
 Result<std::set<std::string>> read_authorized_keys(const std::string& dir);

@@ -159,14 +159,6 @@ JobEnd Scheduler::end(Job& job, bool ok, bool quarantined, std::string error, Cl
   e.error = std::move(error);
   e.seconds = std::chrono::duration<double>(now - job.leased_at).count();
   if (job.state == JobState::kQueued) --queued_;
-  if (job.state == JobState::kWaiting) {
-    for (auto it = delayed_.begin(); it != delayed_.end(); ++it) {
-      if (it->second == job.id) {
-        delayed_.erase(it);
-        break;
-      }
-    }
-  }
   if (auto w = workers_.find(job.worker); w != workers_.end()) {
     w->second.leases.erase(job.id);
     if (w->second.leaving && w->second.leases.empty()) workers_.erase(w);

@@ -167,6 +167,7 @@ class Scheduler {
   void enqueue(Job& job);
   void requeue(Job& job);
   void event(const Job& job, const char* state, const std::string& error = {});
+  // Ends a leased or queued job for its waiters (a waiting one is never ended: it is in delayed_).
   JobEnd end(Job& job, bool ok, bool quarantined, std::string error, Clock::time_point now);
 
   SchedulerConfig config_;

@@ -425,14 +425,10 @@ Result<void> Store::quarantine_layer(const std::string& diff_id, const std::stri
 }
 
 Result<std::map<std::string, std::string>> Store::quarantined_layers(std::chrono::seconds lasting) {
-  auto db = pool_.acquire();
-  if (!db) return err(db);
-  auto r = (*db)->exec("SELECT diff_id, last_error FROM layers WHERE quarantined_at IS NOT NULL "
-                       "AND quarantined_at > now() - make_interval(secs => $1::bigint)",
-                       {std::to_string(lasting.count())});
-  if (!r) return err(r);
+  auto rows = list_quarantines(lasting);
+  if (!rows) return std::unexpected(rows.error());
   std::map<std::string, std::string> out;
-  for (int i = 0; i < r->rows(); ++i) out.emplace(std::string(r->get(i, 0)), std::string(r->get(i, 1)));
+  for (auto& q : *rows) out.emplace(std::move(q.diff_id), std::move(q.error));
   return out;
 }
 

@@ -4,12 +4,12 @@
 
 #include <CLI/CLI.hpp>
 #include <csignal>
-#include <fstream>
 #include <iostream>
 #include <thread>
 
 #include "common/log.h"
 #include "worker/cache/layer_cache.h"
+#include "worker/service/curve_key.h"
 #include "worker/service/worker_service.h"
 
 namespace {
@@ -99,14 +99,12 @@ int main(int argc, char** argv) {
   for (const auto& [path, key] : {std::pair{&curve_key_file, &config.curve_secret_key},
                                   std::pair{&coordinator_key_file, &config.curve_server_key}}) {
     if (path->empty()) continue;
-    std::ifstream in(*path);
-    std::string text;
-    in >> text;
-    if (text.size() != 40) {
-      std::cerr << "strata-worker: error: " << *path << ": not a CURVE key (40 characters of Z85)\n";
+    auto read = strata::worker::read_curve_key(*path);
+    if (!read) {
+      std::cerr << "strata-worker: error: " << read.error().message() << "\n";
       return 2;
     }
-    *key = text;
+    *key = std::move(*read);
   }
   config.registry.public_addresses_only = !allow_private_registries;
   config.drain_timeout = std::chrono::seconds(drain_seconds);
