@@ -330,7 +330,8 @@ void Dispatcher::handle_worker_message() {
         }
         case wire::WorkerMessage::FAILURE: {
           const auto f = msg.getFailure();
-          failed_.inc();
+          // A job the coordinator cancelled (its images ended) reports back; that is no failed attempt.
+          if (scheduler_.holds_lease(worker, f.getJobId())) failed_.inc();
           const std::string message = text(f.getMessage());
           auto end = scheduler_.failed(worker, f.getJobId(),
                                        {text(f.getCode()), message, f.getRetryable(), f.getVerified()}, now);

@@ -183,15 +183,19 @@ std::optional<JobEnd> Scheduler::succeeded(const std::string& worker, std::uint6
   return end(it->second, true, false, {}, now);
 }
 
+bool Scheduler::holds_lease(const std::string& worker, std::uint64_t job_id) const {
+  const auto it = jobs_.find(job_id);
+  return it != jobs_.end() && it->second.state == JobState::kLeased && it->second.worker == worker;
+}
+
 std::optional<JobEnd> Scheduler::failed(const std::string& worker, std::uint64_t job_id, const Failure& failure,
                                         Clock::time_point now) {
   const std::string& code = failure.code;
   const std::string& message = failure.message;
   credit_back(worker, now);
-  const auto it = jobs_.find(job_id);
   // A failure of a lease that already moved on (cancelled, expired) is not this job's failure.
-  if (it == jobs_.end() || it->second.state != JobState::kLeased || it->second.worker != worker) return std::nullopt;
-  Job& job = it->second;
+  if (!holds_lease(worker, job_id)) return std::nullopt;
+  Job& job = jobs_.at(job_id);
   job.last_error = message;
   const bool content = failure.verified && (code == "corrupt" || code == "limit exceeded" || code == "unsupported");
   if (content && ++job.failures[code] >= config_.quarantine_after) {

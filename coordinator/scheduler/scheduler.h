@@ -134,6 +134,9 @@ class Scheduler {
   };
   std::optional<JobEnd> failed(const std::string& worker, std::uint64_t job_id, const Failure& failure,
                                Clock::time_point now);
+  // Whether `worker` holds the live lease of `job_id`: a report from anyone else (a lease that
+  // was cancelled or expired) is not an attempt of that job.
+  bool holds_lease(const std::string& worker, std::uint64_t job_id) const;
 
   struct Expired {
     std::vector<std::string> dead_workers;

@@ -234,14 +234,19 @@ TEST_F(Faults, ACorruptBlobFailsOnlyItsImagesAndIsNotQuarantined) {
   }
   const std::string page = cluster.metrics();
   EXPECT_EQ(test::metric(page, "strata_jobs_quarantined_total"), 0) << page;
-  EXPECT_EQ(test::metric(page, "strata_jobs_failed_total"), 1) << page;  // unverified bytes: no retry
+  // Unverified bytes: no retry. One attempt, or two when image 4 was planned after image 1's
+  // job had already failed; a retry would make it three or more.
+  const auto failed_first = test::metric(page, "strata_jobs_failed_total");
+  EXPECT_GE(failed_first, 1) << page;
+  EXPECT_LE(failed_first, 2) << page;
   for (std::size_t i = 0; i < cluster.worker_count(); ++i) EXPECT_TRUE(cluster.worker(i).running());
 
   // Not quarantined: a later scan tries the layer again.
   const auto later = cluster.wait(cluster.submit({fleet_.refs[4]}));
   ASSERT_FALSE(later.is_null());
   EXPECT_EQ(later["images"][0]["state"], "failed");
-  EXPECT_EQ(test::metric(cluster.metrics(), "strata_jobs_failed_total"), 2);
+  // Exactly one more attempt; a job cancelled because its image failed is no failed attempt.
+  EXPECT_EQ(test::metric(cluster.metrics(), "strata_jobs_failed_total"), failed_first + 1);
 }
 
 // A layer whose bytes verify (both digests as the manifest and config say) but are no tar: the
