@@ -1,15 +1,21 @@
 // strata-coordinator: the cluster's scheduler, HTTP API and store. Configuration by flags, by
 // STRATA_* environment variables, or by a TOML/INI file (--config), in that order of precedence.
 //
-//   strata-coordinator serve              run (the default)
-//   strata-coordinator migrate            apply the SQL migrations and exit
-//   strata-coordinator tenant create NAME make a tenant; its API key is the last line printed
+//   strata-coordinator serve                       run (the default)
+//   strata-coordinator migrate                     apply the SQL migrations and exit
+//   strata-coordinator tenant create|list|quota    tenants; `create` prints the first API key last
+//   strata-coordinator key create|list|revoke|rotate TENANT ...   a tenant's API keys
+//   strata-coordinator keys DIR --name N           a CURVE key pair for the worker channel
+//   strata-coordinator credentials-key FILE        the key that seals tenants' registry credentials
+//   strata-coordinator registry-credentials rekey  seal them again under a new key
+//   strata-coordinator quarantine list|lift        layers quarantined after verified failures
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <iostream>
 #include <thread>
 
 #include "common/log.h"
+#include "coordinator/admin/commands.h"
 #include "coordinator/api/http_api.h"
 #include "coordinator/dispatch/curve_auth.h"
 #include "coordinator/dispatch/dispatcher.h"
@@ -17,6 +23,7 @@
 #include "coordinator/store/job_log.h"
 #include "coordinator/store/migrations.h"
 #include "coordinator/store/store.h"
+#include "coordinator/tenancy/credential_vault.h"
 #include "worker/analyzer/registry.h"
 #include "worker/cache/layer_cache.h"
 #include "worker/service/curve_key.h"
@@ -48,6 +55,9 @@ struct Options {
   std::string curve_key_file;
   std::string authorized_workers_dir;
   std::vector<std::string> credential_registries;
+  std::string credentials_key_file;
+  std::vector<std::string> previous_credentials_keys;
+  QuotaLimits quotas;
 };
 
 int fail_with(const Error& e) {
@@ -128,12 +138,26 @@ int serve(const Options& o) {
   // The coordinator's own credentials (environment, Docker config) serve every tenant's scans of
   // a registry, so they are used only where the operator said so; elsewhere scans are anonymous.
   registry_options.credentials.only_registries = o.credential_registries;
-  ScanRunner runner({o.assemblers, o.vulndb, limits, analyzer_set,
-                     std::make_shared<worker::RegistryClients>(registry_options), o.oci_roots},
-                    store, cache, dispatcher, metrics);
+  // Tenants' own registry credentials, sealed under the operator's key.
+  auto vault = CredentialVault::load(o.credentials_key_file, o.previous_credentials_keys);
+  if (!vault) return fail_with(vault.error());
+  if (!*vault) log_warn("api", "no credentials key (--credentials-key-file): tenants cannot store registry credentials");
+  RegistryCredentials stored_credentials(pool, vault->get());
+  Tenants tenants(pool);
+  AuditLog audit(pool);
+  Quotas quotas(pool, o.quotas);
+  ScanRunnerConfig runner_config;
+  runner_config.threads = o.assemblers;
+  runner_config.vulndb_path = o.vulndb;
+  runner_config.limits = limits;
+  runner_config.analyzer_set = analyzer_set;
+  runner_config.registries = std::make_shared<TenantRegistries>(registry_options, &stored_credentials);
+  runner_config.quotas = &quotas;
+  runner_config.oci_roots = o.oci_roots;
+  ScanRunner runner(runner_config, store, cache, dispatcher, metrics);
   ApiConfig api_config = o.api;
   api_config.oci_roots = o.oci_roots;
-  HttpApi api(api_config, store, runner, metrics);
+  HttpApi api(api_config, store, runner, tenants, audit, quotas, stored_credentials, metrics);
   auto port = api.start();
   if (!port) return fail_with(port.error());
 
@@ -220,6 +244,49 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--quarantine-hours", o.quarantine_hours,
                         "how long a layer whose verified bytes keep failing stays quarantined")
       ->capture_default_str();
+  serve_cmd->add_option("--tls-cert", o.api.tls_cert_file, "serve the API over TLS with this PEM certificate (chain)")
+      ->envname("STRATA_TLS_CERT");
+  serve_cmd->add_option("--tls-key", o.api.tls_key_file, "the TLS certificate's PEM private key")->envname("STRATA_TLS_KEY");
+  serve_cmd->add_option("--operator-host", o.api.operator_host, "the operator's listener (/metrics, /healthz)")
+      ->envname("STRATA_OPERATOR_HOST")
+      ->capture_default_str();
+  serve_cmd->add_option("--operator-port", o.api.operator_port, "its port; 0 picks a free one, -1 turns it off")
+      ->envname("STRATA_OPERATOR_PORT")
+      ->capture_default_str();
+  serve_cmd->add_option("--http-threads", o.api.threads, "threads serving API connections")
+      ->check(CLI::Range(1u, 1024u))
+      ->capture_default_str();
+  serve_cmd->add_option("--http-read-timeout", o.api.read_timeout_seconds,
+                        "seconds a request may pause while it is being received")
+      ->check(CLI::Range(1, 300))
+      ->capture_default_str();
+  serve_cmd->add_option("--requests-per-second", o.api.requests_per_second,
+                        "each tenant's API requests per second (a burst of twice that); 0: unlimited")
+      ->capture_default_str();
+  serve_cmd->add_option("--credentials-key-file", o.credentials_key_file,
+                        "the key that seals tenants' registry credentials (else STRATA_CREDENTIALS_KEY); none: tenants "
+                        "cannot store credentials")
+      ->envname("STRATA_CREDENTIALS_KEY_FILE");
+  serve_cmd->add_option("--previous-credentials-key-file", o.previous_credentials_keys,
+                        "a former credentials key, still accepted for reading while rows are rekeyed; repeatable");
+  auto quota_flags = [&o](CLI::App* cmd, QuotaOverrides* overrides) {
+    if (overrides == nullptr) {
+      cmd->add_option("--quota-scans-per-minute", o.quotas.scans_per_minute, "default scans per minute per tenant")
+          ->capture_default_str();
+      cmd->add_option("--quota-images-per-scan", o.quotas.images_per_scan, "default images per scan")->capture_default_str();
+      cmd->add_option("--quota-stored-images", o.quotas.stored_images, "default images a tenant may store")
+          ->capture_default_str();
+      cmd->add_option("--quota-bytes-pulled-per-day", o.quotas.bytes_pulled_per_day,
+                      "default layer bytes a tenant's scans may pull per UTC day")
+          ->capture_default_str();
+      return;
+    }
+    cmd->add_option("--scans-per-minute", overrides->scans_per_minute, "this tenant's scans per minute");
+    cmd->add_option("--images-per-scan", overrides->images_per_scan, "this tenant's images per scan");
+    cmd->add_option("--stored-images", overrides->stored_images, "images this tenant may store");
+    cmd->add_option("--bytes-pulled-per-day", overrides->bytes_pulled_per_day, "layer bytes per UTC day");
+  };
+  quota_flags(serve_cmd, nullptr);
   app.add_subcommand("migrate", "apply the SQL migrations and exit");
   CLI::App* keys_cmd = app.add_subcommand("keys", "make a CURVE key pair: DIR/NAME.key (secret) and DIR/NAME.pub");
   std::string keys_dir;
@@ -234,11 +301,47 @@ int main(int argc, char** argv) {
   CLI::App* lift_cmd = quarantine_cmd->add_subcommand("lift", "end a layer's quarantine now (running coordinators "
                                                               "see it within seconds)");
   lift_cmd->add_option("diff_id", lift_diff_id, "the layer's diff_id (sha256:…)")->required();
+
   CLI::App* tenant_cmd = app.add_subcommand("tenant", "manage tenants");
   tenant_cmd->require_subcommand(1);
   std::string tenant_name;
-  CLI::App* create_cmd = tenant_cmd->add_subcommand("create", "make a tenant and print its API key (once)");
+  CLI::App* create_cmd = tenant_cmd->add_subcommand("create", "make a tenant and print its first API key (once)");
   create_cmd->add_option("name", tenant_name, "the tenant's name")->required();
+  CLI::App* tenant_list_cmd = tenant_cmd->add_subcommand("list", "print every tenant");
+  QuotaOverrides overrides;
+  CLI::App* quota_cmd = tenant_cmd->add_subcommand("quota", "print a tenant's quotas and usage; set them with flags");
+  quota_cmd->add_option("name", tenant_name, "the tenant")->required();
+  quota_flags(quota_cmd, &overrides);
+
+  CLI::App* key_cmd = app.add_subcommand("key", "manage a tenant's API keys");
+  key_cmd->require_subcommand(1);
+  admin::KeyOptions key_options;
+  std::string key_id;
+  CLI::App* key_create_cmd = key_cmd->add_subcommand("create", "make a key and print it (once)");
+  key_create_cmd->add_option("tenant", tenant_name, "the tenant")->required();
+  key_create_cmd->add_option("--name", key_options.name, "what the key is for");
+  key_create_cmd->add_option("--scope", key_options.scopes, "read, scan or admin; repeatable (default: read and scan)");
+  key_create_cmd->add_option("--expires-days", key_options.expires_days, "the key stops working after this many days");
+  CLI::App* key_list_cmd = key_cmd->add_subcommand("list", "print a tenant's keys (never the secrets)");
+  key_list_cmd->add_option("tenant", tenant_name, "the tenant")->required();
+  CLI::App* key_revoke_cmd = key_cmd->add_subcommand("revoke", "stop a key working now");
+  key_revoke_cmd->add_option("tenant", tenant_name, "the tenant")->required();
+  key_revoke_cmd->add_option("id", key_id, "the key's id (key list)")->required();
+  CLI::App* key_rotate_cmd = key_cmd->add_subcommand("rotate", "make a successor with the same name and scopes");
+  key_rotate_cmd->add_option("tenant", tenant_name, "the tenant")->required();
+  key_rotate_cmd->add_option("id", key_id, "the key's id (key list)")->required();
+  key_rotate_cmd->add_option("--grace-hours", key_options.grace_hours, "the old key keeps working this long")
+      ->capture_default_str();
+
+  std::string credentials_key_path;
+  CLI::App* credentials_key_cmd =
+      app.add_subcommand("credentials-key", "write a new key that seals tenants' registry credentials (mode 0600)");
+  credentials_key_cmd->add_option("file", credentials_key_path, "where to write it")->required();
+  CLI::App* rc_cmd = app.add_subcommand("registry-credentials", "tenants' stored registry credentials");
+  rc_cmd->require_subcommand(1);
+  CLI::App* rekey_cmd = rc_cmd->add_subcommand("rekey", "seal every stored credential again under the current key");
+  rekey_cmd->add_option("--credentials-key-file", o.credentials_key_file, "the new key (else STRATA_CREDENTIALS_KEY)");
+  rekey_cmd->add_option("--previous-credentials-key-file", o.previous_credentials_keys, "a former key; repeatable");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -256,36 +359,18 @@ int main(int argc, char** argv) {
               << ".pub: " << *key << "\n";
     return 0;
   }
-  if (list_cmd->parsed() || lift_cmd->parsed()) {
-    auto db = migrated(o.database_url);
-    if (!db) return fail_with(db.error());
-    PgPool pool(o.database_url, 1);
-    Store store(pool);
-    if (lift_cmd->parsed()) {
-      auto lifted = store.lift_quarantine(lift_diff_id);
-      if (!lifted) return fail_with(lifted.error());
-      if (!*lifted) return fail_with(strata::Error(strata::ErrorCode::kNotFound, lift_diff_id + " is not quarantined"));
-      std::cout << "lifted the quarantine of " << lift_diff_id << "\n";
-      return 0;
-    }
-    auto rows = store.list_quarantines(std::chrono::seconds(std::uint64_t{o.quarantine_hours} * 3600));
-    if (!rows) return fail_with(rows.error());
-    for (const auto& q : *rows) {
-      std::cout << q.diff_id << "  " << q.digest << "  failures " << q.failures << "  since " << q.quarantined_at
-                << "  until " << q.expires_at << "  " << q.error << "\n";
-    }
-    return 0;
-  }
-  if (create_cmd->parsed()) {
-    auto db = migrated(o.database_url);
-    if (!db) return fail_with(db.error());
-    PgPool pool(o.database_url, 1);
-    Store store(pool);
-    auto tenant = store.create_tenant(tenant_name);
-    if (!tenant) return fail_with(tenant.error());
-    std::cout << "tenant " << tenant_name << " (id " << tenant->id << ") created; its API key, shown only now:\n"
-              << tenant->key << "\n";
-    return 0;
+  if (list_cmd->parsed()) return admin::quarantine_list(o.database_url, o.quarantine_hours);
+  if (lift_cmd->parsed()) return admin::quarantine_lift(o.database_url, lift_diff_id);
+  if (create_cmd->parsed()) return admin::tenant_create(o.database_url, tenant_name);
+  if (tenant_list_cmd->parsed()) return admin::tenant_list(o.database_url);
+  if (quota_cmd->parsed()) return admin::tenant_quota(o.database_url, tenant_name, overrides, o.quotas);
+  if (key_create_cmd->parsed()) return admin::key_create(o.database_url, tenant_name, key_options);
+  if (key_list_cmd->parsed()) return admin::key_list(o.database_url, tenant_name);
+  if (key_revoke_cmd->parsed()) return admin::key_revoke(o.database_url, tenant_name, key_id);
+  if (key_rotate_cmd->parsed()) return admin::key_rotate(o.database_url, tenant_name, key_id, key_options);
+  if (credentials_key_cmd->parsed()) return admin::credentials_key(credentials_key_path);
+  if (rekey_cmd->parsed()) {
+    return admin::credentials_rekey(o.database_url, o.credentials_key_file, o.previous_credentials_keys);
   }
   std::signal(SIGTERM, on_signal);
   std::signal(SIGINT, on_signal);

@@ -23,6 +23,8 @@ packages=(
   # the cluster: messages, sockets, cache, store, parallel workers, HTTP API
   capnproto libcapnp-dev libzmq3-dev cppzmq-dev libhiredis-dev libpq-dev libtbb-dev libtomlplusplus-dev libyaml-cpp-dev libhyperscan-dev libre2-dev
   libcpp-httplib-dev
+  # tenants' registry credentials, sealed at rest; openssl makes the tests' TLS certificates
+  libsodium-dev openssl
   # the real servers the integration tests and deploy/local start on loopback
   redis-server redis-tools postgresql
   # a real OCI registry, the tool that pushes test images to it, and htpasswd for its basic auth
@@ -40,7 +42,7 @@ packages=(
 # install so that a package dropped from the list above is named here, not half-way into a test.
 programs=(
   cmake ninja c++ clang++-16 ccache pkg-config git capnp capnpc-c++
-  curl python3 ruby redis-server redis-cli docker-registry skopeo htpasswd debootstrap
+  curl python3 ruby redis-server redis-cli docker-registry skopeo htpasswd debootstrap openssl
 )
 
 # shellcheck source=deploy/lib/programs.sh

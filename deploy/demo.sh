@@ -68,7 +68,7 @@ cluster=$STRATA_DIR
 echo "coordinator at $STRATA_SERVER; tenant 'local'; vulnerability database: $STRATA_DB (empty unless you import feeds: strata db import/update)"
 for pass in first second; do
   "$root/build/cli/strata" submit --wait --format summary "oci:$image:demo"
-  analyzed=$(curl -s "$STRATA_SERVER/metrics" | sed -n 's/^strata_layers_analyzed_total //p')
-  hits=$(curl -s "$STRATA_SERVER/metrics" | sed -n 's/^strata_layer_cache_hits_total //p')
+  analyzed=$(curl -s "$STRATA_OPERATOR_SERVER/metrics" | sed -n 's/^strata_layers_analyzed_total //p')
+  hits=$(curl -s "$STRATA_OPERATOR_SERVER/metrics" | sed -n 's/^strata_layer_cache_hits_total //p')
   echo "after the $pass scan: layers analysed $analyzed, layer cache hits $hits"
 done

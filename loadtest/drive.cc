@@ -23,8 +23,9 @@ double scrape(const std::string& page, const std::string& name) {
 
 Result<DriveResult> drive(const DriveSpec& spec) {
   const cli::ApiClient api(spec.server, spec.token);
+  const cli::ApiClient operator_api(spec.operator_server, "");
   auto metrics = [&]() -> Result<std::string> {
-    auto r = api.get("/metrics");
+    auto r = operator_api.get("/metrics");
     if (!r) return std::unexpected(r.error());
     return r->body;
   };

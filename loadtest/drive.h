@@ -12,6 +12,7 @@ namespace strata::loadtest {
 
 struct DriveSpec {
   std::string server;
+  std::string operator_server;  // the coordinator's operator listener, for /metrics
   std::string token;
   std::vector<std::string> refs;
   std::size_t per_scan = 0;  // images per scan; 0: all in one

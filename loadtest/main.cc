@@ -26,6 +26,9 @@ int main(int argc, char** argv) {
   strata::loadtest::DriveSpec drive;
   CLI::App* drive_cmd = app.add_subcommand("drive", "scan references from standard input on a cluster and report throughput");
   drive_cmd->add_option("--server", drive.server, "coordinator URL")->envname("STRATA_SERVER")->required();
+  drive_cmd->add_option("--operator-server", drive.operator_server, "the coordinator's operator URL (its /metrics)")
+      ->envname("STRATA_OPERATOR_SERVER")
+      ->required();
   drive_cmd->add_option("--token", drive.token, "API key")->envname("STRATA_TOKEN")->required();
   drive_cmd->add_option("--per-scan", drive.per_scan, "images per scan (0: one scan)")->capture_default_str();
   drive_cmd->add_option("--priority", drive.priority, "interactive or bulk")->capture_default_str();

@@ -26,7 +26,7 @@ for workers in 1 2; do
   . "$env_file"
   # Wait until every worker has announced itself.
   for _ in $(seq 100); do
-    n=$(curl -s "$STRATA_SERVER/metrics" | sed -n 's/^strata_workers \([0-9]*\)$/\1/p')
+    n=$(curl -s "$STRATA_OPERATOR_SERVER/metrics" | sed -n 's/^strata_workers \([0-9]*\)$/\1/p')
     [[ ${n:-0} -ge $workers ]] && break
     sleep 0.1
   done

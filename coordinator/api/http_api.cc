@@ -1,136 +1,102 @@
 #include "coordinator/api/http_api.h"
 
-#include <httplib.h>
-
 #include <charconv>
+#include <cmath>
 
-#include <nlohmann/json.hpp>
-
-#include "common/image/reference.h"
 #include "common/log.h"
-#include "coordinator/scan/registry_targets.h"
-#include "coordinator/scan/tenant_reference.h"
+#include "coordinator/api/api_json.h"
 
 namespace strata::coordinator {
 namespace {
 
-using Json = nlohmann::ordered_json;
-
-void send_error(httplib::Response& res, int status, const std::string& message) {
-  res.status = status;
-  res.set_content(Json{{"error", {{"status", status}, {"message", message}}}}.dump() + "\n", "application/json");
+std::string scope_word(Scopes needs) {
+  const auto names = scope_names(needs);
+  return names.empty() ? "" : names.front();
 }
 
-void send_json(httplib::Response& res, int status, const Json& body) {
-  res.status = status;
-  res.set_content(body.dump(2) + "\n", "application/json");
-}
-
-// The scan request's shape, checked field by field so that the error says which one is wrong.
-struct ScanRequest {
-  std::vector<std::string> images;
-  std::vector<std::string> repositories;  // every tag of each
-  std::vector<std::string> registries;    // every tag of every repository of each
-  Priority priority = Priority::kBulk;
-};
-
-Result<ScanRequest> parse_scan_request(const std::string& body, std::size_t max_images,
-                                       const std::vector<std::string>& oci_roots) {
-  auto bad = [](std::string why) { return fail(ErrorCode::kInvalidInput, std::move(why)); };
-  const Json doc = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return bad("the body is not valid JSON");
-  if (!doc.is_object()) return bad("the body must be a JSON object");
-  ScanRequest out;
-  for (const auto& [key, value] : doc.items()) {
-    if (key == "images" || key == "repositories" || key == "registries") {
-      auto& list = key == "images" ? out.images : key == "repositories" ? out.repositories : out.registries;
-      if (!value.is_array()) return bad("\"" + key + "\" must be an array of strings");
-      for (const auto& v : value) {
-        if (!v.is_string() || v.get<std::string>().empty()) return bad("\"" + key + "\" must hold non-empty strings");
-        list.push_back(v.get<std::string>());
-      }
-    } else if (key == "priority") {
-      if (!value.is_string()) return bad("\"priority\" must be \"interactive\" or \"bulk\"");
-      const auto p = parse_priority(value.get<std::string>());
-      if (!p) return bad("\"priority\" must be \"interactive\" or \"bulk\", not \"" + value.get<std::string>() + "\"");
-      out.priority = *p;
-    } else {
-      return bad("unknown field \"" + key + "\" (known: images, repositories, registries, priority)");
-    }
-  }
-  if (out.images.empty() && out.repositories.empty() && out.registries.empty()) {
-    return bad("name something to scan: \"images\", \"repositories\" (every tag) or \"registries\" (every repository)");
-  }
-  if (out.images.size() > max_images) {
-    return bad("\"images\" names " + std::to_string(out.images.size()) + " images; at most " +
-               std::to_string(max_images) + " per scan");
-  }
-  for (const auto& ref : out.images) {
-    if (auto parsed = parse_tenant_reference(ref, oci_roots); !parsed) return bad(parsed.error().message());
-  }
-  return out;
-}
-
-Json scan_json(const ScanRow& scan) {
-  Json images = Json::array();
-  std::map<std::string, int> counts{{"queued", 0}, {"analyzing", 0}, {"done", 0}, {"failed", 0}};
-  for (const auto& i : scan.images) {
-    ++counts[i.state];
-    images.push_back({{"ref", i.ref},
-                      {"state", i.state},
-                      {"digest", i.digest ? Json(*i.digest) : Json(nullptr)},
-                      {"layers", i.layers_total},
-                      {"layers_cached", i.layers_cached},
-                      {"error", i.error ? Json(*i.error) : Json(nullptr)}});
-  }
-  return {{"id", scan.id},
-          {"state", scan.state},
-          {"priority", std::string(to_string(scan.priority))},
-          {"created_at", scan.created_at},
-          {"finished_at", scan.finished_at ? Json(*scan.finished_at) : Json(nullptr)},
-          {"counts", counts},
-          {"images", images}};
+// Binds `server` to host:port (0: any free port); the port, or -1.
+int bind_listener(httplib::Server& server, const std::string& host, int port) {
+  if (port == 0) return server.bind_to_any_port(host.c_str());
+  return server.bind_to_port(host.c_str(), port) ? port : -1;
 }
 
 }  // namespace
 
-HttpApi::HttpApi(ApiConfig config, Store& store, ScanRunner& runner, MetricsRegistry& metrics)
+HttpApi::HttpApi(ApiConfig config, Store& store, ScanRunner& runner, Tenants& tenants, AuditLog& audit, Quotas& quotas,
+                 RegistryCredentials& registries, MetricsRegistry& metrics)
     : config_(std::move(config)),
-      store_(store),
-      runner_(runner),
+      services_{config_, store, runner, tenants, audit, quotas, registries},
       metrics_(metrics),
-      server_(std::make_unique<httplib::Server>()),
+      limiter_(config_.requests_per_second, config_.request_burst),
       requests_(metrics.counter("strata_api_requests_total", "HTTP requests served")),
-      unauthorized_(metrics.counter("strata_api_unauthorized_total", "Requests refused for a missing or unknown key")) {
-  routes();
-}
+      unauthorized_(metrics.counter("strata_api_unauthorized_total", "Requests refused for a missing or unknown key")),
+      forbidden_(metrics.counter("strata_api_forbidden_total", "Requests refused for a key without the route's scope")),
+      rate_limited_(metrics.counter("strata_api_rate_limited_total", "Requests refused by a tenant's rate limit or quota")) {}
 
 HttpApi::~HttpApi() { stop(); }
 
 Result<int> HttpApi::start() {
-  int port = config_.port;
-  if (port == 0) {
-    port = server_->bind_to_any_port(config_.host.c_str());
-  } else if (!server_->bind_to_port(config_.host.c_str(), port)) {
-    port = -1;
+  if (config_.tls_cert_file.empty() != config_.tls_key_file.empty()) {
+    return fail(ErrorCode::kInvalidInput, "TLS needs both a certificate (--tls-cert) and its key (--tls-key)");
   }
+  const bool tls = !config_.tls_cert_file.empty();
+  if (tls) {
+    auto ssl = std::make_unique<httplib::SSLServer>(config_.tls_cert_file.c_str(), config_.tls_key_file.c_str());
+    if (!ssl->is_valid()) {
+      return fail(ErrorCode::kInvalidInput, "cannot serve TLS with certificate " + config_.tls_cert_file + " and key " +
+                                                config_.tls_key_file + ": unreadable, not PEM, or not a pair");
+    }
+    server_ = std::move(ssl);
+  } else {
+    server_ = std::make_unique<httplib::Server>();
+  }
+  configure(*server_);
+  add_scan_routes(*this, services_);
+  add_key_routes(*this, services_);
+  add_registry_routes(*this, services_);
+  add_audit_routes(*this, services_);
+  server_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
+
+  const int port = bind_listener(*server_, config_.host, config_.port);
   if (port <= 0) {
     return fail(ErrorCode::kUnavailable, "cannot listen on " + config_.host + ":" + std::to_string(config_.port));
   }
+  if (config_.operator_port >= 0) {
+    operator_server_ = std::make_unique<httplib::Server>();
+    operator_routes();
+    operator_port_ = bind_listener(*operator_server_, config_.operator_host, config_.operator_port);
+    if (operator_port_ <= 0) {
+      return fail(ErrorCode::kUnavailable, "cannot listen on " + config_.operator_host + ":" +
+                                               std::to_string(config_.operator_port) + " (the operator's port)");
+    }
+    operator_thread_ = std::thread([this] { operator_server_->listen_after_bind(); });
+    log_info("api", "operator endpoints (/metrics, /healthz) on http://" + config_.operator_host + ":" +
+                        std::to_string(operator_port_));
+  }
   thread_ = std::thread([this] { server_->listen_after_bind(); });
-  log_info("api", "listening on http://" + config_.host + ":" + std::to_string(port));
+  log_info("api", std::string("listening on ") + (tls ? "https://" : "http://") + config_.host + ":" + std::to_string(port));
   return port;
 }
 
 void HttpApi::stop() {
-  if (!thread_.joinable()) return;
-  server_->stop();
-  thread_.join();
+  if (thread_.joinable()) {
+    server_->stop();
+    thread_.join();
+  }
+  if (operator_thread_.joinable()) {
+    operator_server_->stop();
+    operator_thread_.join();
+  }
 }
 
-void HttpApi::routes() {
-  httplib::Server& s = *server_;
+void HttpApi::configure(httplib::Server& s) {
   s.set_payload_max_length(config_.max_body_bytes);
+  s.set_read_timeout(config_.read_timeout_seconds, 0);
+  s.set_write_timeout(config_.read_timeout_seconds, 0);
+  s.set_keep_alive_timeout(config_.keep_alive_seconds);
+  s.set_keep_alive_max_count(100);
+  const unsigned threads = std::max(1u, config_.threads);
+  s.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   // Refuse oversized bodies by their declared length, before reading them, with a JSON answer.
   s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     requests_.inc();
@@ -168,97 +134,73 @@ void HttpApi::routes() {
     log_error("api", what);
     send_error(res, 500, "internal error");
   });
+}
 
-  // Resolves the tenant from the bearer key, or answers 401 and returns nullopt.
-  auto tenant_of = [this](const httplib::Request& req, httplib::Response& res) -> std::optional<TenantId> {
-    const std::string auth = req.get_header_value("Authorization");
-    constexpr std::string_view kBearer = "Bearer ";
-    if (!auth.starts_with(kBearer) || auth.size() == kBearer.size()) {
-      unauthorized_.inc();
-      send_error(res, 401, "missing API key: send \"Authorization: Bearer KEY\"");
-      return std::nullopt;
+std::optional<Caller> HttpApi::authenticate(const httplib::Request& req, httplib::Response& res) {
+  const std::string auth = req.get_header_value("Authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (!auth.starts_with(kBearer) || auth.size() == kBearer.size()) {
+    unauthorized_.inc();
+    send_error(res, 401, "missing API key: send \"Authorization: Bearer KEY\"");
+    return std::nullopt;
+  }
+  auto caller = services_.tenants.authenticate(auth.substr(kBearer.size()));
+  if (!caller) {
+    // The database's own words go to the log: an unauthenticated caller learns only that the
+    // service is unavailable, not PostgreSQL's host, user or error text.
+    log_error("api", "looking up an API key: " + caller.error().message());
+    res.set_header("Retry-After", "5");
+    send_error(res, 503, "the service is unavailable; try again shortly");
+    return std::nullopt;
+  }
+  if (!*caller) {
+    unauthorized_.inc();
+    send_error(res, 401, "unknown, revoked or expired API key");
+    return std::nullopt;
+  }
+  return **caller;
+}
+
+void HttpApi::add(Method method, const std::string& pattern, Scopes needs, const std::string& action, Handler handler) {
+  auto serve = [this, needs, action, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+    const auto caller = authenticate(req, res);
+    if (!caller) return;
+    Call call{req, res, *caller, {}};
+    if (const auto wait = limiter_.take(caller->tenant)) {
+      rate_limited_.inc();
+      res.set_header("Retry-After", std::to_string(std::max<std::int64_t>(1, (wait->count() + 999) / 1000)));
+      send_error(res, 429, "too many requests from this tenant; at most " +
+                               std::to_string(static_cast<int>(config_.requests_per_second)) + " a second");
+    } else if ((caller->scopes & needs) != needs) {
+      forbidden_.inc();
+      send_error(res, 403, "this key lacks the '" + scope_word(needs) + "' scope");
+    } else {
+      handler(call);
+      if (res.status == 429) rate_limited_.inc();
     }
-    auto tenant = store_.tenant_for_key(auth.substr(kBearer.size()));
-    if (!tenant) {
-      // The database's own words go to the log: an unauthenticated caller learns only that the
-      // service is unavailable, not PostgreSQL's host, user or error text.
-      log_error("api", "looking up an API key: " + tenant.error().message());
-      res.set_header("Retry-After", "5");
-      send_error(res, 503, "the service is unavailable; try again shortly");
-      return std::nullopt;
+    if (action.empty()) return;
+    // Refused calls are recorded too: a tenant sees what was tried with its keys.
+    AuditEntry entry{0, caller->tenant, caller->key_id, action, call.target, res.status, req.remote_addr, {}};
+    if (auto r = services_.audit.record(entry); !r) {
+      log_error("api", "the audit log could not record " + action + " by key " + std::to_string(caller->key_id) + ": " +
+                           r.error().message());
     }
-    if (!*tenant) {
-      unauthorized_.inc();
-      send_error(res, 401, "unknown or revoked API key");
-      return std::nullopt;
-    }
-    return **tenant;
   };
+  switch (method) {
+    case Method::kGet: server_->Get(pattern, serve); break;
+    case Method::kPost: server_->Post(pattern, serve); break;
+    case Method::kDelete: server_->Delete(pattern, serve); break;
+  }
+}
 
-  s.Post("/v1/scans", [this, tenant_of](const httplib::Request& req, httplib::Response& res) {
-    const auto tenant = tenant_of(req, res);
-    if (!tenant) return;
-    auto request = parse_scan_request(req.body, config_.max_images_per_scan, config_.oci_roots);
-    if (!request) return send_error(res, 400, request.error().message());
-    if (!request->repositories.empty() || !request->registries.empty()) {
-      const std::size_t room = config_.max_images_per_scan - request->images.size();
-      auto listed = expand_registry_targets(request->repositories, request->registries, *runner_.registries(), room);
-      if (!listed) {
-        const bool theirs = listed.error().code() == ErrorCode::kUnavailable || listed.error().code() == ErrorCode::kDenied;
-        return send_error(res, theirs ? 502 : 400, listed.error().message());
-      }
-      if (listed->empty()) return send_error(res, 400, "the repositories and registries named hold no tagged images");
-      request->images.insert(request->images.end(), listed->begin(), listed->end());
-    }
-    auto id = store_.create_scan(*tenant, request->priority, request->images);
-    if (!id) return send_error(res, 503, id.error().message());
-    // Durable from here: the scan is committed, and a restart resumes it.
-    auto scan = store_.scan(*tenant, *id);
-    if (scan && *scan) runner_.submit(**scan);
-    send_json(res, 202, {{"id", *id}, {"state", "queued"}, {"images", request->images.size()}});
-  });
-
-  s.Get(R"(/v1/scans/([A-Za-z0-9-]{1,64}))", [this, tenant_of](const httplib::Request& req, httplib::Response& res) {
-    const auto tenant = tenant_of(req, res);
-    if (!tenant) return;
-    auto scan = store_.scan(*tenant, req.matches[1]);
-    if (!scan) return send_error(res, 503, scan.error().message());
-    if (!*scan) return send_error(res, 404, "no scan " + std::string(req.matches[1]));
-    send_json(res, 200, scan_json(**scan));
-  });
-
-  s.Get(R"(/v1/images/(sha256:[0-9a-f]{64}))", [this, tenant_of](const httplib::Request& req, httplib::Response& res) {
-    const auto tenant = tenant_of(req, res);
-    if (!tenant) return;
-    // ?format= as `strata image --format`: the same bytes.
-    static const std::map<std::string, std::string, std::less<>> kTypes = {
-        {"json", "application/json"}, {"sarif", "application/sarif+json"},
-        {"cyclonedx", "application/vnd.cyclonedx+json"}, {"csv", "text/csv"}, {"table", "text/plain"}};
-    const std::string format = req.has_param("format") ? req.get_param_value("format") : "json";
-    const auto type = kTypes.find(format);
-    if (type == kTypes.end()) {
-      return send_error(res, 400, "format '" + format + "' is not one of json, sarif, cyclonedx, csv, table");
-    }
-    auto report = store_.image_report(*tenant, req.matches[1], format);
-    if (!report) return send_error(res, 503, report.error().message());
-    if (!*report) return send_error(res, 404, "no image " + std::string(req.matches[1]));
-    res.set_content(**report, type->second);
-  });
-
-  s.Get(R"(/v1/images/(sha256:[0-9a-f]{64})/inventory)",
-        [this, tenant_of](const httplib::Request& req, httplib::Response& res) {
-          const auto tenant = tenant_of(req, res);
-          if (!tenant) return;
-          auto inventory = store_.image_inventory(*tenant, req.matches[1]);
-          if (!inventory) return send_error(res, 503, inventory.error().message());
-          if (!*inventory) return send_error(res, 404, "no image " + std::string(req.matches[1]));
-          res.set_content(**inventory, "application/json");
-        });
-
+void HttpApi::operator_routes() {
+  httplib::Server& s = *operator_server_;
+  s.set_read_timeout(config_.read_timeout_seconds, 0);
+  s.new_task_queue = [] { return new httplib::ThreadPool(2); };
   s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
     std::string body = metrics_.render();
     // Scans by state come from the store, so that every coordinator of a deployment agrees.
-    if (auto states = store_.scans_by_state()) {
+    if (auto states = services_.store.scans_by_state()) {
       body += "# HELP strata_scans Scans by state\n# TYPE strata_scans gauge\n";
       for (const char* state : {"queued", "running", "done"}) {
         const auto it = states->find(state);

@@ -74,7 +74,7 @@ ScanRunner::ScanRunner(ScanRunnerConfig config, Store& store, worker::LayerCache
       image_seconds_(metrics.histogram("strata_image_scan_seconds", "From planning to stored report, per image",
                                        {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900})),
       pool_(config_.threads) {
-  if (!config_.registries) config_.registries = std::make_shared<worker::RegistryClients>(worker::RegistryOptions{});
+  if (!config_.registries) config_.registries = std::make_shared<TenantRegistries>(worker::RegistryOptions{}, nullptr);
 }
 
 ScanRunner::~ScanRunner() { stop(); }
@@ -129,7 +129,8 @@ void ScanRunner::image_ended(const ImageTask& task) {
   }
 }
 
-Result<void> ScanRunner::holds_blob(TenantId tenant, const worker::BlobLocation& where, const LayerInfo& layer) {
+Result<void> ScanRunner::holds_blob(TenantId tenant, worker::RegistryClients& clients, const worker::BlobLocation& where,
+                                    const LayerInfo& layer) {
   namespace fs = std::filesystem;
   if (!where.file.empty()) {
     std::error_code ec;
@@ -149,7 +150,8 @@ Result<void> ScanRunner::holds_blob(TenantId tenant, const worker::BlobLocation&
   }
   auto digest = Digest::parse(layer.digest);
   if (!digest) return std::unexpected(digest.error());
-  auto held = config_.registries->get(where.registry)->has_blob(where.repository, *digest);
+  // Asked with the tenant's own credentials: the proof is that *this tenant* can read the blob.
+  auto held = clients.get(where.registry)->has_blob(where.repository, *digest);
   if (!held) return std::unexpected(held.error());
   std::lock_guard lock(proofs_mutex_);
   if (proofs_.size() > 100'000) proofs_.clear();  // bounded; proofs are cheap to make again
@@ -160,9 +162,15 @@ Result<void> ScanRunner::holds_blob(TenantId tenant, const worker::BlobLocation&
 void ScanRunner::plan(std::shared_ptr<ImageTask> task) {
   auto ref = parse_tenant_reference(task->ref, config_.oci_roots);
   if (!ref) return fail_image(*task, ref.error().message());
+  auto clients = config_.registries->for_tenant(task->tenant);
+  if (!clients) {
+    log_error("scan", "tenant " + std::to_string(task->tenant) + "'s registry credentials: " + clients.error().message());
+    return fail_image(*task, task->ref + ": this tenant's stored registry credentials cannot be read; the operator "
+                                         "has been told");
+  }
   worker::InventoryOptions options;
   options.limits = config_.limits;
-  options.registries = config_.registries;
+  options.registries = *clients;
   auto plans = worker::plan_image(*ref, options);
   if (!plans) return fail_image(*task, plans.error().message());
   task->plan = std::move(plans->front());
@@ -174,7 +182,7 @@ void ScanRunner::plan(std::shared_ptr<ImageTask> task) {
   std::vector<std::size_t> fetched;  // non-foreign layers, by slot
   for (std::size_t i = 0; i < layers.size(); ++i) {
     if (layers[i].foreign) continue;
-    if (auto held = holds_blob(task->tenant, task->plan.blobs[i], layers[i]); !held) {
+    if (auto held = holds_blob(task->tenant, **clients, task->plan.blobs[i], layers[i]); !held) {
       return fail_image(*task, task->ref + ": " + held.error().message());
     }
     fetched.push_back(i);
@@ -204,10 +212,22 @@ void ScanRunner::plan(std::shared_ptr<ImageTask> task) {
   }
   if (misses.empty()) return assemble(task);
 
+  // What workers pull for this tenant counts toward its daily quota.
+  if (config_.quotas != nullptr) {
+    auto refused = config_.quotas->admit_pull(task->tenant);
+    if (!refused) return fail_image(*task, task->ref + ": the quota cannot be checked now; scan it again shortly");
+    if (*refused) return fail_image(*task, task->ref + ": " + (*refused)->message);
+    std::uint64_t bytes = 0;
+    for (const std::size_t slot : misses) bytes += layers[slot].size;
+    if (auto added = config_.quotas->add_bytes_pulled(task->tenant, bytes); !added) {
+      log_error("scan", "counting bytes pulled: " + added.error().message());
+    }
+  }
+
   // Workers pull from the registry themselves, with a token good for this repository only.
   std::string pull_token;
   if (ref->transport == Transport::kRegistry) {
-    auto token = worker::registry_client(options, ref->registry)->pull_token(ref->repository);
+    auto token = worker::registry_client(options, ref->registry)->pull_authorization(ref->repository);
     if (!token) return fail_image(*task, token.error().message());
     pull_token = std::move(*token);
   }

@@ -16,8 +16,10 @@
 
 #include "common/metrics/metrics.h"
 #include "coordinator/dispatch/dispatcher.h"
+#include "coordinator/scan/tenant_registries.h"
 #include "coordinator/scan/work_pool.h"
 #include "coordinator/store/store.h"
+#include "coordinator/tenancy/quotas.h"
 #include "worker/cache/layer_cache.h"
 #include "worker/image/image_inventory.h"
 #include "worker/registry/registry_client.h"
@@ -29,9 +31,13 @@ struct ScanRunnerConfig {
   std::string vulndb_path;  // the SQLite file `strata db` writes
   worker::WalkLimits limits;
   std::uint64_t analyzer_set = 0;
-  // Clients for registry references (the coordinator's credentials and insecure registries):
-  // manifests are resolved here; workers get a short-lived pull token, never the credentials.
-  std::shared_ptr<worker::RegistryClients> registries;
+  // Each tenant's registry clients (its own stored credentials, else the shared clients): manifests
+  // are resolved here; workers get a pull token for one repository, never a stored credential
+  // (a registry that takes only basic authentication is the exception: its header goes with the
+  // job, over the encrypted worker channel).
+  std::shared_ptr<TenantRegistries> registries;
+  // Layer bytes pulled per tenant and day: counted, and refused once used up. May be null.
+  Quotas* quotas = nullptr;
   std::vector<std::string> oci_roots;  // as ApiConfig::oci_roots: checked again when planning
 };
 
@@ -44,7 +50,7 @@ class ScanRunner {
   // Starts every image of the scan that is not done or failed yet. Thread-safe.
   void submit(const ScanRow& scan);
   // The registry clients scans resolve manifests with (also for listing fleet targets).
-  const std::shared_ptr<worker::RegistryClients>& registries() const { return config_.registries; }
+  TenantRegistries& registries() const { return *config_.registries; }
   void stop();
 
  private:
@@ -57,7 +63,8 @@ class ScanRunner {
   void image_ended(const ImageTask& task);
   // Whether the tenant holds the layer: its layout has the blob file of the descriptor's size, or
   // its registry serves the blob (a HEAD, remembered for an hour).
-  Result<void> holds_blob(TenantId tenant, const worker::BlobLocation& where, const LayerInfo& layer);
+  Result<void> holds_blob(TenantId tenant, worker::RegistryClients& clients, const worker::BlobLocation& where,
+                          const LayerInfo& layer);
   // Runs one step of an image (plan, assemble) and turns an exception into the image's error.
   void guarded(const ImageTask& task, const std::function<void()>& step);
 

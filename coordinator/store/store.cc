@@ -1,33 +1,11 @@
 #include "coordinator/store/store.h"
 
-#include <openssl/rand.h>
-
 #include "common/digest.h"
 #include "common/purl.h"
+#include "coordinator/store/random_hex.h"
 
 namespace strata::coordinator {
 namespace {
-
-// Hex of `bytes` random bytes from OpenSSL's CSPRNG; an error if it cannot produce them (an
-// unseeded generator must never yield a guessable API key).
-Result<std::string> random_hex(std::size_t bytes) {
-  std::vector<unsigned char> raw(bytes);
-  if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1) {
-    return fail(ErrorCode::kInternal, "the random number generator failed");
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (const unsigned char b : raw) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
-}
-
-// bytea literal in hex form, as a parameter value.
-std::string key_hash(const std::string& key) {
-  return "\\x" + Sha256::of(std::as_bytes(std::span(key))).hex();
-}
 
 template <class T>
 std::unexpected<Error> err(const Result<T>& r) {
@@ -64,38 +42,8 @@ std::optional<Priority> parse_priority(std::string_view text) {
   return std::nullopt;
 }
 
-Result<NewTenant> Store::create_tenant(const std::string& name) {
-  auto db = pool_.acquire();
-  if (!db) return err(db);
-  NewTenant out;
-  auto secret = random_hex(24);
-  if (!secret) return err(secret);
-  out.key = "stk_" + *secret;
-  auto r = in_transaction(**db, [&]() -> Result<void> {
-    auto t = (*db)->exec("INSERT INTO tenants (name) VALUES ($1) ON CONFLICT (name) DO NOTHING RETURNING id", {name});
-    if (!t) return err(t);
-    if (t->rows() == 0) return fail(ErrorCode::kInvalidInput, "tenant '" + name + "' exists already");
-    out.id = t->integer(0, 0);
-    auto k = (*db)->exec("INSERT INTO api_keys (tenant_id, key_sha256, prefix) VALUES ($1, $2::bytea, $3)",
-                         {std::to_string(out.id), key_hash(out.key), out.key.substr(0, 8)});
-    if (!k) return err(k);
-    return {};
-  });
-  if (!r) return std::unexpected(r.error());
-  return out;
-}
-
-Result<std::optional<TenantId>> Store::tenant_for_key(const std::string& key) {
-  auto db = pool_.acquire();
-  if (!db) return err(db);
-  auto r = (*db)->exec("SELECT tenant_id FROM api_keys WHERE key_sha256 = $1::bytea AND revoked_at IS NULL",
-                       {key_hash(key)});
-  if (!r) return err(r);
-  if (r->rows() == 0) return std::optional<TenantId>();
-  return std::optional<TenantId>(r->integer(0, 0));
-}
-
-Result<std::string> Store::create_scan(TenantId tenant, Priority priority, const std::vector<std::string>& refs) {
+Result<std::string> Store::create_scan(TenantId tenant, Priority priority, const std::vector<std::string>& refs,
+                                       const Admission& admit) {
   auto db = pool_.acquire();
   if (!db) return err(db);
   auto suffix = random_hex(12);
@@ -103,6 +51,9 @@ Result<std::string> Store::create_scan(TenantId tenant, Priority priority, const
   const std::string id = "scan-" + *suffix;
   const std::string t = std::to_string(tenant);
   auto r = in_transaction(**db, [&]() -> Result<void> {
+    if (admit) {
+      if (auto admitted = admit(**db); !admitted) return admitted;
+    }
     auto s = (*db)->exec("INSERT INTO scans (tenant_id, id, priority, state) VALUES ($1, $2, $3, 'queued')",
                          {t, id, std::string(to_string(priority))});
     if (!s) return err(s);
@@ -351,6 +302,15 @@ Result<std::optional<std::string>> Store::image_inventory(TenantId tenant, const
   if (!r) return err(r);
   if (r->rows() == 0) return std::optional<std::string>();
   return std::optional<std::string>(std::string(r->get(0, 0)));
+}
+
+Result<bool> Store::delete_image(TenantId tenant, const std::string& digest) {
+  auto db = pool_.acquire();
+  if (!db) return err(db);
+  // Its layers, packages, findings and other report formats go with it (ON DELETE CASCADE).
+  auto r = (*db)->exec("DELETE FROM images WHERE tenant_id = $1 AND digest = $2", {std::to_string(tenant), digest});
+  if (!r) return err(r);
+  return r->affected() > 0;
 }
 
 Result<std::map<std::string, std::int64_t>> Store::scans_by_state() {

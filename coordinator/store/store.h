@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -23,11 +24,6 @@ std::optional<Priority> parse_priority(std::string_view text);
 inline int queue_class(Priority priority) { return priority == Priority::kInteractive ? 0 : 1; }
 
 using TenantId = std::int64_t;
-
-struct NewTenant {
-  TenantId id = 0;
-  std::string key;  // shown once; only its SHA-256 is stored
-};
 
 struct ScanImageRow {
   int position = 0;
@@ -72,10 +68,11 @@ class Store {
  public:
   explicit Store(PgPool& pool) : pool_(pool) {}
 
-  Result<NewTenant> create_tenant(const std::string& name);
-  Result<std::optional<TenantId>> tenant_for_key(const std::string& key);
-
-  Result<std::string> create_scan(TenantId tenant, Priority priority, const std::vector<std::string>& refs);
+  // Runs inside create_scan's transaction before anything is written; an error ends it unwritten
+  // (a tenant's quota: checked and consumed atomically, however many requests race).
+  using Admission = std::function<Result<void>(PgConnection&)>;
+  Result<std::string> create_scan(TenantId tenant, Priority priority, const std::vector<std::string>& refs,
+                                  const Admission& admit = {});
   Result<std::optional<ScanRow>> scan(TenantId tenant, const std::string& id);
   Result<std::vector<ScanRow>> unfinished_scans();
 
@@ -90,6 +87,9 @@ class Store {
   Result<std::optional<std::string>> image_report(TenantId tenant, const std::string& digest,
                                                   const std::string& format = "json");
   Result<std::optional<std::string>> image_inventory(TenantId tenant, const std::string& digest);
+  // Forgets a stored image (its report, inventory, packages and findings); false when the tenant
+  // has no such image.
+  Result<bool> delete_image(TenantId tenant, const std::string& digest);
 
   // Across tenants, for the coordinator's metrics.
   Result<std::map<std::string, std::int64_t>> scans_by_state();

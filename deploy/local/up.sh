@@ -3,8 +3,10 @@
 # free ports, with everything under a fresh directory. Prints shell assignments for
 # `eval "$(deploy/local/up.sh)"`:
 #
-#   STRATA_DIR  STRATA_SERVER  STRATA_TOKEN  STRATA_DATABASE_URL  STRATA_REDIS_URL  STRATA_DB
+#   STRATA_DIR  STRATA_SERVER  STRATA_OPERATOR_SERVER  STRATA_TOKEN  STRATA_DATABASE_URL  STRATA_REDIS_URL  STRATA_DB
 #
+# STRATA_OPERATOR_SERVER serves the coordinator's /metrics (never on the tenants' port). A local
+# cluster has one user: no request rate limit, and a scans-per-minute quota a load test cannot reach.
 # STRATA_TOKEN is the key of a tenant named "local", who may scan oci: layouts under
 # STRATA_OCI_ROOT (default /tmp; a shared cluster allows none) and registries on this machine or
 # network (--allow-private-registries; a shared cluster refuses them). STRATA_WORKERS (default 2) and
@@ -57,8 +59,11 @@ done
 python3 -c 'import secrets; print(secrets.token_hex(32))' >"$dir/cache.secret"
 chmod 600 "$dir/cache.secret"
 http_port=$(free_port)
+operator_port=$(free_port)
 worker_port=$(free_port)
 
+# The key that seals tenants' registry credentials.
+"$build/coordinator/strata-coordinator" credentials-key "$dir/credentials.key" >/dev/null
 token=$("$build/coordinator/strata-coordinator" --database-url "$STRATA_DATABASE_URL" tenant create local | tail -1)
 
 # start NAME COMMAND...: runs it in the background, its pid in pids/NAME.pid, its log in logs/.
@@ -71,7 +76,8 @@ start() {
 start coordinator "$build/coordinator/strata-coordinator" --database-url "$STRATA_DATABASE_URL" serve \
   --redis "$STRATA_REDIS_URL" --cache-secret-file "$dir/cache.secret" --db "$db" --http-port "$http_port" \
   --curve-key "$dir/keys/coordinator.key" --authorized-workers "$dir/keys/workers" --worker-bind "tcp://127.0.0.1:$worker_port" \
-  --oci-root "${STRATA_OCI_ROOT:-/tmp}" --allow-private-registries
+  --oci-root "${STRATA_OCI_ROOT:-/tmp}" --allow-private-registries --operator-port "$operator_port" \
+  --credentials-key-file "$dir/credentials.key" --requests-per-second 0 --quota-scans-per-minute 100000
 for i in $(seq "${STRATA_WORKERS:-2}"); do
   start "worker-$i" "$build/worker/strata-worker" --coordinator "tcp://127.0.0.1:$worker_port" --name "worker-$i" \
     --curve-key "$dir/keys/workers/worker-$i.key" --coordinator-key "$dir/keys/coordinator.pub" \
@@ -92,9 +98,10 @@ curl -sf "http://127.0.0.1:$http_port/healthz" >/dev/null
 cat <<EOV
 STRATA_DIR=$dir
 STRATA_SERVER=http://127.0.0.1:$http_port
+STRATA_OPERATOR_SERVER=http://127.0.0.1:$operator_port
 STRATA_TOKEN=$token
 STRATA_DATABASE_URL=$STRATA_DATABASE_URL
 STRATA_REDIS_URL=$STRATA_REDIS_URL
 STRATA_DB=$db
-export STRATA_DIR STRATA_SERVER STRATA_TOKEN STRATA_DATABASE_URL STRATA_REDIS_URL STRATA_DB
+export STRATA_DIR STRATA_SERVER STRATA_OPERATOR_SERVER STRATA_TOKEN STRATA_DATABASE_URL STRATA_REDIS_URL STRATA_DB
 EOV

@@ -114,8 +114,11 @@ TEST_F(Api, OversizedBodiesAre413AndUnknownRoutes404AllInJson) {
   expect_error(test::http_get(url("/v1/images/not-a-digest"), cluster_->token()), 404);
 }
 
-TEST_F(Api, MetricsAreInThePrometheusTextFormat) {
-  const auto page = test::http_get(url("/metrics"));
+// /metrics is the operator's: on its own listener, never on the port tenants reach.
+TEST_F(Api, MetricsAreInThePrometheusTextFormatOnTheOperatorPortOnly) {
+  expect_error(test::http_get(url("/metrics")), 404);
+  expect_error(test::http_get(url("/metrics"), cluster_->token()), 404);
+  const auto page = test::http_get(cluster_->operator_server() + "/metrics");
   ASSERT_EQ(page.status, 200);
   for (const char* name : {"strata_layers_analyzed_total", "strata_layer_cache_hits_total", "strata_layer_cache_misses_total",
                            "strata_jobs_queued", "strata_jobs_leased", "strata_jobs_failed_total",

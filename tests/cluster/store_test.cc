@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "coordinator/store/migrations.h"
+#include "coordinator/tenancy/tenants.h"
 #include "tests/support/servers.h"
 
 namespace strata::coordinator {
@@ -22,11 +23,13 @@ class StoreTest : public ::testing::Test {
     EXPECT_EQ(applied->size(), builtin_migrations().size());
     pool_ = std::make_unique<PgPool>(url_, 2);
     store_ = std::make_unique<Store>(*pool_);
+    tenants_ = std::make_unique<Tenants>(*pool_);
   }
   std::string url_;
   std::unique_ptr<PgConnection> db_;
   std::unique_ptr<PgPool> pool_;
   std::unique_ptr<Store> store_;
+  std::unique_ptr<Tenants> tenants_;
 };
 
 Finding finding(const std::string& id, const std::string& package) {
@@ -55,12 +58,12 @@ TEST_F(StoreTest, MigrationsRunOnceAndAreRecorded) {
 }
 
 TEST_F(StoreTest, KeysAreHashedAndTenantsSeeOnlyTheirOwnRows) {
-  auto a = store_->create_tenant("a");
-  auto b = store_->create_tenant("b");
+  auto a = tenants_->create("a");
+  auto b = tenants_->create("b");
   ASSERT_TRUE(a && b);
-  EXPECT_FALSE(store_->create_tenant("a"));  // names are unique
-  EXPECT_EQ(*store_->tenant_for_key(a->key), a->id);
-  EXPECT_FALSE(store_->tenant_for_key("stk_wrong").value());
+  EXPECT_FALSE(tenants_->create("a"));  // names are unique
+  EXPECT_EQ(tenants_->authenticate(a->key).value()->tenant, a->id);
+  EXPECT_FALSE(tenants_->authenticate("stk_wrong").value());
   auto stored = db_->exec("SELECT count(*) FROM api_keys WHERE position($1::bytea in key_sha256) > 0", {a->key});
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored->integer(0, 0), 0);  // the key itself is nowhere
@@ -89,7 +92,7 @@ TEST_F(StoreTest, KeysAreHashedAndTenantsSeeOnlyTheirOwnRows) {
 }
 
 TEST_F(StoreTest, FindingsKeepFirstSeenAndResolveWhenGone) {
-  auto t = store_->create_tenant("t");
+  auto t = tenants_->create("t");
   ASSERT_TRUE(t);
   ScanReport report;
   report.inventory.digest = "sha256:img";
@@ -117,7 +120,7 @@ TEST_F(StoreTest, FindingsKeepFirstSeenAndResolveWhenGone) {
 // equal finding keys, the upsert failed ("ON CONFLICT DO UPDATE command cannot affect row a
 // second time") and a multi-arch Debian image could not be stored.
 TEST_F(StoreTest, AMultiArchImageStoresOneFindingPerArchitecture) {
-  auto t = store_->create_tenant("t");
+  auto t = tenants_->create("t");
   ASSERT_TRUE(t);
   ScanReport report;
   report.inventory.digest = "sha256:multiarch";

@@ -40,6 +40,7 @@ Cluster::Cluster(ClusterOptions options)
       dir_(temp_dir()),
       database_url_(options.database_url.empty() ? fresh_database_url() : options.database_url),
       http_port_(free_port()),
+      operator_port_(free_port()),
       worker_port_(free_port()) {
   if (options_.redis) redis_ = std::make_unique<RedisServer>();
   if (options_.curve) {
@@ -50,6 +51,11 @@ Cluster::Cluster(ClusterOptions options)
       made = run_command(keys + "/workers --name worker-" + std::to_string(i));
     }
     if (made.exit_code != 0) throw std::runtime_error("strata-coordinator keys: " + made.out);
+  }
+  // The key that seals tenants' registry credentials.
+  if (auto made = run_command(std::string(STRATA_COORDINATOR_BINARY) + " credentials-key " + dir_ + "/credentials.key");
+      made.exit_code != 0) {
+    throw std::runtime_error("strata-coordinator credentials-key: " + made.out);
   }
   // The cluster's cache secret, shared by the coordinator and the workers.
   std::ofstream(dir_ + "/cache.secret") << "test-cache-secret-" << http_port_ << "-" << worker_port_ << "\n";
@@ -99,6 +105,8 @@ void Cluster::start_coordinator() {
                                    "serve",
                                    "--db", vulndb_,
                                    "--http-port", std::to_string(http_port_),
+                                   "--operator-port", std::to_string(operator_port_),
+                                   "--credentials-key-file", dir_ + "/credentials.key",
                                    "--worker-bind", "tcp://127.0.0.1:" + std::to_string(worker_port_),
                                    "--heartbeat-ms", std::to_string(options_.heartbeat_ms),
                                    "--worker-timeout-ms", std::to_string(options_.worker_timeout_ms)};
@@ -109,6 +117,9 @@ void Cluster::start_coordinator() {
     argv.push_back(dir_ + "/cache.secret");
   }
   if (options_.allow_private_registries) argv.push_back("--allow-private-registries");
+  if (!options_.api_limits) {
+    argv.insert(argv.end(), {"--requests-per-second", "0", "--quota-scans-per-minute", "100000"});
+  }
   if (options_.curve) {
     argv.insert(argv.end(), {"--curve-key", dir_ + "/keys/coordinator.key", "--authorized-workers", dir_ + "/keys/workers"});
   }
@@ -169,7 +180,7 @@ nlohmann::json Cluster::wait(const std::string& scan_id, double seconds, const s
   return done ? doc : nlohmann::json();
 }
 
-std::string Cluster::metrics() const { return http_get(server() + "/metrics").body; }
+std::string Cluster::metrics() const { return http_get(operator_server() + "/metrics").body; }
 
 std::string Cluster::logs() const {
   std::string out;

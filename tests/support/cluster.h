@@ -30,6 +30,9 @@ struct ClusterOptions {
   std::string database_url{};
   // CurveZMQ on the worker channel, with a key pair per worker (keys/ in the cluster's directory).
   bool curve = true;
+  // The API's per-tenant limits at their defaults; off, the tests' polling and bursts of scans
+  // are never refused (no request rate limit, 100,000 scans a minute).
+  bool api_limits = false;
 };
 
 class Cluster {
@@ -45,6 +48,8 @@ class Cluster {
   RedisServer& redis() { return *redis_; }
 
   std::string server() const { return "http://127.0.0.1:" + std::to_string(http_port_); }
+  // The operator's listener: /metrics.
+  std::string operator_server() const { return "http://127.0.0.1:" + std::to_string(operator_port_); }
   std::string worker_metrics_url(std::size_t i) const {
     return "http://127.0.0.1:" + std::to_string(metrics_ports_.at(i)) + "/metrics";
   }
@@ -73,6 +78,7 @@ class Cluster {
   std::string vulndb_;
   std::string token_;
   int http_port_;
+  int operator_port_;
   int worker_port_;
   std::vector<int> metrics_ports_;
   std::unique_ptr<ChildProcess> coordinator_;

@@ -45,7 +45,7 @@ std::optional<FoundCredential> find_credential(const CredentialSources& sources,
   if (sources.explicit_credential) {
     const auto& only = sources.explicit_registries;
     if (only.empty() || std::find(only.begin(), only.end(), registry) != only.end()) {
-      return FoundCredential{*sources.explicit_credential, "--username"};
+      return FoundCredential{*sources.explicit_credential, sources.explicit_source};
     }
   }
   if (sources.environment) {

@@ -17,6 +17,7 @@ namespace strata::worker {
 struct CredentialSources {
   std::optional<RegistryCredential> explicit_credential;
   std::vector<std::string> explicit_registries;  // empty: the explicit credential is for every registry
+  std::string explicit_source = "--username";     // where the explicit credential came from, for messages
   bool environment = true;
   std::string docker_config;  // a path; "" means the default location; "-" means none
   // When set, credentials are looked up only for these registries (API hosts); every other one

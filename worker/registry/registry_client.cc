@@ -184,7 +184,7 @@ std::chrono::milliseconds RegistryClient::backoff(int attempt) const {
 
 std::optional<std::string> RegistryClient::authorization(const std::string& scope) {
   std::lock_guard lock(mutex_);
-  if (!options_.bearer_token.empty() && !given_token_refused_) return "Authorization: Bearer " + options_.bearer_token;
+  if (!options_.given_authorization.empty() && !given_refused_) return "Authorization: " + options_.given_authorization;
   if (const auto it = tokens_.find(scope); it != tokens_.end() && std::chrono::steady_clock::now() < it->second.expires) {
     return "Authorization: Bearer " + it->second.value;
   }
@@ -193,12 +193,12 @@ std::optional<std::string> RegistryClient::authorization(const std::string& scop
 }
 
 Result<void> RegistryClient::authenticate(const AuthChallenge& challenge, const std::string& scope, bool already_sent) {
-  if (!options_.bearer_token.empty()) {
+  if (!options_.given_authorization.empty()) {
     // A given token that is refused (it expired while the job waited) leaves the client to
     // authenticate as it would without one, with its own credentials if it has any.
     std::lock_guard lock(mutex_);
-    if (!given_token_refused_) {
-      given_token_refused_ = true;
+    if (!given_refused_) {
+      given_refused_ = true;
       already_sent = false;
     }
   }
@@ -451,7 +451,7 @@ Result<std::vector<std::string>> RegistryClient::catalog() {
   return repositories;
 }
 
-Result<std::string> RegistryClient::pull_token(const std::string& repository) {
+Result<std::string> RegistryClient::pull_authorization(const std::string& repository) {
   const std::string scope = "repository:" + repository + ":pull";
   {
     // A token still good for a while is handed out again without asking (each image of a fleet
@@ -459,7 +459,7 @@ Result<std::string> RegistryClient::pull_token(const std::string& repository) {
     std::lock_guard lock(mutex_);
     const auto it = tokens_.find(scope);
     if (it != tokens_.end()) {
-      if (std::chrono::steady_clock::now() + kTokenReuse < it->second.expires) return it->second.value;
+      if (std::chrono::steady_clock::now() + kTokenReuse < it->second.expires) return "Bearer " + it->second.value;
       tokens_.erase(it);  // about to expire: the request below draws a fresh challenge
     }
   }
@@ -468,12 +468,34 @@ Result<std::string> RegistryClient::pull_token(const std::string& repository) {
   auto response = send("/v2/" + repository + "/tags/list?n=1", scope);
   if (!response) return std::unexpected(response.error());
   std::lock_guard lock(mutex_);
-  const auto it = tokens_.find(scope);
-  return it == tokens_.end() ? std::string() : it->second.value;
+  if (const auto it = tokens_.find(scope); it != tokens_.end()) return "Bearer " + it->second.value;
+  return basic_;
 }
 
+RegistryClients::RegistryClients(RegistryOptions options, std::map<std::string, RegistryCredential> own,
+                                 std::shared_ptr<RegistryClients> fallback)
+    : options_(std::move(options)), own_(std::move(own)), fallback_(std::move(fallback)) {}
+
 std::shared_ptr<RegistryClient> RegistryClients::get(const std::string& registry) {
+  const auto credential = own_.find(registry);
+  if (fallback_ && credential == own_.end()) return fallback_->get(registry);
   std::lock_guard lock(mutex_);
+  if (credential != own_.end()) {
+    // This registry's client uses this credential and nothing else of the process's.
+    auto& client = clients_[registry];
+    if (!client) {
+      RegistryOptions options = options_;
+      options.credentials = CredentialSources{};
+      options.credentials.explicit_credential = credential->second;
+      options.credentials.explicit_registries = {registry};
+      options.credentials.explicit_source = "the tenant's stored credentials";
+      options.credentials.environment = false;
+      options.credentials.docker_config = "-";
+      options.credentials.only_registries = std::vector<std::string>{registry};
+      client = std::make_shared<RegistryClient>(registry, std::move(options));
+    }
+    return client;
+  }
   auto& client = clients_[registry];
   if (!client) client = std::make_shared<RegistryClient>(registry, options_);
   return client;

@@ -39,7 +39,9 @@ struct RegistryOptions {
   std::uint64_t blob_min_bytes_per_second = 64 << 10;
   unsigned max_concurrent = 4;                        // requests in flight to this registry
   std::uint64_t max_manifest_bytes = 4 << 20;
-  std::string bearer_token;  // given by a coordinator: sent first; if refused, the usual flow
+  // An Authorization header value a coordinator gave with the job ("Bearer …" or "Basic …"):
+  // sent first; if refused, the usual flow.
+  std::string given_authorization;
   // Token servers outside the registry's own domain that may receive its credentials
   // (common/registry/credential_scope.h); by host name.
   std::vector<std::string> trusted_realm_hosts;
@@ -80,9 +82,10 @@ class RegistryClient {
   Result<void> has_blob(const std::string& repository, const Digest& digest);
   Result<std::vector<std::string>> tags(const std::string& repository);
   Result<std::vector<std::string>> catalog();
-  // The bearer token for pulling `repository`, for a worker to use; "" when the registry needs
-  // none or uses basic authentication (the worker then finds its own credentials).
-  Result<std::string> pull_token(const std::string& repository);
+  // The Authorization header value for pulling `repository`, for a worker to send: "Bearer …"
+  // (a token good for this repository only) or "Basic …" (the registry takes nothing else); ""
+  // when the registry needs none.
+  Result<std::string> pull_authorization(const std::string& repository);
 
   // One request with authentication and retries; a 2xx response, or an error naming the registry
   // and what was asked. Public for the blob source; callers hold a permit (see acquire()).
@@ -116,18 +119,24 @@ class RegistryClient {
   unsigned in_flight_ = 0;
   std::map<std::string, Token> tokens_;  // by scope
   std::string basic_;                     // "Basic …" once the registry asked for it
-  bool given_token_refused_ = false;      // options_.bearer_token was tried and refused
+  bool given_refused_ = false;            // options_.given_authorization was tried and refused
   std::string credential_source_;         // where the credential came from, for messages
 };
 
-// One client per registry for a whole run, all made with the same options.
+// One client per registry for a whole run, all made with the same options; or, for one tenant of
+// a coordinator, clients with the tenant's own credentials for some registries and `fallback`'s
+// clients for every other.
 class RegistryClients {
  public:
   explicit RegistryClients(RegistryOptions options) : options_(std::move(options)) {}
+  RegistryClients(RegistryOptions options, std::map<std::string, RegistryCredential> own,
+                  std::shared_ptr<RegistryClients> fallback);
   std::shared_ptr<RegistryClient> get(const std::string& registry);
 
  private:
   RegistryOptions options_;
+  std::map<std::string, RegistryCredential> own_;  // by API host
+  std::shared_ptr<RegistryClients> fallback_;
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<RegistryClient>> clients_;
 };

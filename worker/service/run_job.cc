@@ -65,7 +65,7 @@ Result<std::unique_ptr<ByteSource>> open_blob(const JobSpec& job, const Registry
   }
   if (!job.source.registry.empty()) {
     RegistryOptions options = registry_options;
-    options.bearer_token = job.token;
+    options.given_authorization = job.token;
     client = std::make_shared<RegistryClient>(job.source.registry, std::move(options));
     auto digest = Digest::parse(job.digest);
     if (!digest) return std::unexpected(digest.error());

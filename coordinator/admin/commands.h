@@ -1,0 +1,39 @@
+// The operator's commands (strata-coordinator tenant|key|quarantine|registry-credentials): each
+// connects to PostgreSQL (migrating it first), does one thing, prints what it did, and writes
+// what it changed for a tenant to that tenant's audit log (as the operator, with no key id).
+// Each returns the process's exit status: 0, or 2 after printing the error.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "coordinator/tenancy/quotas.h"
+
+namespace strata::coordinator::admin {
+
+int tenant_create(const std::string& database_url, const std::string& name);
+int tenant_list(const std::string& database_url);
+int tenant_quota(const std::string& database_url, const std::string& tenant, const QuotaOverrides& overrides,
+                 const QuotaLimits& defaults);
+
+struct KeyOptions {
+  std::string name;
+  std::vector<std::string> scopes;  // empty: read and scan
+  std::optional<unsigned> expires_days;
+  unsigned grace_hours = 0;  // rotate
+};
+int key_create(const std::string& database_url, const std::string& tenant, const KeyOptions& options);
+int key_list(const std::string& database_url, const std::string& tenant);
+int key_revoke(const std::string& database_url, const std::string& tenant, const std::string& key_id);
+int key_rotate(const std::string& database_url, const std::string& tenant, const std::string& key_id,
+               const KeyOptions& options);
+
+int quarantine_list(const std::string& database_url, unsigned quarantine_hours);
+int quarantine_lift(const std::string& database_url, const std::string& diff_id);
+
+int credentials_key(const std::string& path);
+int credentials_rekey(const std::string& database_url, const std::string& key_file,
+                      const std::vector<std::string>& previous_key_files);
+
+}  // namespace strata::coordinator::admin

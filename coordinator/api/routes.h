@@ -1,0 +1,60 @@
+// The API's routes, one file per resource (scan_routes.cc, key_routes.cc, registry_routes.cc,
+// audit_routes.cc), all registered through Routes: a route names the scope a key needs and, when
+// it changes something, the action the audit log records. Authentication, scopes, rate limits and
+// the audit row are HttpApi's; a handler sees only its caller and the request.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "coordinator/tenancy/tenants.h"
+
+namespace httplib {
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace strata::coordinator {
+
+class ScanRunner;
+class Store;
+class AuditLog;
+class Quotas;
+class RegistryCredentials;
+struct ApiConfig;
+
+struct Call {
+  const httplib::Request& req;
+  httplib::Response& res;
+  Caller caller;
+  std::string target;  // what the call acted on, for the audit log; set by the handler
+};
+using Handler = std::function<void(Call&)>;
+
+enum class Method { kGet, kPost, kDelete };
+
+class Routes {
+ public:
+  virtual ~Routes() = default;
+  // `action` is empty for reads; every kPost and kDelete route names one and is audited.
+  virtual void add(Method method, const std::string& pattern, Scopes needs, const std::string& action,
+                   Handler handler) = 0;
+};
+
+// What the routes work with.
+struct ApiServices {
+  const ApiConfig& config;
+  Store& store;
+  ScanRunner& runner;
+  Tenants& tenants;
+  AuditLog& audit;
+  Quotas& quotas;
+  RegistryCredentials& registries;
+};
+
+void add_scan_routes(Routes& routes, ApiServices& services);
+void add_key_routes(Routes& routes, ApiServices& services);
+void add_registry_routes(Routes& routes, ApiServices& services);
+void add_audit_routes(Routes& routes, ApiServices& services);
+
+}  // namespace strata::coordinator

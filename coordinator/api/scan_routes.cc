@@ -1,0 +1,176 @@
+// Scans, the images they stored, and the tenant's quotas:
+//   POST   /v1/scans                       scan   submit images, repositories or registries
+//   GET    /v1/scans/ID                    read   a scan and its images' states
+//   GET    /v1/images/DIGEST[?format=F]    read   an image's report (json, sarif, cyclonedx, csv, table)
+//   GET    /v1/images/DIGEST/inventory     read   an image's inventory
+//   DELETE /v1/images/DIGEST               scan   forget a stored image
+//   GET    /v1/quotas                      read   the tenant's quotas and what it used
+#include "coordinator/api/api_json.h"
+#include "coordinator/api/http_api.h"
+#include "coordinator/scan/registry_targets.h"
+#include "coordinator/scan/tenant_reference.h"
+
+namespace strata::coordinator {
+namespace {
+
+// The scan request's shape, checked field by field so that the error says which one is wrong.
+struct ScanRequest {
+  std::vector<std::string> images;
+  std::vector<std::string> repositories;  // every tag of each
+  std::vector<std::string> registries;    // every tag of every repository of each
+  Priority priority = Priority::kBulk;
+};
+
+Result<ScanRequest> parse_scan_request(const Json& doc, std::size_t max_images, const std::vector<std::string>& oci_roots) {
+  auto bad = [](std::string why) { return fail(ErrorCode::kInvalidInput, std::move(why)); };
+  ScanRequest out;
+  for (const auto& [key, value] : doc.items()) {
+    if (key == "images" || key == "repositories" || key == "registries") {
+      auto& list = key == "images" ? out.images : key == "repositories" ? out.repositories : out.registries;
+      if (!value.is_array()) return bad("\"" + key + "\" must be an array of strings");
+      for (const auto& v : value) {
+        if (!v.is_string() || v.get<std::string>().empty()) return bad("\"" + key + "\" must hold non-empty strings");
+        list.push_back(v.get<std::string>());
+      }
+    } else if (key == "priority") {
+      if (!value.is_string()) return bad("\"priority\" must be \"interactive\" or \"bulk\"");
+      const auto p = parse_priority(value.get<std::string>());
+      if (!p) return bad("\"priority\" must be \"interactive\" or \"bulk\", not \"" + value.get<std::string>() + "\"");
+      out.priority = *p;
+    } else {
+      return bad("unknown field \"" + key + "\" (known: images, repositories, registries, priority)");
+    }
+  }
+  if (out.images.empty() && out.repositories.empty() && out.registries.empty()) {
+    return bad("name something to scan: \"images\", \"repositories\" (every tag) or \"registries\" (every repository)");
+  }
+  if (out.images.size() > max_images) {
+    return bad("\"images\" names " + std::to_string(out.images.size()) + " images; at most " +
+               std::to_string(max_images) + " per scan");
+  }
+  for (const auto& ref : out.images) {
+    if (auto parsed = parse_tenant_reference(ref, oci_roots); !parsed) return bad(parsed.error().message());
+  }
+  return out;
+}
+
+Json scan_json(const ScanRow& scan) {
+  Json images = Json::array();
+  std::map<std::string, int> counts{{"queued", 0}, {"analyzing", 0}, {"done", 0}, {"failed", 0}};
+  for (const auto& i : scan.images) {
+    ++counts[i.state];
+    images.push_back({{"ref", i.ref},
+                      {"state", i.state},
+                      {"digest", i.digest ? Json(*i.digest) : Json(nullptr)},
+                      {"layers", i.layers_total},
+                      {"layers_cached", i.layers_cached},
+                      {"error", i.error ? Json(*i.error) : Json(nullptr)}});
+  }
+  return {{"id", scan.id},
+          {"state", scan.state},
+          {"priority", std::string(to_string(scan.priority))},
+          {"created_at", scan.created_at},
+          {"finished_at", scan.finished_at ? Json(*scan.finished_at) : Json(nullptr)},
+          {"counts", counts},
+          {"images", images}};
+}
+
+void refuse(httplib::Response& res, const QuotaRefusal& refusal) {
+  if (refusal.retry_after.count() > 0) res.set_header("Retry-After", std::to_string(refusal.retry_after.count()));
+  send_error(res, 429, refusal.message);
+}
+
+}  // namespace
+
+void add_scan_routes(Routes& routes, ApiServices& s) {
+  routes.add(Method::kPost, "/v1/scans", kScopeScan, "scan.create", [&s](Call& call) {
+    auto& res = call.res;
+    const auto doc = json_body(call.req, res);
+    if (!doc) return;
+    auto request = parse_scan_request(*doc, s.config.max_images_per_scan, s.config.oci_roots);
+    if (!request) return send_error(res, 400, request.error().message());
+    if (!request->repositories.empty() || !request->registries.empty()) {
+      // Listed with the tenant's own registry credentials: never another tenant's, never the
+      // coordinator's unless its operator chose so for that registry.
+      auto clients = s.runner.registries().for_tenant(call.caller.tenant);
+      if (!clients) return send_error(res, 503, "this tenant's registry credentials cannot be read now");
+      const std::size_t room = s.config.max_images_per_scan - request->images.size();
+      auto listed = expand_registry_targets(request->repositories, request->registries, **clients, room);
+      if (!listed) {
+        const bool theirs = listed.error().code() == ErrorCode::kUnavailable || listed.error().code() == ErrorCode::kDenied;
+        return send_error(res, theirs ? 502 : 400, listed.error().message());
+      }
+      if (listed->empty()) return send_error(res, 400, "the repositories and registries named hold no tagged images");
+      request->images.insert(request->images.end(), listed->begin(), listed->end());
+    }
+    std::optional<QuotaRefusal> refused;
+    auto id = s.store.create_scan(call.caller.tenant, request->priority, request->images, [&](PgConnection& db) -> Result<void> {
+      auto admitted = s.quotas.admit_scan(db, call.caller.tenant, request->images.size());
+      if (!admitted) return std::unexpected(admitted.error());
+      if (*admitted) {
+        refused = std::move(*admitted);
+        return fail(ErrorCode::kLimitExceeded, refused->message);
+      }
+      return {};
+    });
+    if (refused) return refuse(res, *refused);
+    if (!id) return send_error(res, 503, "the scan could not be stored; try again shortly");
+    call.target = *id;
+    // Durable from here: the scan is committed, and a restart resumes it.
+    auto scan = s.store.scan(call.caller.tenant, *id);
+    if (scan && *scan) s.runner.submit(**scan);
+    send_json(res, 202, {{"id", *id}, {"state", "queued"}, {"images", request->images.size()}});
+  });
+
+  routes.add(Method::kGet, R"(/v1/scans/([A-Za-z0-9-]{1,64}))", kScopeRead, "", [&s](Call& call) {
+    auto scan = s.store.scan(call.caller.tenant, call.req.matches[1]);
+    if (!scan) return send_error(call.res, 503, "the scan cannot be read now; try again shortly");
+    if (!*scan) return send_error(call.res, 404, "no scan " + std::string(call.req.matches[1]));
+    send_json(call.res, 200, scan_json(**scan));
+  });
+
+  routes.add(Method::kGet, R"(/v1/images/(sha256:[0-9a-f]{64}))", kScopeRead, "", [&s](Call& call) {
+    // ?format= as `strata image --format`: the same bytes.
+    static const std::map<std::string, std::string, std::less<>> kTypes = {
+        {"json", "application/json"}, {"sarif", "application/sarif+json"},
+        {"cyclonedx", "application/vnd.cyclonedx+json"}, {"csv", "text/csv"}, {"table", "text/plain"}};
+    const std::string format = call.req.has_param("format") ? call.req.get_param_value("format") : "json";
+    const auto type = kTypes.find(format);
+    if (type == kTypes.end()) {
+      return send_error(call.res, 400, "format '" + format + "' is not one of json, sarif, cyclonedx, csv, table");
+    }
+    auto report = s.store.image_report(call.caller.tenant, call.req.matches[1], format);
+    if (!report) return send_error(call.res, 503, "the image cannot be read now; try again shortly");
+    if (!*report) return send_error(call.res, 404, "no image " + std::string(call.req.matches[1]));
+    call.res.set_content(**report, type->second);
+  });
+
+  routes.add(Method::kGet, R"(/v1/images/(sha256:[0-9a-f]{64})/inventory)", kScopeRead, "", [&s](Call& call) {
+    auto inventory = s.store.image_inventory(call.caller.tenant, call.req.matches[1]);
+    if (!inventory) return send_error(call.res, 503, "the image cannot be read now; try again shortly");
+    if (!*inventory) return send_error(call.res, 404, "no image " + std::string(call.req.matches[1]));
+    call.res.set_content(**inventory, "application/json");
+  });
+
+  routes.add(Method::kDelete, R"(/v1/images/(sha256:[0-9a-f]{64}))", kScopeScan, "image.delete", [&s](Call& call) {
+    call.target = call.req.matches[1];
+    auto deleted = s.store.delete_image(call.caller.tenant, call.target);
+    if (!deleted) return send_error(call.res, 503, "the image cannot be deleted now; try again shortly");
+    if (!*deleted) return send_error(call.res, 404, "no image " + call.target);
+    call.res.status = 204;
+  });
+
+  routes.add(Method::kGet, "/v1/quotas", kScopeRead, "", [&s](Call& call) {
+    auto usage = s.quotas.usage(call.caller.tenant);
+    if (!usage) return send_error(call.res, 503, "the quotas cannot be read now; try again shortly");
+    const QuotaLimits& l = usage->limits;
+    send_json(call.res, 200,
+              {{"scans_per_minute", {{"limit", l.scans_per_minute}, {"used", usage->scans_last_minute}}},
+               {"images_per_scan", {{"limit", std::min<std::int64_t>(l.images_per_scan, s.config.max_images_per_scan)}}},
+               {"stored_images", {{"limit", l.stored_images}, {"used", usage->stored_images}}},
+               {"bytes_pulled_per_day", {{"limit", l.bytes_pulled_per_day}, {"used", usage->bytes_pulled_today}}},
+               {"requests_per_second", s.config.requests_per_second}});
+  });
+}
+
+}  // namespace strata::coordinator
