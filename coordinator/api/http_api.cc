@@ -27,7 +27,7 @@ HttpApi::HttpApi(ApiConfig config, Store& store, ScanRunner& runner, Tenants& te
     : config_(std::move(config)),
       services_{config_, store, runner, tenants, audit, quotas, registries},
       metrics_(metrics),
-      limiter_(config_.requests_per_second, config_.request_burst),
+      limiter_(config_.requests_per_second, std::max(1.0, 2 * config_.requests_per_second)),
       requests_(metrics.counter("strata_api_requests_total", "HTTP requests served")),
       unauthorized_(metrics.counter("strata_api_unauthorized_total", "Requests refused for a missing or unknown key")),
       forbidden_(metrics.counter("strata_api_forbidden_total", "Requests refused for a key without the route's scope")),

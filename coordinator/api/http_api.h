@@ -45,10 +45,8 @@ struct ApiConfig {
   unsigned threads = 16;
   int read_timeout_seconds = 10;
   int keep_alive_seconds = 5;
-  // Each tenant's request rate (all routes together): a bucket of `request_burst` refilled at
-  // `requests_per_second`.
+  // Each tenant's request rate (all routes together), with bursts of twice that; 0: unlimited.
   double requests_per_second = 20;
-  double request_burst = 40;
 };
 
 class HttpApi : private Routes {

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -216,7 +217,24 @@ std::size_t append(char* data, std::size_t size, std::size_t n, void* out) {
   return size * n;
 }
 
-HttpAnswer http(const std::string& url, const std::string* body, const std::string& token) {
+std::size_t header(char* data, std::size_t size, std::size_t n, void* out) {
+  std::string line(data, size * n);
+  const auto colon = line.find(':');
+  if (colon != std::string::npos) {
+    std::string name = line.substr(0, colon);
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ')) value.erase(0, 1);
+    while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
+    (*static_cast<std::map<std::string, std::string>*>(out))[name] = value;
+  }
+  return size * n;
+}
+
+}  // namespace
+
+HttpAnswer http_request(const std::string& method, const std::string& url, const std::string* body,
+                        const std::string& token, const std::string& ca_file) {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   HttpAnswer answer;
@@ -229,6 +247,10 @@ HttpAnswer http(const std::string& url, const std::string* body, const std::stri
   curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, header);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &answer.headers);
+  if (!ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, ca_file.c_str());
+  if (method != "GET" && method != "POST") curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
   if (body != nullptr) {
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body->c_str());
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body->size()));
@@ -239,12 +261,14 @@ HttpAnswer http(const std::string& url, const std::string* body, const std::stri
   return answer;
 }
 
-}  // namespace
-
-HttpAnswer http_get(const std::string& url, const std::string& token) { return http(url, nullptr, token); }
+HttpAnswer http_get(const std::string& url, const std::string& token) { return http_request("GET", url, nullptr, token); }
 
 HttpAnswer http_post(const std::string& url, const std::string& body, const std::string& token) {
-  return http(url, &body, token);
+  return http_request("POST", url, &body, token);
+}
+
+HttpAnswer http_delete(const std::string& url, const std::string& token) {
+  return http_request("DELETE", url, nullptr, token);
 }
 
 double metric(const std::string& page, const std::string& name) {

@@ -62,13 +62,19 @@ class ChildProcess {
 // Waits until `predicate` holds, polling every 20 ms; false after `seconds`.
 bool eventually(double seconds, const std::function<bool()>& predicate);
 
-// HTTP for tests: a GET or POST with optional bearer key; status and body.
+// HTTP for tests: a GET, POST or DELETE with optional bearer key; status, body and headers
+// (names lowercased). Status 0: no answer (refused, reset, TLS failed). `ca_file` trusts that CA
+// for https URLs.
 struct HttpAnswer {
   long status = 0;
   std::string body;
+  std::map<std::string, std::string> headers;
 };
+HttpAnswer http_request(const std::string& method, const std::string& url, const std::string* body,
+                        const std::string& token = "", const std::string& ca_file = "");
 HttpAnswer http_get(const std::string& url, const std::string& token = "");
 HttpAnswer http_post(const std::string& url, const std::string& body, const std::string& token = "");
+HttpAnswer http_delete(const std::string& url, const std::string& token = "");
 
 // The value of an unlabelled (or exactly labelled, e.g. `strata_scans{state="done"}`) metric in
 // a Prometheus text page; -1 when absent.
