@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "coordinator/store/pg.h"
 #include "tests/support/cluster.h"
 #include "tests/support/image_builder.h"
 #include "tests/support/process.h"
@@ -291,6 +292,100 @@ TEST(HostileTenant, TheCoordinatorsCredentialsServeOnlyRegistriesTheOperatorName
   for (const auto& r : private_registry.requests()) {
     EXPECT_NE(r["authorization"], true) << r.dump();  // nothing was sent with the credentials
   }
+  std::filesystem::remove_all(dir);
+}
+
+// Defect 2 (the tenants' part): registry credentials belong to a tenant. Tenant A stores its own
+// (POST /v1/registries); they are sealed at rest, never answered or logged, and used for A's scans
+// only. Tenant B scanning or listing the same private repository is anonymous and refused; a box
+// copied from A's row into B's does not open for B; after A deletes them, A is anonymous too.
+TEST(HostileTenant, StoredRegistryCredentialsServeOnlyTheTenantThatStoredThem) {
+  const std::string dir = test::temp_dir();
+  test::write_oci_layout(dir + "/layout", {small_image()});
+  test::FaultRegistry private_registry(dir + "/layout", "corp/app", {"--token", "ci:s3cret-pw"});
+  ASSERT_TRUE(private_registry.ready());
+  test::Cluster cluster({.workers = 1});
+  const std::string api = cluster.server();
+  const std::string a = cluster.token();
+  const std::string b = cluster.create_tenant("tenant-b");
+  const std::string ref = private_registry.host() + "/corp/app:1.0";
+  const nlohmann::json credential = {{"registry", private_registry.host()}, {"username", "ci"}, {"password", "s3cret-pw"}};
+
+  // Before: nobody's scan gets in.
+  auto before = cluster.wait(cluster.submit({ref}), 60);
+  ASSERT_FALSE(before.is_null());
+  EXPECT_EQ(before["counts"]["failed"], 1);
+
+  ASSERT_EQ(test::http_post(api + "/v1/registries", credential.dump(), a).status, 201);
+  const auto stored = test::http_get(api + "/v1/registries", a);
+  ASSERT_EQ(stored.status, 200);
+  EXPECT_NE(stored.body.find(private_registry.host()), std::string::npos);
+  EXPECT_EQ(stored.body.find("s3cret-pw"), std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(test::http_get(api + "/v1/registries", b).body)["registries"].size(), 0u);
+
+  const auto mine = cluster.wait(cluster.submit({ref}), 60);
+  ASSERT_FALSE(mine.is_null()) << cluster.logs();
+  EXPECT_EQ(mine["counts"]["done"], 1) << mine.dump(2) << cluster.logs();
+  const auto listed_by_a = test::http_post(api + "/v1/scans", nlohmann::json{{"repositories", {private_registry.host() + "/corp/app"}}}.dump(), a);
+  EXPECT_EQ(listed_by_a.status, 202) << listed_by_a.body;
+
+  // Tenant B: anonymous, refused, for images and listings alike.
+  const auto theirs = cluster.wait(cluster.submit({ref}, "bulk", b), 60, b);
+  ASSERT_FALSE(theirs.is_null());
+  EXPECT_EQ(theirs["counts"]["failed"], 1) << theirs.dump(2);
+  EXPECT_NE(std::string(theirs["images"][0]["error"]).find("requires authentication"), std::string::npos);
+  const auto listed_by_b = test::http_post(api + "/v1/scans", nlohmann::json{{"repositories", {private_registry.host() + "/corp/app"}}}.dump(), b);
+  EXPECT_EQ(listed_by_b.status, 502) << listed_by_b.body;
+
+  // At rest: sealed; in the logs and the audit log: nowhere.
+  auto db = coordinator::PgConnection::connect(cluster.database_url());
+  ASSERT_TRUE(db);
+  const auto rows = (*db)->exec("SELECT count(*) FROM registry_credentials WHERE position('s3cret-pw'::bytea in sealed) > 0 "
+                                "OR position('ci'::bytea in sealed) > 0 OR registry LIKE '%s3cret%'");
+  ASSERT_TRUE(rows);
+  EXPECT_EQ(rows->integer(0, 0), 0);
+  EXPECT_EQ(cluster.logs().find("s3cret-pw"), std::string::npos);
+  EXPECT_EQ(test::http_get(api + "/v1/audit", a).body.find("s3cret-pw"), std::string::npos);
+
+  // B's row holding a copy of A's box: it opens under the key, but names A, so B gets nothing.
+  ASSERT_TRUE((*db)->exec("INSERT INTO registry_credentials (tenant_id, registry, sealed, key_id) "
+                          "SELECT (SELECT id FROM tenants WHERE name = 'tenant-b'), registry, sealed, key_id "
+                          "FROM registry_credentials"));
+  cluster.coordinator().stop();  // a coordinator that has not seen B's credentials yet
+  cluster.start_coordinator();
+  const auto stolen = cluster.wait(cluster.submit({ref}, "bulk", b), 60, b);
+  ASSERT_FALSE(stolen.is_null());
+  EXPECT_EQ(stolen["counts"]["failed"], 1) << stolen.dump(2);
+  EXPECT_NE(cluster.coordinator().log().find("sealed for another row"), std::string::npos);
+
+  // Deleted: A's scans are anonymous again at once.
+  const std::string encoded = private_registry.host();
+  EXPECT_EQ(test::http_delete(api + "/v1/registries/" + encoded, a).status, 204);
+  EXPECT_EQ(test::http_delete(api + "/v1/registries/" + encoded, a).status, 404);
+  const auto after = cluster.wait(cluster.submit({ref}), 60);
+  ASSERT_FALSE(after.is_null());
+  EXPECT_EQ(after["counts"]["failed"], 1) << after.dump(2);
+  std::filesystem::remove_all(dir);
+}
+
+// A registry that takes only HTTP basic authentication (Debian's docker-registry with htpasswd):
+// the tenant's stored credential reaches the worker as the job's Authorization header, over the
+// encrypted worker channel; the worker has no credentials of its own.
+TEST(HostileTenant, StoredCredentialsWorkForABasicAuthRegistry) {
+  if (!test::have_registry_tools()) GTEST_SKIP() << "docker-registry, skopeo or htpasswd not installed";
+  const std::string dir = test::temp_dir();
+  test::write_oci_layout(dir + "/layout", {small_image()});
+  test::RealRegistry registry("ci", "Basic-Pa55");
+  ASSERT_TRUE(registry.ready()) << registry.log();
+  ASSERT_EQ(registry.push("oci:" + dir + "/layout:1.0", "team/app:1.0").exit_code, 0);
+  test::Cluster cluster({.workers = 1});
+  const nlohmann::json credential = {{"registry", registry.host()}, {"username", "ci"}, {"password", "Basic-Pa55"}};
+  ASSERT_EQ(test::http_post(cluster.server() + "/v1/registries", credential.dump(), cluster.token()).status, 201);
+  const auto done = cluster.wait(cluster.submit({registry.host() + "/team/app:1.0"}), 60);
+  ASSERT_FALSE(done.is_null()) << cluster.logs();
+  EXPECT_EQ(done["counts"]["done"], 1) << done.dump(2) << cluster.logs();
+  EXPECT_EQ(test::metric(cluster.metrics(), "strata_layers_analyzed_total"), 1);
+  EXPECT_EQ(cluster.logs().find("Basic-Pa55"), std::string::npos);
   std::filesystem::remove_all(dir);
 }
 
