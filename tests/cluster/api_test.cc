@@ -133,5 +133,27 @@ TEST_F(Api, MetricsAreInThePrometheusTextFormatOnTheOperatorPortOnly) {
   EXPECT_GE(test::metric(worker.body, "strata_layers_analyzed_total"), 1);
 }
 
+// TLS on the tenants' port (--tls-cert, --tls-key): a scan end to end over https with the CA
+// trusted; a client that does not trust the certificate, and plain http to the same port, get
+// nothing; the operator's /metrics stays on its own plain loopback listener.
+TEST(ApiTls, TheApiIsServedOverTlsAndNothingElseOnItsPort) {
+  const std::string dir = test::temp_dir();
+  const auto fleet = loadtest::write_fleet(dir + "/layout", {.images = 1, .middles = 1, .app_bytes = 1024, .seed = 9});
+  test::Cluster cluster({.workers = 1, .tls = true});
+  ASSERT_TRUE(cluster.server().starts_with("https://"));
+  const auto done = cluster.wait(cluster.submit({fleet.refs[0]}), 60);
+  ASSERT_FALSE(done.is_null()) << cluster.logs();
+  EXPECT_EQ(done["counts"]["done"], 1);
+  const std::string url = cluster.server() + "/v1/scans/" + std::string(done["id"]);
+  EXPECT_EQ(test::http_request("GET", url, nullptr, cluster.token(), cluster.ca_file()).status, 200);
+  // A client without the CA refuses the certificate; plain http gets no HTTP answer.
+  EXPECT_EQ(test::http_request("GET", url, nullptr, cluster.token(), "/etc/ssl/certs/ca-certificates.crt").status, 0);
+  std::string plain = url;
+  plain.replace(0, 5, "http");
+  EXPECT_NE(test::http_get(plain, cluster.token()).status, 200);
+  EXPECT_EQ(test::http_get(cluster.operator_server() + "/metrics").status, 200);
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace strata

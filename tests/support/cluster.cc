@@ -52,6 +52,19 @@ Cluster::Cluster(ClusterOptions options)
     }
     if (made.exit_code != 0) throw std::runtime_error("strata-coordinator keys: " + made.out);
   }
+  if (options_.tls) {
+    // A CA, and a certificate for 127.0.0.1 that it signed.
+    const std::string tls = dir_ + "/tls";
+    fs::create_directories(tls);
+    const auto made = run_command(
+        "cd " + tls + " && openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=strata-test-ca "
+        "-keyout ca.key -out ca.pem 2>&1 && openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 "
+        "-keyout server.key -out server.csr 2>&1 && printf 'subjectAltName=IP:127.0.0.1\n' > ext.cnf && "
+        "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 -extfile ext.cnf "
+        "-out server.pem 2>&1");
+    if (made.exit_code != 0) throw std::runtime_error("openssl: " + made.out);
+    trust_ca_file(ca_file());
+  }
   // The key that seals tenants' registry credentials.
   if (auto made = run_command(std::string(STRATA_COORDINATOR_BINARY) + " credentials-key " + dir_ + "/credentials.key");
       made.exit_code != 0) {
@@ -86,6 +99,7 @@ Cluster::~Cluster() {
   }
   if (coordinator_) stop_cleanly(*coordinator_, "the coordinator");
   redis_.reset();
+  if (options_.tls) trust_ca_file("");
   fs::remove_all(dir_);
 }
 
@@ -117,6 +131,9 @@ void Cluster::start_coordinator() {
     argv.push_back(dir_ + "/cache.secret");
   }
   if (options_.allow_private_registries) argv.push_back("--allow-private-registries");
+  if (options_.tls) {
+    argv.insert(argv.end(), {"--tls-cert", dir_ + "/tls/server.pem", "--tls-key", dir_ + "/tls/server.key"});
+  }
   if (!options_.api_limits) {
     argv.insert(argv.end(), {"--requests-per-second", "0", "--quota-scans-per-minute", "100000"});
   }

@@ -33,6 +33,9 @@ struct ClusterOptions {
   // The API's per-tenant limits at their defaults; off, the tests' polling and bursts of scans
   // are never refused (no request rate limit, 100,000 scans a minute).
   bool api_limits = false;
+  // The API over TLS, with a certificate for 127.0.0.1 from a CA of the test's own (trusted by
+  // the test's HTTP helpers): server() is then https://.
+  bool tls = false;
 };
 
 class Cluster {
@@ -47,7 +50,11 @@ class Cluster {
   std::size_t worker_count() const { return workers_.size(); }
   RedisServer& redis() { return *redis_; }
 
-  std::string server() const { return "http://127.0.0.1:" + std::to_string(http_port_); }
+  std::string server() const {
+    return (options_.tls ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(http_port_);
+  }
+  // With tls: the CA that signed the API's certificate.
+  std::string ca_file() const { return dir_ + "/tls/ca.pem"; }
   // The operator's listener: /metrics.
   std::string operator_server() const { return "http://127.0.0.1:" + std::to_string(operator_port_); }
   std::string worker_metrics_url(std::size_t i) const {

@@ -233,8 +233,21 @@ std::size_t header(char* data, std::size_t size, std::size_t n, void* out) {
 
 }  // namespace
 
+std::mutex g_ca_mutex;
+std::string g_ca_file;
+
+void trust_ca_file(const std::string& ca_file) {
+  std::lock_guard lock(g_ca_mutex);
+  g_ca_file = ca_file;
+}
+
 HttpAnswer http_request(const std::string& method, const std::string& url, const std::string* body,
-                        const std::string& token, const std::string& ca_file) {
+                        const std::string& token, const std::string& given_ca_file) {
+  std::string ca_file = given_ca_file;
+  if (ca_file.empty()) {
+    std::lock_guard lock(g_ca_mutex);
+    ca_file = g_ca_file;
+  }
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   HttpAnswer answer;
