@@ -114,6 +114,63 @@ TEST_F(Api, OversizedBodiesAre413AndUnknownRoutes404AllInJson) {
   expect_error(test::http_get(url("/v1/images/not-a-digest"), cluster_->token()), 404);
 }
 
+// The isolation sweep (issue 14): every route, called by tenant B with each of tenant A's ids
+// (scan, image in every format, inventory, key, registry), answers exactly as for an id that does
+// not exist, shows none of A's data, and changes none of A's rows.
+TEST_F(Api, IsolationSweepEveryRouteTimesTwoTenants) {
+  const std::string a = cluster_->token();
+  const std::string digest = fleet_.digests[0];
+  const auto key = json::parse(test::http_post(url("/v1/keys"), R"({"name":"a-ci","scopes":["read"]})", a).body);
+  const std::string a_key_id = key["id"];
+  ASSERT_EQ(test::http_post(url("/v1/registries"), R"({"registry":"a-private.example.com","username":"a-user","password":"a-pass"})", a).status, 201);
+  const std::string unknown_scan = "scan-000000000000000000000000", unknown_image = "sha256:" + std::string(64, '0');
+
+  struct Probe {
+    std::string method, foreign, unknown;
+  };
+  std::vector<Probe> probes = {
+      {"GET", "/v1/scans/" + scan_, "/v1/scans/" + unknown_scan},
+      {"GET", "/v1/images/" + digest + "/inventory", "/v1/images/" + unknown_image + "/inventory"},
+      {"DELETE", "/v1/images/" + digest, "/v1/images/" + unknown_image},
+      {"DELETE", "/v1/keys/" + a_key_id, "/v1/keys/999999"},
+      {"POST", "/v1/keys/" + a_key_id + "/rotate", "/v1/keys/999999/rotate"},
+      {"DELETE", "/v1/registries/a-private.example.com", "/v1/registries/nowhere.example.com"},
+  };
+  for (const char* format : {"json", "sarif", "cyclonedx", "csv", "table"}) {
+    probes.push_back({"GET", "/v1/images/" + digest + "?format=" + format, "/v1/images/" + unknown_image + "?format=" + format});
+  }
+  const std::string empty;
+  for (const auto& p : probes) {
+    const auto theirs = test::http_request(p.method, url(p.foreign), p.method == "GET" ? nullptr : &empty, other_);
+    const auto none = test::http_request(p.method, url(p.unknown), p.method == "GET" ? nullptr : &empty, other_);
+    EXPECT_EQ(theirs.status, 404) << p.method << " " << p.foreign << ": " << theirs.body;
+    EXPECT_EQ(none.status, 404) << p.method << " " << p.unknown;
+    for (const std::string& secret : {digest.substr(7, 16), std::string("a-user"), std::string("a-pass"), std::string("a-ci")}) {
+      if (p.foreign.find(secret) != std::string::npos) continue;  // the id B named itself
+      EXPECT_EQ(theirs.body.find(secret), std::string::npos) << p.foreign;
+    }
+  }
+  // Listings show only B's own rows.
+  for (const char* path : {"/v1/keys", "/v1/registries", "/v1/audit", "/v1/quotas"}) {
+    const auto theirs = test::http_get(url(path), other_);
+    EXPECT_EQ(theirs.status, 200) << path;
+    for (const std::string& secret : {std::string("\"a-ci\""), std::string("a-private.example.com"), scan_,
+                                      std::string(key["prefix"])}) {
+      // B's audit log names what B itself tried (A's registry's name among them); nothing else of A's.
+      if (std::string(path) == "/v1/audit" && secret == "a-private.example.com") continue;
+      EXPECT_EQ(theirs.body.find(secret), std::string::npos) << path << " shows " << secret;
+    }
+  }
+  // Nothing of A's changed: its scan, image, key and registry are all there.
+  EXPECT_EQ(test::http_get(url("/v1/scans/" + scan_), a).status, 200);
+  EXPECT_EQ(test::http_get(url("/v1/images/" + digest), a).status, 200);
+  EXPECT_EQ(test::http_get(url("/v1/scans/" + scan_), std::string(key["key"])).status, 200);
+  EXPECT_NE(test::http_get(url("/v1/registries"), a).body.find("a-private.example.com"), std::string::npos);
+  // And B's tries are in B's audit log, not A's.
+  EXPECT_EQ(test::http_get(url("/v1/audit"), a).body.find("999999"), std::string::npos);
+  EXPECT_NE(test::http_get(url("/v1/audit"), other_).body.find("999999"), std::string::npos);
+}
+
 // /metrics is the operator's: on its own listener, never on the port tenants reach.
 TEST_F(Api, MetricsAreInThePrometheusTextFormatOnTheOperatorPortOnly) {
   expect_error(test::http_get(url("/metrics")), 404);
