@@ -253,8 +253,23 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--operator-port", o.api.operator_port, "its port; 0 picks a free one, -1 turns it off")
       ->envname("STRATA_OPERATOR_PORT")
       ->capture_default_str();
-  serve_cmd->add_option("--http-threads", o.api.threads, "threads serving API connections")
-      ->check(CLI::Range(1u, 1024u))
+  serve_cmd->add_option("--http-threads", o.api.connections.threads, "threads serving API connections")
+      ->check(CLI::Range(1u, 4096u))
+      ->capture_default_str();
+  serve_cmd->add_option("--http-max-queued", o.api.connections.max_queued,
+                        "API connections that may wait for a thread; more are refused")
+      ->capture_default_str();
+  serve_cmd->add_option("--http-max-per-address", o.api.connections.max_per_address,
+                        "API connections one client address may hold; 0: unlimited (behind a proxy)")
+      ->capture_default_str();
+  int header_deadline_ms = static_cast<int>(o.api.connections.header_deadline.count());
+  int body_deadline_ms = static_cast<int>(o.api.connections.body_deadline.count());
+  serve_cmd->add_option("--http-header-deadline-ms", header_deadline_ms,
+                        "a request's head (and TLS handshake) must arrive whole within this")
+      ->check(CLI::Range(100, 600'000))
+      ->capture_default_str();
+  serve_cmd->add_option("--http-body-deadline-ms", body_deadline_ms, "and its body within this after the head")
+      ->check(CLI::Range(100, 3'600'000))
       ->capture_default_str();
   serve_cmd->add_option("--http-read-timeout", o.api.read_timeout_seconds,
                         "seconds a request may pause while it is being received")
@@ -348,6 +363,8 @@ int main(int argc, char** argv) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
   }
+  o.api.connections.header_deadline = std::chrono::milliseconds(header_deadline_ms);
+  o.api.connections.body_deadline = std::chrono::milliseconds(body_deadline_ms);
   if (app.got_subcommand("migrate")) {
     auto db = migrated(o.database_url);
     return db ? 0 : fail_with(db.error());

@@ -27,6 +27,7 @@ HttpApi::HttpApi(ApiConfig config, Store& store, ScanRunner& runner, Tenants& te
     : config_(std::move(config)),
       services_{config_, store, runner, tenants, audit, quotas, registries},
       metrics_(metrics),
+      guard_(config_.connections, metrics),
       limiter_(config_.requests_per_second, std::max(1.0, 2 * config_.requests_per_second)),
       requests_(metrics.counter("strata_api_requests_total", "HTTP requests served")),
       unauthorized_(metrics.counter("strata_api_unauthorized_total", "Requests refused for a missing or unknown key")),
@@ -61,6 +62,7 @@ Result<int> HttpApi::start() {
   if (port <= 0) {
     return fail(ErrorCode::kUnavailable, "cannot listen on " + config_.host + ":" + std::to_string(config_.port));
   }
+  guard_.guard(*server_, port);
   if (config_.operator_port >= 0) {
     operator_server_ = std::make_unique<httplib::Server>();
     operator_routes();
@@ -69,6 +71,7 @@ Result<int> HttpApi::start() {
       return fail(ErrorCode::kUnavailable, "cannot listen on " + config_.operator_host + ":" +
                                                std::to_string(config_.operator_port) + " (the operator's port)");
     }
+    guard_.guard(*operator_server_, operator_port_);
     operator_thread_ = std::thread([this] { operator_server_->listen_after_bind(); });
     log_info("api", "operator endpoints (/metrics, /healthz) on http://" + config_.operator_host + ":" +
                         std::to_string(operator_port_));
@@ -95,11 +98,12 @@ void HttpApi::configure(httplib::Server& s) {
   s.set_write_timeout(config_.read_timeout_seconds, 0);
   s.set_keep_alive_timeout(config_.keep_alive_seconds);
   s.set_keep_alive_max_count(100);
-  const unsigned threads = std::max(1u, config_.threads);
-  s.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // The guard's deadlines follow each request: its head arrived, its response went out.
+  s.set_logger([this](const httplib::Request& req, const httplib::Response&) { guard_.answered(req.remote_addr, req.remote_port); });
   // Refuse oversized bodies by their declared length, before reading them, with a JSON answer.
   s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     requests_.inc();
+    guard_.head_received(req.remote_addr, req.remote_port);
     if (req.has_header("Content-Length")) {
       const std::string len = req.get_header_value("Content-Length");
       std::uint64_t n = 0;
@@ -163,6 +167,7 @@ std::optional<Caller> HttpApi::authenticate(const httplib::Request& req, httplib
 
 void HttpApi::add(Method method, const std::string& pattern, Scopes needs, const std::string& action, Handler handler) {
   auto serve = [this, needs, action, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+    guard_.handling(req.remote_addr, req.remote_port);  // the body is in; the application works now
     const auto caller = authenticate(req, res);
     if (!caller) return;
     Call call{req, res, *caller, {}};
@@ -196,7 +201,11 @@ void HttpApi::add(Method method, const std::string& pattern, Scopes needs, const
 void HttpApi::operator_routes() {
   httplib::Server& s = *operator_server_;
   s.set_read_timeout(config_.read_timeout_seconds, 0);
-  s.new_task_queue = [] { return new httplib::ThreadPool(2); };
+  s.set_logger([this](const httplib::Request& req, const httplib::Response&) { guard_.answered(req.remote_addr, req.remote_port); });
+  s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response&) {
+    guard_.head_received(req.remote_addr, req.remote_port);
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
     std::string body = metrics_.render();
     // Scans by state come from the store, so that every coordinator of a deployment agrees.

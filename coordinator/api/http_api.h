@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "common/metrics/metrics.h"
+#include "coordinator/api/connection_guard.h"
 #include "coordinator/api/rate_limiter.h"
 #include "coordinator/api/routes.h"
 #include "coordinator/scan/scan_runner.h"
@@ -40,9 +41,9 @@ struct ApiConfig {
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_images_per_scan = 10'000;  // the ceiling no tenant quota can raise
   std::vector<std::string> oci_roots;        // where tenants may name oci: layouts; none by default
-  // Connections are served by this many threads; a request that does not arrive whole within
-  // the read timeout is cut off.
-  unsigned threads = 16;
+  // Threads, queue, per-address limit and deadlines for whole request heads and bodies
+  // (coordinator/api/connection_guard.h); each read also times out on its own.
+  ConnectionLimits connections;
   int read_timeout_seconds = 10;
   int keep_alive_seconds = 5;
   // Each tenant's request rate (all routes together), with bursts of twice that; 0: unlimited.
@@ -73,6 +74,7 @@ class HttpApi : private Routes {
   ApiConfig config_;
   ApiServices services_;
   MetricsRegistry& metrics_;
+  ConnectionGuard guard_;  // declared before the servers: it outlives their connections
   std::unique_ptr<httplib::Server> server_;
   std::unique_ptr<httplib::Server> operator_server_;
   std::thread thread_;

@@ -3,7 +3,13 @@
 // the right status and a JSON error that says what is wrong.
 #include <gtest/gtest.h>
 
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
 #include <filesystem>
+#include <thread>
 
 #include "loadtest/fleet.h"
 #include "tests/support/cluster.h"
@@ -210,6 +216,69 @@ TEST(ApiTls, TheApiIsServedOverTlsAndNothingElseOnItsPort) {
   EXPECT_NE(test::http_get(plain, cluster.token()).status, 200);
   EXPECT_EQ(test::http_get(cluster.operator_server() + "/metrics").status, 200);
   std::filesystem::remove_all(dir);
+}
+
+// Slowloris: clients that send a request head a byte at a time held the API's threads for as
+// long as they kept dripping (each read timed out on its own), and the service answered no one
+// else. Now a head must arrive whole within the header deadline: with 4 threads and 8 dripping
+// clients, a normal request is answered, and every dripping connection is closed by the server.
+TEST(ApiEdge, SlowClientsAreCutAndOthersAreServed) {
+  test::Cluster cluster({.workers = 1,
+                         .coordinator_args = {"--http-threads", "4", "--http-header-deadline-ms", "1500",
+                                              "--http-max-per-address", "0"}});
+  const int port = std::stoi(cluster.server().substr(cluster.server().rfind(':') + 1));
+  std::vector<int> slow;
+  for (int i = 0; i < 8; ++i) {
+    slow.push_back(test::connect_loopback(port));
+    ASSERT_GE(slow.back(), 0);
+    const std::string head = "GET /healthz HTTP/1.1\r\nHost: strata\r\nX-Slow: ";
+    ASSERT_EQ(::send(slow.back(), head.data(), head.size(), MSG_NOSIGNAL), static_cast<ssize_t>(head.size()));
+  }
+  std::atomic<bool> dripping{true};
+  std::thread dripper([&] {
+    while (dripping.load()) {
+      for (const int fd : slow) (void)::send(fd, "x", 1, MSG_NOSIGNAL);
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // every thread is taken by now
+  const auto start = std::chrono::steady_clock::now();
+  const auto served = test::http_get(cluster.server() + "/healthz");
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(served.status, 200);
+  EXPECT_LT(seconds, 6.0);
+  // The server closed every dripping connection: a read ends (FIN or reset), no answer came.
+  for (const int fd : slow) {
+    timeval timeout{5, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    char byte = 0;
+    const ssize_t n = ::recv(fd, &byte, 1, 0);
+    EXPECT_TRUE(n == 0 || (n < 0 && errno == ECONNRESET)) << "recv " << n << " errno " << errno;
+  }
+  dripping.store(false);
+  dripper.join();
+  for (const int fd : slow) ::close(fd);
+  EXPECT_GE(test::metric(cluster.metrics(), "strata_api_connections_cut_total"), 8);
+}
+
+// One address may hold at most --http-max-per-address connections; more are closed at once.
+TEST(ApiEdge, ConnectionsPerAddressAreCapped) {
+  test::Cluster cluster({.workers = 1, .coordinator_args = {"--http-max-per-address", "3"}});
+  const int port = std::stoi(cluster.server().substr(cluster.server().rfind(':') + 1));
+  std::vector<int> idle;
+  for (int i = 0; i < 3; ++i) idle.push_back(test::connect_loopback(port));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const int extra = test::connect_loopback(port);
+  timeval timeout{5, 0};
+  ::setsockopt(extra, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  char byte = 0;
+  const ssize_t n = ::recv(extra, &byte, 1, 0);
+  EXPECT_TRUE(n == 0 || (n < 0 && errno == ECONNRESET)) << "recv " << n << " errno " << errno;
+  ::close(extra);
+  for (const int fd : idle) ::close(fd);
+  // With them gone, the address is served again.
+  EXPECT_TRUE(test::eventually(5, [&] { return test::http_get(cluster.server() + "/healthz").status == 200; }));
+  EXPECT_GE(test::metric(cluster.metrics(), "strata_api_connections_refused_total"), 1);
 }
 
 }  // namespace

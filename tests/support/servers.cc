@@ -274,6 +274,20 @@ HttpAnswer http_request(const std::string& method, const std::string& url, const
   return answer;
 }
 
+int connect_loopback(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 HttpAnswer http_get(const std::string& url, const std::string& token) { return http_request("GET", url, nullptr, token); }
 
 HttpAnswer http_post(const std::string& url, const std::string& body, const std::string& token) {

@@ -20,6 +20,8 @@ void drop_database(const std::string& url);
 
 // A free TCP port on 127.0.0.1 (bound and released; good enough for tests).
 int free_port();
+// A TCP connection to 127.0.0.1:port; the socket, or -1.
+int connect_loopback(int port);
 
 class RedisServer {
  public:
