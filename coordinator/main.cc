@@ -146,6 +146,7 @@ int serve(const Options& o) {
   Tenants tenants(pool);
   AuditLog audit(pool);
   Quotas quotas(pool, o.quotas);
+  SecretRulesStore secret_rules(pool);
   ScanRunnerConfig runner_config;
   runner_config.threads = o.assemblers;
   runner_config.vulndb_path = o.vulndb;
@@ -153,11 +154,12 @@ int serve(const Options& o) {
   runner_config.analyzer_set = analyzer_set;
   runner_config.registries = std::make_shared<TenantRegistries>(registry_options, &stored_credentials);
   runner_config.quotas = &quotas;
+  runner_config.secret_rules = &secret_rules;
   runner_config.oci_roots = o.oci_roots;
   ScanRunner runner(runner_config, store, cache, dispatcher, metrics);
   ApiConfig api_config = o.api;
   api_config.oci_roots = o.oci_roots;
-  HttpApi api(api_config, store, runner, tenants, audit, quotas, stored_credentials, metrics);
+  HttpApi api(api_config, store, runner, tenants, audit, quotas, stored_credentials, secret_rules, metrics);
   auto port = api.start();
   if (!port) return fail_with(port.error());
 

@@ -11,7 +11,8 @@
 using Cxx = import "/capnp/c++.capnp";
 $Cxx.namespace("strata::wire");
 
-const protocolVersion :UInt32 = 1;
+# 2: a job carries its tenant's secret rules, which a version-1 worker would ignore.
+const protocolVersion :UInt32 = 2;
 
 # Bounds of one layer walk, sent with each job so that the coordinator, which derives the cache
 # key from them, and the worker, which applies them, cannot disagree.
@@ -46,6 +47,7 @@ struct Job {
   cacheKey @7 :Text;      # where the worker stores the verified result in Redis
   cacheTtlSeconds @8 :UInt32;
   leaseSeconds @9 :UInt32;
+  secretRules @10 :Text;  # a tenant's own secret rules (gitleaks TOML); empty: the built-in ones
 }
 
 struct Cancel {

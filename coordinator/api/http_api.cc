@@ -23,9 +23,9 @@ int bind_listener(httplib::Server& server, const std::string& host, int port) {
 }  // namespace
 
 HttpApi::HttpApi(ApiConfig config, Store& store, ScanRunner& runner, Tenants& tenants, AuditLog& audit, Quotas& quotas,
-                 RegistryCredentials& registries, MetricsRegistry& metrics)
+                 RegistryCredentials& registries, SecretRulesStore& secret_rules, MetricsRegistry& metrics)
     : config_(std::move(config)),
-      services_{config_, store, runner, tenants, audit, quotas, registries},
+      services_{config_, store, runner, tenants, audit, quotas, registries, secret_rules},
       metrics_(metrics),
       guard_(config_.connections, metrics),
       limiter_(config_.requests_per_second, std::max(1.0, 2 * config_.requests_per_second)),
@@ -56,6 +56,7 @@ Result<int> HttpApi::start() {
   add_key_routes(*this, services_);
   add_registry_routes(*this, services_);
   add_audit_routes(*this, services_);
+  add_secret_rule_routes(*this, services_);
   server_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
 
   const int port = bind_listener(*server_, config_.host, config_.port);

@@ -22,6 +22,7 @@
 #include "coordinator/tenancy/audit_log.h"
 #include "coordinator/tenancy/quotas.h"
 #include "coordinator/tenancy/registry_credentials.h"
+#include "coordinator/tenancy/secret_rules.h"
 
 namespace httplib {
 class Server;
@@ -53,7 +54,7 @@ struct ApiConfig {
 class HttpApi : private Routes {
  public:
   HttpApi(ApiConfig config, Store& store, ScanRunner& runner, Tenants& tenants, AuditLog& audit, Quotas& quotas,
-          RegistryCredentials& registries, MetricsRegistry& metrics);
+          RegistryCredentials& registries, SecretRulesStore& secret_rules, MetricsRegistry& metrics);
   ~HttpApi() override;
 
   // Binds both listeners and serves each on a thread of its own; errors name the address or the

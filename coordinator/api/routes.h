@@ -1,5 +1,5 @@
 // The API's routes, one file per resource (scan_routes.cc, key_routes.cc, registry_routes.cc,
-// audit_routes.cc), all registered through Routes: a route names the scope a key needs and, when
+// audit_routes.cc, secret_rule_routes.cc), all registered through Routes: a route names the scope a key needs and, when
 // it changes something, the action the audit log records. Authentication, scopes, rate limits and
 // the audit row are HttpApi's; a handler sees only its caller and the request.
 #pragma once
@@ -21,6 +21,7 @@ class Store;
 class AuditLog;
 class Quotas;
 class RegistryCredentials;
+class SecretRulesStore;
 struct ApiConfig;
 
 struct Call {
@@ -50,11 +51,13 @@ struct ApiServices {
   AuditLog& audit;
   Quotas& quotas;
   RegistryCredentials& registries;
+  SecretRulesStore& secret_rules;
 };
 
 void add_scan_routes(Routes& routes, ApiServices& services);
 void add_key_routes(Routes& routes, ApiServices& services);
 void add_registry_routes(Routes& routes, ApiServices& services);
 void add_audit_routes(Routes& routes, ApiServices& services);
+void add_secret_rule_routes(Routes& routes, ApiServices& services);
 
 }  // namespace strata::coordinator

@@ -170,7 +170,7 @@ void Dispatcher::handle_requests() {
     needs.swap(inbox_->needs);
   }
   for (auto& need : needs) {
-    if (auto analysis = recall(need.layer.diff_id, need.layer.digest)) {
+    if (auto analysis = recall(need.layer.job_key())) {
       need.done(std::move(analysis));
       continue;
     }
@@ -183,11 +183,11 @@ void Dispatcher::handle_requests() {
   }
 }
 
-void Dispatcher::remember(const std::string& diff_id, const std::string& digest,
-                          const std::shared_ptr<const LayerAnalysis>& analysis, std::size_t bytes) {
-  if (const auto old = recent_.find(diff_id); old != recent_.end()) recent_bytes_ -= old->second.bytes;
-  if (recent_.insert_or_assign(diff_id, Recent{analysis, Clock::now(), bytes, digest}).second) {
-    recent_order_.push_back(diff_id);
+void Dispatcher::remember(const std::string& key, const std::shared_ptr<const LayerAnalysis>& analysis,
+                          std::size_t bytes) {
+  if (const auto old = recent_.find(key); old != recent_.end()) recent_bytes_ -= old->second.bytes;
+  if (recent_.insert_or_assign(key, Recent{analysis, Clock::now(), bytes}).second) {
+    recent_order_.push_back(key);
   }
   recent_bytes_ += bytes;
   // Bounded in count and in bytes (issue 14, defect 8): a few huge analyses must not pin memory.
@@ -200,7 +200,7 @@ void Dispatcher::remember(const std::string& diff_id, const std::string& digest,
   }
 }
 
-std::shared_ptr<const LayerAnalysis> Dispatcher::recall(const std::string& diff_id, const std::string& digest) {
+std::shared_ptr<const LayerAnalysis> Dispatcher::recall(const std::string& key) {
   // Expire from the old end first, so the map never holds stale entries for long.
   const auto now = Clock::now();
   while (!recent_order_.empty()) {
@@ -212,8 +212,8 @@ std::shared_ptr<const LayerAnalysis> Dispatcher::recall(const std::string& diff_
     }
     recent_order_.pop_front();
   }
-  const auto it = recent_.find(diff_id);
-  return it == recent_.end() || it->second.digest != digest ? nullptr : it->second.analysis;
+  const auto it = recent_.find(key);
+  return it == recent_.end() ? nullptr : it->second.analysis;
 }
 
 void Dispatcher::send_jobs() {
@@ -227,7 +227,10 @@ void Dispatcher::send_jobs() {
     spec.source = d.job->layer.source;
     spec.token = d.job->layer.token;
     spec.limits = config_.limits;
-    spec.cache_key = worker::layer_cache_key(spec.diff_id, config_.analyzer_set, config_.limits);
+    const auto& rules = d.job->layer.secret_rules;
+    if (rules) spec.secret_rules = *rules;
+    spec.cache_key = worker::layer_cache_key(spec.diff_id, config_.analyzer_set, config_.limits,
+                                             d.job->layer.secret_rules_digest);
     spec.cache_ttl_seconds = config_.cache_ttl_seconds;
     spec.lease_seconds = static_cast<std::uint32_t>(config_.scheduler.lease.count());
     capnp::MallocMessageBuilder message;
@@ -324,7 +327,7 @@ void Dispatcher::handle_worker_message() {
             break;
           }
           auto shared = std::make_shared<const LayerAnalysis>(std::move(*analysis));
-          remember(end->diff_id, end->digest, shared, data.size());
+          remember(end->key, shared, data.size());
           finish(*end, std::move(shared));
           break;
         }

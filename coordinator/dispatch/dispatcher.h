@@ -71,10 +71,10 @@ class Dispatcher {
   void send(const std::string& worker, capnp::MessageBuilder& message);
   void finish(const JobEnd& end, Result<std::shared_ptr<const LayerAnalysis>> result);
   void publish_gauges();
-  void remember(const std::string& diff_id, const std::string& digest, const std::shared_ptr<const LayerAnalysis>& analysis,
-                std::size_t bytes);
-  // A recent analysis of `diff_id`, made from the blob `digest` (from any other blob: nothing).
-  std::shared_ptr<const LayerAnalysis> recall(const std::string& diff_id, const std::string& digest);
+  void remember(const std::string& key, const std::shared_ptr<const LayerAnalysis>& analysis, std::size_t bytes);
+  // A recent analysis for LayerRequest::job_key() `key`: the same blob, diff_id and secret rules
+  // (anything else: nothing).
+  std::shared_ptr<const LayerAnalysis> recall(const std::string& key);
 
   DispatcherConfig config_;
   Scheduler scheduler_;
@@ -93,7 +93,6 @@ class Dispatcher {
     std::shared_ptr<const LayerAnalysis> analysis;
     Clock::time_point at;
     std::size_t bytes = 0;  // its encoded size, for the bound on all of them
-    std::string digest;     // the blob it was made from
   };
   std::map<std::string, Recent, std::less<>> recent_;
   std::deque<std::string> recent_order_;

@@ -57,6 +57,7 @@ struct ScanRunner::ImageTask {
   Priority priority = Priority::kBulk;
   worker::ImagePlan plan;
   std::vector<std::shared_ptr<const LayerAnalysis>> slots;  // per layer; null for a foreign one
+  std::shared_ptr<const TenantSecretRules> secret_rules;    // the tenant's own; null: the built-in ones
   std::atomic<int> remaining{0};
   std::mutex mutex;
   std::string error;  // the first layer failure
@@ -168,6 +169,15 @@ void ScanRunner::plan(std::shared_ptr<ImageTask> task) {
     return fail_image(*task, task->ref + ": this tenant's stored registry credentials cannot be read; the operator "
                                          "has been told");
   }
+  if (config_.secret_rules != nullptr) {
+    auto rules = config_.secret_rules->for_tenant(task->tenant);
+    if (!rules) {
+      log_error("scan", "tenant " + std::to_string(task->tenant) + "'s secret rules: " + rules.error().message());
+      return fail_image(*task, task->ref + ": this tenant's secret rules cannot be read now; scan it again shortly");
+    }
+    task->secret_rules = std::move(*rules);
+  }
+  const std::string rules_digest = task->secret_rules ? task->secret_rules->digest : std::string();
   worker::InventoryOptions options;
   options.limits = config_.limits;
   options.registries = *clients;
@@ -192,7 +202,7 @@ void ScanRunner::plan(std::shared_ptr<ImageTask> task) {
   std::vector<worker::LayerCache::Request> requests;
   for (const std::size_t i : fetched) {
     requests.push_back({layers[i].digest, layers[i].diff_id,
-                        worker::layer_cache_key(layers[i].diff_id, config_.analyzer_set, config_.limits)});
+                        worker::layer_cache_key(layers[i].diff_id, config_.analyzer_set, config_.limits, rules_digest)});
   }
   auto cached = cache_.lookup_verified(requests);
   std::vector<std::size_t> misses;
@@ -236,7 +246,8 @@ void ScanRunner::plan(std::shared_ptr<ImageTask> task) {
   for (const std::size_t slot : misses) {
     const LayerInfo& info = layers[slot];
     LayerNeed need;
-    need.layer = LayerRequest{info.diff_id, info.digest, info.media_type, info.size, task->plan.blobs[slot], pull_token};
+    need.layer = LayerRequest{info.diff_id, info.digest, info.media_type, info.size, task->plan.blobs[slot], pull_token,
+                              task->secret_rules ? task->secret_rules->toml : nullptr, rules_digest};
     need.priority = task->priority;
     need.tenant = task->tenant;
     need.done = [this, task, slot](Result<std::shared_ptr<const LayerAnalysis>> result) {
@@ -272,7 +283,9 @@ void ScanRunner::assemble(const std::shared_ptr<ImageTask>& task) {
     if (inventory.layers[i].foreign) continue;
     refs.push_back({inventory.layers[i].diff_id, task->slots[i].get()});
   }
-  worker::finish_inventory(inventory, refs, worker::builtin_secret_scanner().get());
+  // The image config's secrets, with the same rules as its layers'.
+  worker::finish_inventory(inventory, refs,
+                           task->secret_rules ? task->secret_rules->scanner.get() : worker::builtin_secret_scanner().get());
 
   auto db = thread_vulndb(config_.vulndb_path);
   if (!db) return fail_image(*task, db.error().message());

@@ -20,6 +20,7 @@
 #include "coordinator/scan/work_pool.h"
 #include "coordinator/store/store.h"
 #include "coordinator/tenancy/quotas.h"
+#include "coordinator/tenancy/secret_rules.h"
 #include "worker/cache/layer_cache.h"
 #include "worker/image/image_inventory.h"
 #include "worker/registry/registry_client.h"
@@ -38,6 +39,8 @@ struct ScanRunnerConfig {
   std::shared_ptr<TenantRegistries> registries;
   // Layer bytes pulled per tenant and day: counted, and refused once used up. May be null.
   Quotas* quotas = nullptr;
+  // Tenants' own secret rules. May be null: every tenant uses the built-in ones.
+  SecretRulesStore* secret_rules = nullptr;
   std::vector<std::string> oci_roots;  // as ApiConfig::oci_roots: checked again when planning
 };
 

@@ -29,7 +29,7 @@ std::optional<std::string> Scheduler::request(const LayerRequest& layer, Priorit
     quarantined_.erase(q);  // served its time: the layer is tried again
   }
   const int cls = queue_class(priority);
-  if (const auto it = by_layer_.find(layer.diff_id + " " + layer.digest); it != by_layer_.end()) {
+  if (const auto it = by_layer_.find(layer.job_key()); it != by_layer_.end()) {
     Job& job = jobs_.at(it->second);
     job.waiters.push_back(waiter);
     // An interactive scan joining a queued bulk job moves it ahead; the old entry goes stale.
@@ -51,7 +51,7 @@ std::optional<std::string> Scheduler::request(const LayerRequest& layer, Priorit
   job.source_tenant = tenant;
   job.waiters.push_back(waiter);
   auto [it, inserted] = jobs_.emplace(job.id, std::move(job));
-  by_layer_.emplace(layer.diff_id + " " + layer.digest, it->first);
+  by_layer_.emplace(layer.job_key(), it->first);
   enqueue(it->second);
   event(it->second, "queued");
   return std::nullopt;
@@ -152,6 +152,7 @@ JobEnd Scheduler::end(Job& job, bool ok, bool quarantined, std::string error, Cl
   e.id = job.id;
   e.diff_id = job.layer.diff_id;
   e.digest = job.layer.digest;
+  e.key = job.layer.job_key();
   e.waiters = std::move(job.waiters);
   e.ok = ok;
   e.quarantined = quarantined;
@@ -164,7 +165,7 @@ JobEnd Scheduler::end(Job& job, bool ok, bool quarantined, std::string error, Cl
     if (w->second.leaving && w->second.leases.empty()) workers_.erase(w);
   }
   event(job, ok ? "done" : quarantined ? "quarantined" : "failed", ok ? std::string() : e.error);
-  by_layer_.erase(job.layer.diff_id + " " + job.layer.digest);
+  by_layer_.erase(job.layer.job_key());
   jobs_.erase(job.id);
   return e;
 }

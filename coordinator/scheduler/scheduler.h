@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -30,6 +31,12 @@ struct LayerRequest {
   std::uint64_t size = 0;
   worker::BlobLocation source;
   std::string token;  // a short-lived pull token for a registry source; kept in memory only
+  // A tenant's own secret rules and their digest (empty: the built-in rules). Layers scanned with
+  // other rules are other jobs.
+  std::shared_ptr<const std::string> secret_rules;
+  std::string secret_rules_digest;
+  // What makes two requests one job: the same blob, verified to the same diff_id, with the same rules.
+  std::string job_key() const { return diff_id + " " + digest + " " + secret_rules_digest; }
 };
 
 struct SchedulerConfig {
@@ -73,6 +80,7 @@ struct JobEnd {
   std::uint64_t id = 0;
   std::string diff_id;
   std::string digest;
+  std::string key;  // LayerRequest::job_key()
   std::vector<WaiterId> waiters;
   bool ok = false;
   bool quarantined = false;

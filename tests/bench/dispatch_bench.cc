@@ -103,7 +103,7 @@ void BM_DispatchRate(benchmark::State& state) {
     for (int i = 0; i < kJobs; ++i) {
       LayerNeed need;
       const std::string id = std::to_string(round) + "-" + std::to_string(i);
-      need.layer = {"sha256:" + id, "sha256:b" + id, "application/vnd.oci.image.layer.v1.tar", 1, {"/none", "", ""}, ""};
+      need.layer = {"sha256:" + id, "sha256:b" + id, "application/vnd.oci.image.layer.v1.tar", 1, {"/none", "", ""}, "", nullptr, ""};
       need.tenant = i % 4;
       need.done = [&](Result<std::shared_ptr<const LayerAnalysis>>) {
         std::lock_guard lock(mutex);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <algorithm>
 #include <future>
 
 #include "coordinator/store/pg.h"
@@ -242,6 +243,68 @@ TEST_F(Tenancy, AFloodFromOneTenantIsRateLimitedWhileAnotherIsServed) {
   EXPECT_EQ(retry_after, "1");
   EXPECT_EQ(test::http_get(api + "/v1/quotas", b).status, 200);
   EXPECT_GT(test::metric(cluster.metrics(), "strata_api_rate_limited_total"), 0);
+}
+
+// A tenant's own secret rules (the CLI's --secret-config, in the cluster): tenant A's rule finds
+// its in-house token format in a layer file and in the image config's Env; tenant B, scanning the
+// same image with the built-in rules, neither finds it nor shares A's layer analyses (the rules'
+// digest is in the cache key), and B's scans keep sharing layers with everyone else's.
+TEST_F(Tenancy, SecretRulesOfATenantsOwnApplyToItsScansOnly) {
+  const std::string token = "ACME_" + std::string("7f3a9c0e5b1d4f2a8c6e0b9d7a5f3e1c");
+  test::TestImage image;
+  image.tag = "1.0";
+  image.layers.push_back(test::make_layer({{"etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n"},
+                                           {"srv/app/settings.ini", "[auth]\nkey = " + token + "\n"}}));
+  image.runtime_json = R"({"Env":["PATH=/usr/bin","INTERNAL_KEY=)" + token + R"("]})";
+  test::write_oci_layout(dir_ + "/acme", {image});
+  const std::string ref = "oci:" + dir_ + "/acme:1.0";
+
+  test::Cluster cluster({.workers = 1});
+  const std::string api = cluster.server();
+  const std::string a = cluster.token();
+  const std::string b = cluster.create_tenant("tenant-b");
+  const std::string rules = R"([extend]
+useDefault = true
+
+[[rules]]
+id = "acme-internal-key"
+description = "ACME internal key"
+regex = 'ACME_[0-9a-f]{32}'
+keywords = ["acme_"]
+)";
+  // Rules that do not parse are refused, saying why; nothing is stored.
+  const auto broken = test::http_post(api + "/v1/secret-rules", json{{"toml", "[[rules]\nid = 1"}}.dump(), a);
+  EXPECT_EQ(broken.status, 400) << broken.body;
+  EXPECT_EQ(test::http_get(api + "/v1/secret-rules", a).status, 404);
+
+  const auto stored = test::http_post(api + "/v1/secret-rules", json{{"toml", rules}}.dump(), a);
+  ASSERT_EQ(stored.status, 201) << stored.body;
+  EXPECT_EQ(body(test::http_get(api + "/v1/secret-rules", a))["toml"], rules);
+  EXPECT_EQ(test::http_get(api + "/v1/secret-rules", b).status, 404);
+
+  auto rules_found = [&](const std::string& key) {
+    const auto scan = cluster.wait(cluster.submit({ref}, "bulk", key), 60, key);
+    EXPECT_FALSE(scan.is_null()) << cluster.logs();
+    if (scan.is_null()) return std::vector<std::string>{};
+    EXPECT_EQ(scan["counts"]["done"], 1) << scan.dump(2);
+    const auto report = body(test::http_get(api + "/v1/images/" + std::string(scan["images"][0]["digest"]), key));
+    std::vector<std::string> found;
+    for (const auto& s : report["secrets"]) {
+      if (s["rule"] == "acme-internal-key") found.push_back(s["path"]);
+    }
+    std::sort(found.begin(), found.end());
+    return found;
+  };
+  EXPECT_EQ(rules_found(a), (std::vector<std::string>{"config:Env/INTERNAL_KEY", "srv/app/settings.ini"}));
+  EXPECT_EQ(test::metric(cluster.metrics(), "strata_layers_analyzed_total"), 1);
+  // B: the built-in rules, and its own analysis of the layer (A's was made with other rules).
+  EXPECT_TRUE(rules_found(b).empty());
+  EXPECT_EQ(test::metric(cluster.metrics(), "strata_layers_analyzed_total"), 2);
+  // A again: its rules' analysis comes from the cache; then back to the built-in rules, B's.
+  EXPECT_EQ(rules_found(a).size(), 2u);
+  EXPECT_EQ(test::http_delete(api + "/v1/secret-rules", a).status, 204);
+  EXPECT_TRUE(rules_found(a).empty());
+  EXPECT_EQ(test::metric(cluster.metrics(), "strata_layers_analyzed_total"), 2);
 }
 
 }  // namespace

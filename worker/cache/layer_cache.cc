@@ -59,14 +59,16 @@ Result<std::string> load_cache_secret(const std::string& file) {
 
 std::string blob_binding_key(std::string_view digest) { return "strata:blob:v1:" + std::string(digest); }
 
-std::string layer_cache_key(std::string_view diff_id, std::uint64_t analyzer_set, const WalkLimits& limits) {
+std::string layer_cache_key(std::string_view diff_id, std::uint64_t analyzer_set, const WalkLimits& limits,
+                            std::string_view secret_rules_digest) {
   // Every input that can change a layer's analysis, in a fixed order.
-  const std::string inputs = "analyzers=" + std::to_string(analyzer_set) +
+  std::string inputs = "analyzers=" + std::to_string(analyzer_set) +
                              " entry=" + std::to_string(limits.max_entry_bytes) +
                              " entries=" + std::to_string(limits.max_entries) +
                              " path=" + std::to_string(limits.max_path_length) +
                              " layer=" + std::to_string(limits.stream.max_uncompressed_bytes) +
                              " ratio=" + std::to_string(limits.stream.max_ratio);
+  if (!secret_rules_digest.empty()) inputs += " secret-rules=" + std::string(secret_rules_digest);
   const std::string hash = Sha256::of(std::as_bytes(std::span(inputs))).hex().substr(0, 16);
   return "strata:layer:v1:" + std::string(diff_id) + ":" + hash;
 }

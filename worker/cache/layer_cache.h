@@ -39,7 +39,10 @@ struct LayerCacheConfig {
   std::chrono::milliseconds retry_interval{1000};
 };
 
-std::string layer_cache_key(std::string_view diff_id, std::uint64_t analyzer_set, const WalkLimits& limits);
+// `secret_rules_digest`: a tenant's own secret rules (secret_rules_digest()); empty for the
+// built-in rules, whose keys stay what they were.
+std::string layer_cache_key(std::string_view diff_id, std::uint64_t analyzer_set, const WalkLimits& limits,
+                            std::string_view secret_rules_digest = {});
 std::string blob_binding_key(std::string_view digest);
 
 // The cache secret from a file (its bytes, a trailing newline dropped) or, with no file, the

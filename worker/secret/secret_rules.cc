@@ -1,5 +1,7 @@
 #include "worker/secret/secret_rules.h"
 
+#include "common/digest.h"
+
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -106,11 +108,15 @@ Result<SecretRuleSet> load_secret_rules(const std::string& path) {
   if (!in) return fail(ErrorCode::kNotFound, path + ": cannot read the secret rules file");
   std::ostringstream text;
   text << in.rdbuf();
-  auto own = parse_secret_rules(text.str(), path);
+  return secret_rules_from_text(text.str(), path);
+}
+
+Result<SecretRuleSet> secret_rules_from_text(std::string_view toml_text, std::string_view source) {
+  auto own = parse_secret_rules(toml_text, source);
   if (!own) return own;
   bool extend = false;
   try {
-    extend = toml::parse(text.str(), path)["extend"]["useDefault"].value_or(false);
+    extend = toml::parse(toml_text, source)["extend"]["useDefault"].value_or(false);
   } catch (const toml::parse_error&) {
   }
   if (!extend) return own;
@@ -126,6 +132,10 @@ Result<SecretRuleSet> load_secret_rules(const std::string& path) {
   for (auto& a : own->allowlists) merged.allowlists.push_back(std::move(a));
   for (auto& s : own->skipped) merged.skipped.push_back(std::move(s));
   return merged;
+}
+
+std::string secret_rules_digest(std::string_view toml_text) {
+  return Sha256::of(std::as_bytes(std::span(toml_text))).hex();
 }
 
 }  // namespace strata::worker

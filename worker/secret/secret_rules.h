@@ -52,4 +52,12 @@ const SecretRuleSet& default_secret_rules();
 // --secret-config: the file's rules alone, or the defaults extended by them.
 Result<SecretRuleSet> load_secret_rules(const std::string& path);
 
+// A rules file's text as a rule set, as load_secret_rules reads it: the defaults extended by it
+// when it says [extend] useDefault = true, else its rules alone.
+Result<SecretRuleSet> secret_rules_from_text(std::string_view toml, std::string_view source);
+
+// The SHA-256 (hex) of a rules file's text: what names a tenant's rule set in job keys and layer
+// cache keys, so that layers scanned with other rules are never shared.
+std::string secret_rules_digest(std::string_view toml);
+
 }  // namespace strata::worker

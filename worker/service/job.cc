@@ -27,6 +27,7 @@ void to_wire(const JobSpec& job, wire::Job::Builder out) {
   out.setCacheKey(job.cache_key);
   out.setCacheTtlSeconds(job.cache_ttl_seconds);
   out.setLeaseSeconds(job.lease_seconds);
+  out.setSecretRules(job.secret_rules);
 }
 
 JobSpec from_wire(wire::Job::Reader in) {
@@ -49,6 +50,7 @@ JobSpec from_wire(wire::Job::Reader in) {
   job.cache_key = text(in.getCacheKey());
   job.cache_ttl_seconds = in.getCacheTtlSeconds();
   job.lease_seconds = in.getLeaseSeconds();
+  job.secret_rules = text(in.getSecretRules());
   return job;
 }
 

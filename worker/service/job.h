@@ -24,6 +24,7 @@ struct JobSpec {
   std::string cache_key;
   std::uint32_t cache_ttl_seconds = 0;
   std::uint32_t lease_seconds = 0;
+  std::string secret_rules;  // a tenant's own rules (TOML); empty: the built-in ones
 };
 
 void to_wire(const JobSpec& job, wire::Job::Builder out);

@@ -7,6 +7,7 @@
 #include "worker/image/image_inventory.h"
 #include "worker/layer/analyze_layer.h"
 #include "worker/source/byte_source.h"
+#include "worker/secret/secret_rules.h"
 
 namespace strata::worker {
 namespace {
@@ -141,7 +142,8 @@ JobOutcome run_job_unguarded(const JobSpec& job, const AnalyzerRegistry& registr
   // The key is the worker's own, from the diff_id it verified and its own analyzer set: a
   // coordinator (or anyone speaking for one) cannot aim a verified analysis at another layer's key.
   if (!job.cache_key.empty()) {
-    out.cached = cache.store(layer_cache_key(layer->diff_id.to_string(), registry.set_version(), job.limits), out.analysis,
+    const std::string rules = job.secret_rules.empty() ? std::string() : secret_rules_digest(job.secret_rules);
+    out.cached = cache.store(layer_cache_key(layer->diff_id.to_string(), registry.set_version(), job.limits, rules), out.analysis,
                              job.cache_ttl_seconds);
     // Both digests verified: this blob is proven to be that layer.
     if (out.cached) cache.bind_blob(layer->digest.to_string(), layer->diff_id.to_string(), job.cache_ttl_seconds);

@@ -18,6 +18,7 @@
 #include "worker/analyzer/registry.h"
 #include "worker/service/frames.h"
 #include "worker/service/run_job.h"
+#include "worker/service/secret_rule_sets.h"
 
 namespace strata::worker {
 namespace {
@@ -255,8 +256,25 @@ class Worker {
     metrics_view_.busy_slots.set(static_cast<std::int64_t>(running_.size()));
     arena_.execute([&] {
       tasks_.run([this, job = std::move(job), control] {
-        completions_.push(
-            run_job(job, registry_, cache_, metrics_view_, &control->cancelled, config_.registry, &control->bytes_read));
+        // A tenant's own secret rules: their analyzer set, compiled here (on a task, not on the
+        // loop that answers the coordinator) the first time a job names them.
+        std::shared_ptr<const AnalyzerRegistry> custom;
+        if (!job.secret_rules.empty()) {
+          auto set = secret_rule_sets_.get(job.secret_rules);
+          if (!set) {
+            JobOutcome refused;
+            refused.id = job.id;
+            refused.diff_id = job.diff_id;
+            refused.digest = job.digest;
+            refused.error_code = std::string(to_string(set.error().code()));
+            refused.error = "layer " + job.digest + ": " + set.error().message();
+            completions_.push(std::move(refused));
+            return;
+          }
+          custom = std::move(*set);
+        }
+        completions_.push(run_job(job, custom ? *custom : registry_, cache_, metrics_view_, &control->cancelled,
+                                  config_.registry, &control->bytes_read));
       });
     });
   }
@@ -290,6 +308,7 @@ class Worker {
   const WorkerConfig& config_;
   MetricsRegistry metrics_;
   AnalyzerRegistry registry_;
+  SecretRuleSets secret_rule_sets_;
   LayerCache cache_;
   WorkerMetrics metrics_view_;
   tbb::global_control parallelism_;

@@ -9,7 +9,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-LayerRequest layer(const std::string& name) { return {"sha256:" + name, "sha256:blob-" + name, "tar", 10, {"/b/" + name, "", ""}, ""}; }
+LayerRequest layer(const std::string& name) { return {"sha256:" + name, "sha256:blob-" + name, "tar", 10, {"/b/" + name, "", ""}, "", nullptr, ""}; }
 
 class SchedulerTest : public ::testing::Test {
  protected:
