@@ -64,6 +64,7 @@ struct FileFacts {
   present @3 :List(Text);
   cacheBytes @4 :List(CacheBytes);
   entries @5 :List(FileEntry);
+  entriesTruncated @6 :Bool;  # the listing stopped at its memory bound
 }
 
 struct LayerAnalysis {

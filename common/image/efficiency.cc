@@ -42,9 +42,15 @@ void remove_tree(Live& live, const std::string& path, bool self, Hide&& hide) {
 
 ImageEfficiency measure_efficiency(std::span<const LayerRef> layers) {
   ImageEfficiency out;
+  bool truncated = false;
   for (std::size_t i = 0; i < layers.size(); ++i) {
     out.layers.push_back({layers[i].id, 0, 0, 0, 0});
     out.measured = out.measured || !layers[i].analysis->facts.entries.empty();
+    truncated = truncated || layers[i].analysis->facts.entries_truncated;
+  }
+  if (truncated) {
+    out.measured = false;  // a partial listing would understate both the total and the waste
+    return out;
   }
   std::vector<WastedFile> wasted;
   Live live;

@@ -36,7 +36,7 @@ struct ImageEfficiency {
   std::uint64_t wasted_bytes = 0;
   double score = 1.0;                    // (total - wasted) / total; 1 for an empty image
   std::vector<WastedFile> largest_wasted;  // the biggest, largest first
-  bool measured = false;                 // false when no layer carried a listing
+  bool measured = false;                 // false when no layer carried a listing, or one was cut short
 };
 
 inline constexpr std::size_t kLargestWastedFiles = 10;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "common/package.h"
@@ -55,7 +56,14 @@ struct FileFacts {
     auto operator<=>(const Entry&) const = default;
   };
   std::vector<Entry> entries;
-  bool operator==(const FileFacts&) const = default;
+  // The listing is bounded in memory (a job's budget holds it): past the bound it stops, and the
+  // image's efficiency is then not measured rather than measured wrong.
+  bool entries_truncated = false;
+  std::uint64_t listed_bytes = 0;  // the listing's estimated memory while it is built; not stored
+  bool operator==(const FileFacts& o) const {
+    return std::tie(setid, world_writable, root_ssh, present, cache_bytes, entries, entries_truncated) ==
+           std::tie(o.setid, o.world_writable, o.root_ssh, o.present, o.cache_bytes, o.entries, o.entries_truncated);
+  }
 };
 
 struct LayerAnalysis {

@@ -86,6 +86,7 @@ std::vector<std::byte> encode_layer_analysis(const LayerAnalysis& analysis) {
       caches[c].setBytes(bytes);
       ++c;
     }
+    facts.setEntriesTruncated(f.entries_truncated);
     auto entries = facts.initEntries(static_cast<unsigned>(f.entries.size()));
     for (unsigned e = 0; e < f.entries.size(); ++e) {
       entries[e].setPath(f.entries[e].path);
@@ -173,6 +174,7 @@ Result<LayerAnalysis> decode_layer_analysis(std::span<const std::byte> bytes, st
       for (auto c : facts.getCacheBytes()) out.facts.cache_bytes[text(c.getKind())] = c.getBytes();
       out.facts.entries.reserve(facts.getEntries().size());
       for (auto e : facts.getEntries()) out.facts.entries.push_back({text(e.getPath()), e.getSize()});
+      out.facts.entries_truncated = facts.getEntriesTruncated();
     }
     for (auto w : root.getWhiteouts()) out.whiteouts.push_back(text(w));
     for (auto d : root.getOpaqueDirs()) out.opaque_dirs.push_back(text(d));

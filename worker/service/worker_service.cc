@@ -23,8 +23,9 @@
 namespace strata::worker {
 namespace {
 
-// Stream buffers, decompressor state and the walk's bookkeeping, beyond the largest entry.
-constexpr std::uint64_t kJobOverheadBytes = 32ull << 20;
+// Stream buffers, decompressor state, the walk's bookkeeping and the layer's file listing (at most
+// 32 MiB, worker/analyzer/file_facts.cc), beyond the largest entry.
+constexpr std::uint64_t kJobOverheadBytes = 64ull << 20;
 
 using Clock = std::chrono::steady_clock;
 

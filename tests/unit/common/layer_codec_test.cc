@@ -25,6 +25,7 @@ LayerAnalysis sample() {
   a.facts.root_ssh = {"root/.ssh/authorized_keys"};
   a.facts.present = {"usr/bin/sudo"};
   a.facts.cache_bytes["apt"] = 123456;
+  a.facts.entries_truncated = true;  // round-trips like every other field
   a.entries = 1234;
   a.uncompressed_bytes = 1ull << 33;
   return a;

@@ -10,6 +10,8 @@
 #include "common/report/inventory_json.h"
 #include "tests/support/elf_builder.h"
 #include "tests/support/image_builder.h"
+#include "common/image/efficiency.h"
+#include "worker/analyzer/builtin.h"
 #include "worker/analyzer/registry.h"
 #include "worker/image/image_inventory.h"
 
@@ -199,6 +201,31 @@ TEST(Hygiene, AGoBinaryOnAFullDistroCouldBeDistrolessAndOnScratchIs) {
   const ImageInventory inv = inventory_of(scratch);
   EXPECT_EQ(finding(inv, "STRATA-HYG-003"), nullptr);
   EXPECT_TRUE(base_tools(inv.view.facts).distroless());
+}
+
+// Issue 14, defect 8: a layer's file listing was unbounded (a million entries with long paths is
+// gigabytes of one job's memory). It now stops at its bound, says so, and efficiency is then not
+// measured instead of measured from part of the layer.
+TEST(Hygiene, TheFileListingStopsAtItsMemoryBoundAndEfficiencyIsNotMeasured) {
+  const auto facts = make_file_facts_analyzer();
+  LayerAnalysis out;
+  const std::string long_dir(1000, 'd');
+  struct NoContent final : EntryContent {
+    NoContent() : EntryContent(0, 0) {}
+    Result<std::size_t> read_some(std::span<std::byte>) override { return 0; }
+  } content;
+  std::size_t offered = 0;
+  for (; offered < 40'000; ++offered) {
+    const std::string path = long_dir + "/" + std::to_string(offered);
+    ASSERT_TRUE(facts->analyze(EntryInfo{path, EntryType::kRegular, 0644, 10, {}}, content, out));
+  }
+  EXPECT_TRUE(out.facts.entries_truncated);
+  EXPECT_LT(out.facts.entries.size(), offered);
+  EXPECT_GT(out.facts.entries.size(), 30'000u);  // ~32 MiB of 1 KiB paths
+  ASSERT_EQ(out.warnings.size(), 1u);
+  EXPECT_NE(out.warnings[0].find("efficiency is not measured"), std::string::npos);
+  const LayerRef ref{"sha256:l", &out};
+  EXPECT_FALSE(measure_efficiency({&ref, 1}).measured);
 }
 
 }  // namespace
