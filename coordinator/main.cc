@@ -277,6 +277,10 @@ int main(int argc, char** argv) {
                         "seconds a request may pause while it is being received")
       ->check(CLI::Range(1, 300))
       ->capture_default_str();
+  serve_cmd->add_option("--max-concurrent-listings", o.api.max_concurrent_listings,
+                        "registry listings (fleet targets) at once, one per tenant; more are answered 429")
+      ->check(CLI::Range(1u, 256u))
+      ->capture_default_str();
   serve_cmd->add_option("--requests-per-second", o.api.requests_per_second,
                         "each tenant's API requests per second (a burst of twice that); 0: unlimited")
       ->capture_default_str();

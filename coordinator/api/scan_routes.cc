@@ -5,6 +5,9 @@
 //   GET    /v1/images/DIGEST/inventory     read   an image's inventory
 //   DELETE /v1/images/DIGEST               scan   forget a stored image
 //   GET    /v1/quotas                      read   the tenant's quotas and what it used
+#include <mutex>
+#include <set>
+
 #include "coordinator/api/api_json.h"
 #include "coordinator/api/http_api.h"
 #include "coordinator/scan/registry_targets.h"
@@ -75,6 +78,27 @@ Json scan_json(const ScanRow& scan) {
           {"images", images}};
 }
 
+// Listing slots: at most `max` listings at once and one per tenant.
+class ListingSlots {
+ public:
+  explicit ListingSlots(unsigned max) : max_(max) {}
+  bool take(TenantId tenant) {
+    std::lock_guard lock(mutex_);
+    if (busy_.size() >= max_ || busy_.contains(tenant)) return false;
+    busy_.insert(tenant);
+    return true;
+  }
+  void give_back(TenantId tenant) {
+    std::lock_guard lock(mutex_);
+    busy_.erase(tenant);
+  }
+
+ private:
+  unsigned max_;
+  std::mutex mutex_;
+  std::set<TenantId> busy_;
+};
+
 void refuse(httplib::Response& res, const QuotaRefusal& refusal) {
   if (refusal.retry_after.count() > 0) res.set_header("Retry-After", std::to_string(refusal.retry_after.count()));
   send_error(res, 429, refusal.message);
@@ -83,7 +107,8 @@ void refuse(httplib::Response& res, const QuotaRefusal& refusal) {
 }  // namespace
 
 void add_scan_routes(Routes& routes, ApiServices& s) {
-  routes.add(Method::kPost, "/v1/scans", kScopeScan, "scan.create", [&s](Call& call) {
+  auto listings = std::make_shared<ListingSlots>(std::max(1u, s.config.max_concurrent_listings));
+  routes.add(Method::kPost, "/v1/scans", kScopeScan, "scan.create", [&s, listings](Call& call) {
     auto& res = call.res;
     const auto doc = json_body(call.req, res);
     if (!doc) return;
@@ -94,6 +119,14 @@ void add_scan_routes(Routes& routes, ApiServices& s) {
       // coordinator's unless its operator chose so for that registry.
       auto clients = s.runner.registries().for_tenant(call.caller.tenant);
       if (!clients) return send_error(res, 503, "this tenant's registry credentials cannot be read now");
+      if (!listings->take(call.caller.tenant)) {
+        res.set_header("Retry-After", "5");
+        return send_error(res, 429, "a registry listing of this tenant (or too many of all tenants) is running; "
+                                    "try again when it is done");
+      }
+      // Given back however the listing ends, an exception included.
+      const std::unique_ptr<ListingSlots, std::function<void(ListingSlots*)>> slot(
+          listings.get(), [tenant = call.caller.tenant](ListingSlots* l) { l->give_back(tenant); });
       const std::size_t room = s.config.max_images_per_scan - request->images.size();
       auto listed = expand_registry_targets(request->repositories, request->registries, **clients, room);
       if (!listed) {

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <future>
+#include <thread>
 
 #include "coordinator/store/pg.h"
 #include "tests/support/cluster.h"
@@ -386,6 +388,39 @@ TEST(HostileTenant, StoredCredentialsWorkForABasicAuthRegistry) {
   EXPECT_EQ(done["counts"]["done"], 1) << done.dump(2) << cluster.logs();
   EXPECT_EQ(test::metric(cluster.metrics(), "strata_layers_analyzed_total"), 1);
   EXPECT_EQ(cluster.logs().find("Basic-Pa55"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+// Defect 8, listings: a fleet target is listed while its request waits, and a registry that lists
+// slowly held an API thread per request for as long as it liked; one tenant could take them all.
+// Now a tenant has one listing at a time (more are 429 with Retry-After), all tenants together a
+// few, and everything else (other tenants' listings, plain scans) goes on meanwhile.
+TEST(HostileTenant, SlowRegistryListingsTakeOneSlotPerTenant) {
+  const std::string dir = test::temp_dir();
+  test::write_oci_layout(dir + "/layout", {small_image()});
+  test::FaultRegistry slow(dir + "/layout", "corp/app", {"--slow-listings", "3"});
+  ASSERT_TRUE(slow.ready());
+  test::Cluster cluster({.workers = 1});
+  const std::string api = cluster.server();
+  const std::string b = cluster.create_tenant("tenant-b");
+  const std::string listing = nlohmann::json{{"repositories", {slow.host() + "/corp/app"}}}.dump();
+  auto first = std::async(std::launch::async, [&] { return test::http_post(api + "/v1/scans", listing, cluster.token()); });
+  // The first listing's page takes 3 s; a second later it is surely under way.
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  ASSERT_EQ(first.wait_for(std::chrono::seconds(0)), std::future_status::timeout);
+  const auto second = test::http_post(api + "/v1/scans", listing, cluster.token());
+  EXPECT_EQ(second.status, 429) << second.body;
+  EXPECT_EQ(second.headers.count("retry-after"), 1u);
+  // Meanwhile: a plain scan of the same tenant, and another tenant's listing, are served.
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(test::http_post(api + "/v1/scans", nlohmann::json{{"images", {"oci:" + dir + "/layout:1.0"}}}.dump(),
+                            cluster.token()).status,
+            202);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_EQ(test::http_post(api + "/v1/scans", listing, b).status, 202);
+  EXPECT_EQ(first.get().status, 202);
+  // The slot is given back.
+  EXPECT_EQ(test::http_post(api + "/v1/scans", listing, cluster.token()).status, 202);
   std::filesystem::remove_all(dir);
 }
 

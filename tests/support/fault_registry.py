@@ -17,6 +17,7 @@ the status it sent). Faults, each counted over the requests of its kind:
                       issues one only for HTTP basic USER:PASS; tokens last --token-seconds
   --page-size N       tags/list and _catalog pages hold N entries, linked with Link headers
   --extra-repositories A,B  more names in _catalog (their tags are unknown)
+  --slow-listings S   every tags/list and _catalog page waits S seconds before it is answered
 
 It stops by itself after --seconds (default 120), so a failed test leaves nothing running.
 
@@ -154,6 +155,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.reply(200, body)
 
     def page(self, items, query, field, path):
+        if args.slow_listings:
+            time.sleep(args.slow_listings)
         n = args.page_size or int(query.get("n", ["100"])[0])
         last = query.get("last", [None])[0]
         if last is not None:
@@ -291,6 +294,7 @@ def main():
     p.add_argument("--token-seconds", type=int, default=300)
     p.add_argument("--page-size", type=int, default=0)
     p.add_argument("--extra-repositories", default="")
+    p.add_argument("--slow-listings", type=float, default=0)
     p.add_argument("--seconds", type=float, default=120)
     args = p.parse_args()
     with open(os.path.join(args.directory, "index.json")) as f:
