@@ -56,6 +56,7 @@ struct Options {
   std::string authorized_workers_dir;
   std::vector<std::string> credential_registries;
   std::string credentials_key_file;
+  std::string fingerprint_secret_file;
   std::vector<std::string> previous_credentials_keys;
   QuotaLimits quotas;
 };
@@ -147,6 +148,13 @@ int serve(const Options& o) {
   AuditLog audit(pool);
   Quotas quotas(pool, o.quotas);
   SecretRulesStore secret_rules(pool);
+  auto fingerprint_secret = SecretFingerprints::load(o.fingerprint_secret_file);
+  if (!fingerprint_secret) return fail_with(fingerprint_secret.error());
+  const SecretFingerprints fingerprints(*fingerprint_secret);
+  if (!fingerprints.keyed()) {
+    log_warn("scan", "no fingerprint secret (--fingerprint-secret-file): secret fingerprints are the same for every "
+                     "tenant and can be checked against guesses");
+  }
   ScanRunnerConfig runner_config;
   runner_config.threads = o.assemblers;
   runner_config.vulndb_path = o.vulndb;
@@ -155,6 +163,7 @@ int serve(const Options& o) {
   runner_config.registries = std::make_shared<TenantRegistries>(registry_options, &stored_credentials);
   runner_config.quotas = &quotas;
   runner_config.secret_rules = &secret_rules;
+  runner_config.fingerprints = &fingerprints;
   runner_config.oci_roots = o.oci_roots;
   ScanRunner runner(runner_config, store, cache, dispatcher, metrics);
   ApiConfig api_config = o.api;
@@ -288,6 +297,10 @@ int main(int argc, char** argv) {
                         "the key that seals tenants' registry credentials (else STRATA_CREDENTIALS_KEY); none: tenants "
                         "cannot store credentials")
       ->envname("STRATA_CREDENTIALS_KEY_FILE");
+  serve_cmd->add_option("--fingerprint-secret-file", o.fingerprint_secret_file,
+                        "the secret that makes each tenant's secret fingerprints its own (else "
+                        "STRATA_FINGERPRINT_SECRET); none: fingerprints as `strata image` prints them")
+      ->envname("STRATA_FINGERPRINT_SECRET_FILE");
   serve_cmd->add_option("--previous-credentials-key-file", o.previous_credentials_keys,
                         "a former credentials key, still accepted for reading while rows are rekeyed; repeatable");
   auto quota_flags = [&o](CLI::App* cmd, QuotaOverrides* overrides) {

@@ -286,6 +286,11 @@ void ScanRunner::assemble(const std::shared_ptr<ImageTask>& task) {
   // The image config's secrets, with the same rules as its layers'.
   worker::finish_inventory(inventory, refs,
                            task->secret_rules ? task->secret_rules->scanner.get() : worker::builtin_secret_scanner().get());
+  if (config_.fingerprints != nullptr) {
+    for (auto& found : inventory.view.secrets) {
+      found.secret.fingerprint = config_.fingerprints->for_tenant(task->tenant, found.secret.fingerprint);
+    }
+  }
 
   auto db = thread_vulndb(config_.vulndb_path);
   if (!db) return fail_image(*task, db.error().message());

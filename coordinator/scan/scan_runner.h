@@ -20,6 +20,7 @@
 #include "coordinator/scan/work_pool.h"
 #include "coordinator/store/store.h"
 #include "coordinator/tenancy/quotas.h"
+#include "coordinator/tenancy/secret_fingerprints.h"
 #include "coordinator/tenancy/secret_rules.h"
 #include "worker/cache/layer_cache.h"
 #include "worker/image/image_inventory.h"
@@ -41,6 +42,8 @@ struct ScanRunnerConfig {
   Quotas* quotas = nullptr;
   // Tenants' own secret rules. May be null: every tenant uses the built-in ones.
   SecretRulesStore* secret_rules = nullptr;
+  // Each tenant's own secret fingerprints. May be null: the workers' (as `strata image` prints).
+  const SecretFingerprints* fingerprints = nullptr;
   std::vector<std::string> oci_roots;  // as ApiConfig::oci_roots: checked again when planning
 };
 

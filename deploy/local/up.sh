@@ -58,6 +58,9 @@ done
 # The cluster's cache secret: every cached analysis carries a MAC under it.
 python3 -c 'import secrets; print(secrets.token_hex(32))' >"$dir/cache.secret"
 chmod 600 "$dir/cache.secret"
+# The secret that makes each tenant's secret fingerprints its own.
+python3 -c 'import secrets; print(secrets.token_hex(32))' >"$dir/fingerprint.secret"
+chmod 600 "$dir/fingerprint.secret"
 http_port=$(free_port)
 operator_port=$(free_port)
 worker_port=$(free_port)
@@ -77,7 +80,7 @@ start coordinator "$build/coordinator/strata-coordinator" --database-url "$STRAT
   --redis "$STRATA_REDIS_URL" --cache-secret-file "$dir/cache.secret" --db "$db" --http-port "$http_port" \
   --curve-key "$dir/keys/coordinator.key" --authorized-workers "$dir/keys/workers" --worker-bind "tcp://127.0.0.1:$worker_port" \
   --oci-root "${STRATA_OCI_ROOT:-/tmp}" --allow-private-registries --operator-port "$operator_port" \
-  --credentials-key-file "$dir/credentials.key" --requests-per-second 0 --quota-scans-per-minute 100000
+  --credentials-key-file "$dir/credentials.key" --fingerprint-secret-file "$dir/fingerprint.secret" --requests-per-second 0 --quota-scans-per-minute 100000
 for i in $(seq "${STRATA_WORKERS:-2}"); do
   start "worker-$i" "$build/worker/strata-worker" --coordinator "tcp://127.0.0.1:$worker_port" --name "worker-$i" \
     --curve-key "$dir/keys/workers/worker-$i.key" --coordinator-key "$dir/keys/coordinator.pub" \

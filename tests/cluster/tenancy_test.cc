@@ -307,5 +307,41 @@ keywords = ["acme_"]
   EXPECT_EQ(test::metric(cluster.metrics(), "strata_layers_analyzed_total"), 2);
 }
 
+// Defect 13: secret fingerprints were SHA-256 over the rule and the secret, the same in every
+// tenant's report, so a print could be checked against guesses and matched across tenants. Now
+// each tenant's prints are keyed by the operator's fingerprint secret and the tenant: stable
+// within a tenant (its ignore files keep working), different across tenants and from the unkeyed
+// print `strata image` shows.
+TEST_F(Tenancy, SecretFingerprintsAreEachTenantsOwn) {
+  const std::string token = "ghp_" + std::string("R7mQ2xK9pL4vN8sT1wY6zB3cF5hJ0dG2aE4iU8oP").substr(0, 36);
+  test::TestImage image;
+  image.tag = "1.0";
+  image.layers.push_back(test::make_layer({{"etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n"},
+                                           {"srv/deploy.sh", "export GITHUB_TOKEN=" + token + "\n"}}));
+  test::write_oci_layout(dir_ + "/gh", {image});
+  const std::string ref = "oci:" + dir_ + "/gh:1.0";
+  test::Cluster cluster({.workers = 1});
+  const std::string b = cluster.create_tenant("tenant-b");
+  auto print_of = [&](const std::string& key) {
+    const auto scan = cluster.wait(cluster.submit({ref}, "bulk", key), 60, key);
+    EXPECT_FALSE(scan.is_null()) << cluster.logs();
+    if (scan.is_null()) return std::string();
+    const auto report = body(test::http_get(cluster.server() + "/v1/images/" + std::string(scan["images"][0]["digest"]), key));
+    EXPECT_EQ(report["secrets"].size(), 1u) << report["secrets"].dump();
+    return report["secrets"].empty() ? std::string() : std::string(report["secrets"][0]["fingerprint"]);
+  };
+  const std::string a1 = print_of(cluster.token());
+  const std::string bp = print_of(b);
+  const std::string a2 = print_of(cluster.token());
+  const auto local = test::run_command(std::string(STRATA_BINARY) + " image " + ref + " --scanners secret --format json", false);
+  const std::string cli = json::parse(local.out)["secrets"][0]["fingerprint"];
+  EXPECT_EQ(a1.size(), 64u);
+  EXPECT_EQ(a1, a2);
+  EXPECT_NE(a1, bp);
+  EXPECT_NE(a1, cli);
+  EXPECT_NE(bp, cli);
+  EXPECT_EQ(cluster.logs().find(cli), std::string::npos);
+}
+
 }  // namespace
 }  // namespace strata

@@ -70,6 +70,7 @@ Cluster::Cluster(ClusterOptions options)
       made.exit_code != 0) {
     throw std::runtime_error("strata-coordinator credentials-key: " + made.out);
   }
+  std::ofstream(dir_ + "/fingerprint.secret") << "test-fingerprint-secret-" << http_port_ << "\n";
   // The cluster's cache secret, shared by the coordinator and the workers.
   std::ofstream(dir_ + "/cache.secret") << "test-cache-secret-" << http_port_ << "-" << worker_port_ << "\n";
   write_test_feed(dir_ + "/feed");
@@ -121,6 +122,7 @@ void Cluster::start_coordinator() {
                                    "--http-port", std::to_string(http_port_),
                                    "--operator-port", std::to_string(operator_port_),
                                    "--credentials-key-file", dir_ + "/credentials.key",
+                                   "--fingerprint-secret-file", dir_ + "/fingerprint.secret",
                                    "--worker-bind", "tcp://127.0.0.1:" + std::to_string(worker_port_),
                                    "--heartbeat-ms", std::to_string(options_.heartbeat_ms),
                                    "--worker-timeout-ms", std::to_string(options_.worker_timeout_ms)};
