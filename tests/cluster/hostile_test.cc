@@ -424,6 +424,27 @@ TEST(HostileTenant, SlowRegistryListingsTakeOneSlotPerTenant) {
   std::filesystem::remove_all(dir);
 }
 
+// Defect 8, through the API: a registry whose catalog never ends (here 100,001 repositories) was
+// accumulated whole in the coordinator's memory before anything was checked. The listing stops at
+// its bound (100,000 entries) with an error naming it; the coordinator goes on serving.
+TEST(HostileRegistry, AHugeCatalogIsRefusedAtItsBound) {
+  const std::string dir = test::temp_dir();
+  test::write_oci_layout(dir + "/layout", {small_image()});
+  test::FaultRegistry huge(dir + "/layout", "corp/app", {"--generated-repositories", "100001", "--page-size", "25000"});
+  ASSERT_TRUE(huge.ready());
+  test::Cluster cluster({.workers = 1});
+  const auto listed = test::http_post(cluster.server() + "/v1/scans",
+                                      nlohmann::json{{"registries", {huge.host()}}}.dump(), cluster.token());
+  EXPECT_EQ(listed.status, 400) << listed.body;
+  EXPECT_NE(listed.body.find("more than 100000 repositories"), std::string::npos) << listed.body;
+  int pages = 0;
+  for (const auto& r : huge.requests()) pages += std::string(r["path"]).starts_with("/v2/_catalog");
+  EXPECT_EQ(pages, 5);  // it stopped at the page that crossed the bound
+  EXPECT_EQ(test::http_get(cluster.server() + "/healthz").status, 200);
+  EXPECT_TRUE(cluster.coordinator().running());
+  std::filesystem::remove_all(dir);
+}
+
 // Defect 13: with PostgreSQL unreachable, a request with any bearer key was answered 503 with
 // libpq's own error text (host, port, database name) — to a caller nobody had authenticated.
 TEST(HostileCaller, AnUnavailableDatabaseIsNotDescribedToAnUnauthenticatedCaller) {

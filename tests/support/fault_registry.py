@@ -18,6 +18,7 @@ the status it sent). Faults, each counted over the requests of its kind:
   --page-size N       tags/list and _catalog pages hold N entries, linked with Link headers
   --extra-repositories A,B  more names in _catalog (their tags are unknown)
   --slow-listings S   every tags/list and _catalog page waits S seconds before it is answered
+  --generated-repositories N  N more names in _catalog (spam/r0 … spam/rN-1): a huge listing
 
 It stops by itself after --seconds (default 120), so a failed test leaves nothing running.
 
@@ -128,6 +129,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(200, b"{}")
         if rest == "_catalog":
             names = [args.repo] + [r for r in args.extra_repositories.split(",") if r]
+            names += ["spam/r%d" % i for i in range(args.generated_repositories)]
             return self.page(sorted(names), query, "repositories", "/v2/_catalog")
         prefix = args.repo + "/"
         if not rest.startswith(prefix):
@@ -295,6 +297,7 @@ def main():
     p.add_argument("--page-size", type=int, default=0)
     p.add_argument("--extra-repositories", default="")
     p.add_argument("--slow-listings", type=float, default=0)
+    p.add_argument("--generated-repositories", type=int, default=0)
     p.add_argument("--seconds", type=float, default=120)
     args = p.parse_args()
     with open(os.path.join(args.directory, "index.json")) as f:
