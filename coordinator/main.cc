@@ -37,6 +37,7 @@ void on_signal(int) { g_stop.store(true); }
 struct Options {
   std::string database_url;
   std::string redis_url;
+  std::string redis_ca_file;
   std::string vulndb;
   ApiConfig api;
   std::string worker_bind = "tcp://127.0.0.1:7601";
@@ -96,6 +97,7 @@ int serve(const Options& o) {
   limits.stream.max_uncompressed_bytes = o.max_layer_gib << 30;
   worker::LayerCacheConfig cache_config;
   cache_config.url = o.redis_url;
+  cache_config.ca_file = o.redis_ca_file;
   auto secret = worker::load_cache_secret(o.cache_secret_file);
   if (!secret) return fail_with(secret.error());
   if (!o.redis_url.empty() && secret->empty()) {
@@ -200,7 +202,11 @@ int main(int argc, char** argv) {
   app.add_option("--database-url", o.database_url, "PostgreSQL URL (postgresql://USER@HOST:PORT/DB)")
       ->envname("STRATA_DATABASE_URL");
   CLI::App* serve_cmd = app.add_subcommand("serve", "run the coordinator (the default)");
-  serve_cmd->add_option("--redis", o.redis_url, "Redis URL of the layer cache; none: uncached")->envname("STRATA_REDIS_URL");
+  serve_cmd->add_option("--redis", o.redis_url, "Redis URL of the layer cache (rediss:// for TLS); none: uncached")
+      ->envname("STRATA_REDIS_URL");
+  serve_cmd->add_option("--redis-ca-file", o.redis_ca_file,
+                        "for a rediss:// layer cache: the CA that signed its certificate; default: the system's CAs")
+      ->envname("STRATA_REDIS_CA_FILE");
   serve_cmd->add_option("--curve-key", o.curve_key_file,
                         "the coordinator's CURVE secret key (from `keys`): the worker channel is encrypted and only "
                         "workers whose public keys are in --authorized-workers may connect")

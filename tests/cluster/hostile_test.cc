@@ -445,6 +445,42 @@ TEST(HostileRegistry, AHugeCatalogIsRefusedAtItsBound) {
   std::filesystem::remove_all(dir);
 }
 
+// Defect 6, Redis: rediss:// was refused (Debian 12's hiredis has no TLS), so the layer cache's
+// traffic — every tenant's analyses — crossed the network in clear. Now the client speaks TLS
+// itself (OpenSSL under hiredis's protocol code): the cluster caches through a TLS-only Redis,
+// and a server whose certificate does not verify, or a plain client, gets nowhere.
+TEST(HostileNetwork, TheLayerCacheSpeaksTlsAndVerifiesTheServer) {
+  const std::string dir = test::temp_dir();
+  test::write_oci_layout(dir + "/layout", {small_image()});
+  const std::string ref = "oci:" + dir + "/layout:1.0";
+  test::Cluster cluster({.workers = 1, .redis_tls = true});
+  ASSERT_TRUE(cluster.redis().url().starts_with("rediss://"));
+  ASSERT_FALSE(cluster.wait(cluster.submit({ref}), 60).is_null()) << cluster.logs();
+  cluster.coordinator().stop();  // forget the recent results: the second scan must come from Redis
+  cluster.start_coordinator();
+  ASSERT_FALSE(cluster.wait(cluster.submit({ref}), 60).is_null()) << cluster.logs();
+  const std::string page = cluster.metrics();
+  EXPECT_EQ(test::metric(page, "strata_layer_cache_up"), 1) << page;
+  EXPECT_EQ(test::metric(page, "strata_layer_cache_hits_total"), 1) << page;
+  EXPECT_EQ(test::metric(page, "strata_layers_analyzed_total"), 0) << page;
+
+  // Without the test's CA (the system's CAs only), and in plain text: no connection.
+  auto address = worker::parse_redis_url(cluster.redis().url());
+  ASSERT_TRUE(address);
+  const auto untrusted = worker::RedisClient::connect(*address, std::chrono::milliseconds(2000));
+  ASSERT_FALSE(untrusted);
+  EXPECT_NE(untrusted.error().message().find("certificate"), std::string::npos) << untrusted.error().message();
+  address->tls = false;
+  auto plain = worker::RedisClient::connect(*address, std::chrono::milliseconds(2000));
+  EXPECT_TRUE(!plain || !(*plain)->ping());
+  address->tls = true;
+  address->ca_file = cluster.dir() + "/redis-tls/ca.pem";
+  auto trusted = worker::RedisClient::connect(*address, std::chrono::milliseconds(2000));
+  ASSERT_TRUE(trusted) << trusted.error().message();
+  EXPECT_TRUE((*trusted)->ping());
+  std::filesystem::remove_all(dir);
+}
+
 // Defect 13: with PostgreSQL unreachable, a request with any bearer key was answered 503 with
 // libpq's own error text (host, port, database name) — to a caller nobody had authenticated.
 TEST(HostileCaller, AnUnavailableDatabaseIsNotDescribedToAnUnauthenticatedCaller) {

@@ -42,7 +42,10 @@ Cluster::Cluster(ClusterOptions options)
       http_port_(free_port()),
       operator_port_(free_port()),
       worker_port_(free_port()) {
-  if (options_.redis) redis_ = std::make_unique<RedisServer>();
+  if (options_.redis) {
+    if (options_.redis_tls) make_test_certificates(dir_ + "/redis-tls");
+    redis_ = std::make_unique<RedisServer>(options_.redis_tls ? dir_ + "/redis-tls" : "");
+  }
   if (options_.curve) {
     const std::string keys = std::string(STRATA_COORDINATOR_BINARY) + " keys " + dir_ + "/keys";
     auto made = run_command(keys + " --name coordinator");
@@ -54,15 +57,7 @@ Cluster::Cluster(ClusterOptions options)
   }
   if (options_.tls) {
     // A CA, and a certificate for 127.0.0.1 that it signed.
-    const std::string tls = dir_ + "/tls";
-    fs::create_directories(tls);
-    const auto made = run_command(
-        "cd " + tls + " && openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=strata-test-ca "
-        "-keyout ca.key -out ca.pem 2>&1 && openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 "
-        "-keyout server.key -out server.csr 2>&1 && printf 'subjectAltName=IP:127.0.0.1\n' > ext.cnf && "
-        "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 -extfile ext.cnf "
-        "-out server.pem 2>&1");
-    if (made.exit_code != 0) throw std::runtime_error("openssl: " + made.out);
+    make_test_certificates(dir_ + "/tls");
     trust_ca_file(ca_file());
   }
   // The key that seals tenants' registry credentials.
@@ -131,6 +126,10 @@ void Cluster::start_coordinator() {
     argv.push_back(redis_->url());
     argv.push_back("--cache-secret-file");
     argv.push_back(dir_ + "/cache.secret");
+    if (options_.redis_tls) {
+      argv.push_back("--redis-ca-file");
+      argv.push_back(dir_ + "/redis-tls/ca.pem");
+    }
   }
   if (options_.allow_private_registries) argv.push_back("--allow-private-registries");
   if (options_.tls) {
@@ -164,6 +163,10 @@ void Cluster::start_worker(std::size_t i) {
     argv.push_back(redis_->url());
     argv.push_back("--cache-secret-file");
     argv.push_back(dir_ + "/cache.secret");
+    if (options_.redis_tls) {
+      argv.push_back("--redis-ca-file");
+      argv.push_back(dir_ + "/redis-tls/ca.pem");
+    }
   }
   if (options_.allow_private_registries) argv.push_back("--allow-private-registries");
   if (options_.curve) {

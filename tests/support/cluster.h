@@ -18,6 +18,7 @@ struct ClusterOptions {
   bool start_workers = true;  // false: start them with start_worker()
   int slots = 2;
   bool redis = true;
+  bool redis_tls = false;  // Redis speaks TLS only (rediss://, the test's own CA)
   int heartbeat_ms = 200;
   int worker_timeout_ms = 1500;
   std::vector<std::string> worker_args{};  // extra flags for every worker

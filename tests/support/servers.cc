@@ -125,7 +125,20 @@ int free_port() {
   return ntohs(addr.sin_port);
 }
 
-RedisServer::RedisServer() : dir_(temp_dir()), port_(free_port()) { start(); }
+void make_test_certificates(const std::string& dir) {
+  fs::create_directories(dir);
+  const auto made = run_command(
+      "cd " + dir + " && openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=strata-test-ca "
+      "-keyout ca.key -out ca.pem 2>&1 && openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 "
+      "-keyout server.key -out server.csr 2>&1 && printf 'subjectAltName=IP:127.0.0.1\\n' > ext.cnf && "
+      "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 -extfile ext.cnf "
+      "-out server.pem 2>&1");
+  if (made.exit_code != 0) throw std::runtime_error("openssl: " + made.out);
+}
+
+RedisServer::RedisServer(std::string tls_dir) : dir_(temp_dir()), tls_dir_(std::move(tls_dir)), port_(free_port()) {
+  start();
+}
 
 RedisServer::~RedisServer() {
   stop();
@@ -140,12 +153,24 @@ void RedisServer::start() {
     ::dup2(null, 1);
     ::dup2(null, 2);
     const std::string port = std::to_string(port_);
-    ::execlp("redis-server", "redis-server", "--bind", "127.0.0.1", "--port", port.c_str(), "--dir", dir_.c_str(),
-             "--save", "", "--appendonly", "no", "--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru",
-             static_cast<char*>(nullptr));
+    std::vector<std::string> argv = {"redis-server", "--bind", "127.0.0.1", "--dir", dir_, "--save", "", "--appendonly",
+                                     "no", "--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru"};
+    if (tls_dir_.empty()) {
+      argv.insert(argv.end(), {"--port", port});
+    } else {
+      argv.insert(argv.end(), {"--port", "0", "--tls-port", port, "--tls-cert-file", tls_dir_ + "/server.pem",
+                               "--tls-key-file", tls_dir_ + "/server.key", "--tls-ca-cert-file", tls_dir_ + "/ca.pem",
+                               "--tls-auth-clients", "no"});
+    }
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    ::execvp("redis-server", args.data());
     ::_exit(127);
   }
-  eventually(10, [&] { return run_command("redis-cli -p " + std::to_string(port_) + " ping", false).out == "PONG\n"; });
+  const std::string cli = "redis-cli -p " + std::to_string(port_) +
+                          (tls_dir_.empty() ? "" : " --tls --cacert " + tls_dir_ + "/ca.pem");
+  eventually(10, [&] { return run_command(cli + " ping", false).out == "PONG\n"; });
 }
 
 void RedisServer::stop() {

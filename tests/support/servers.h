@@ -23,18 +23,25 @@ int free_port();
 // A TCP connection to 127.0.0.1:port; the socket, or -1.
 int connect_loopback(int port);
 
+// A CA of the test's own (DIR/ca.pem) and a certificate it signed for 127.0.0.1 (DIR/server.pem,
+// DIR/server.key), made with the openssl program; throws if it fails.
+void make_test_certificates(const std::string& dir);
+
 class RedisServer {
  public:
-  RedisServer();  // starts it
+  // Starts it; with `tls_dir` (from make_test_certificates), it speaks TLS only.
+  explicit RedisServer(std::string tls_dir = "");
   ~RedisServer();
   RedisServer(const RedisServer&) = delete;
   RedisServer& operator=(const RedisServer&) = delete;
-  std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const { return (tls_dir_.empty() ? "redis://127.0.0.1:" : "rediss://127.0.0.1:") + std::to_string(port_); }
+  int port() const { return port_; }
   void stop();
   void start();
 
  private:
   std::string dir_;
+  std::string tls_dir_;
   int port_;
   pid_t pid_ = -1;
 };

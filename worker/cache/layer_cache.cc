@@ -98,6 +98,7 @@ LayerCache::LayerCache(LayerCacheConfig config, MetricsRegistry& metrics)
     return;
   }
   address_ = *address;
+  address_->ca_file = config_.ca_file;
 }
 
 void LayerCache::lost(const Error& error) {

@@ -34,6 +34,7 @@ namespace strata::worker {
 struct LayerCacheConfig {
   std::string url;  // empty: no cache
   std::string secret;  // the cluster's cache secret; empty: no cache
+  std::string ca_file;  // rediss://: the CA of the server's certificate; empty: the system's CAs
   std::chrono::milliseconds timeout{1000};
   std::uint32_t ttl_seconds = 14 * 24 * 3600;
   std::chrono::milliseconds retry_interval{1000};

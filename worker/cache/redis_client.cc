@@ -4,6 +4,8 @@
 
 #include <charconv>
 
+#include "worker/cache/redis_transport.h"
+
 namespace strata::worker {
 namespace {
 
@@ -12,14 +14,10 @@ struct ReplyDeleter {
 };
 using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
 
-timeval to_timeval(std::chrono::milliseconds ms) {
-  return timeval{static_cast<time_t>(ms.count() / 1000), static_cast<suseconds_t>((ms.count() % 1000) * 1000)};
-}
-
 }  // namespace
 
 std::string RedisAddress::to_string() const {
-  return "redis://" + host + ":" + std::to_string(port) + "/" + std::to_string(database);
+  return (tls ? "rediss://" : "redis://") + host + ":" + std::to_string(port) + "/" + std::to_string(database);
 }
 
 Result<RedisAddress> parse_redis_url(std::string_view url) {
@@ -34,13 +32,10 @@ Result<RedisAddress> parse_redis_url(std::string_view url) {
   auto bad = [&](std::string_view why) {
     return fail(ErrorCode::kInvalidInput, "Redis URL '" + shown + "': " + std::string(why));
   };
-  if (url.starts_with("rediss://")) {
-    return bad("TLS (rediss://) needs hiredis 1.0 or later; Debian 12's hiredis 0.14 has none. Reach Redis over a "
-               "private network or a TLS tunnel (stunnel, a service mesh) and name it with redis://");
-  }
-  if (!url.starts_with(kScheme)) return bad("must start with redis://");
-  std::string_view rest = url.substr(kScheme.size());
   RedisAddress a;
+  a.tls = url.starts_with("rediss://");
+  if (!a.tls && !url.starts_with(kScheme)) return bad("must start with redis:// (or rediss:// for TLS)");
+  std::string_view rest = url.substr(a.tls ? kScheme.size() + 1 : kScheme.size());
   if (const auto at = rest.rfind('@'); at != std::string_view::npos) {
     std::string_view auth = rest.substr(0, at);
     if (const auto colon = auth.find(':'); colon != std::string_view::npos) {
@@ -72,51 +67,82 @@ Result<RedisAddress> parse_redis_url(std::string_view url) {
   return a;
 }
 
+RedisClient::RedisClient(std::unique_ptr<RedisTransport> transport, RedisAddress address)
+    : transport_(std::move(transport)), reader_(redisReaderCreate()), address_(std::move(address)) {}
+
 Result<std::unique_ptr<RedisClient>> RedisClient::connect(const RedisAddress& address,
                                                           std::chrono::milliseconds timeout) {
-  redisContext* c = redisConnectWithTimeout(address.host.c_str(), address.port, to_timeval(timeout));
-  if (c == nullptr) return fail(ErrorCode::kUnavailable, address.to_string() + ": cannot allocate a connection");
-  if (c->err != 0) {
-    std::string why = c->errstr;
-    redisFree(c);
-    return fail(ErrorCode::kUnavailable, address.to_string() + ": " + why);
-  }
-  redisSetTimeout(c, to_timeval(timeout));
-  std::unique_ptr<RedisClient> client(new RedisClient(c, address));
+  auto transport = RedisTransport::connect(address.host, address.port, address.tls, address.ca_file, timeout);
+  if (!transport) return std::unexpected(transport.error().with_context(address.to_string()));
+  std::unique_ptr<RedisClient> client(new RedisClient(std::move(*transport), address));
+  if (client->reader_ == nullptr) return fail(ErrorCode::kUnavailable, address.to_string() + ": out of memory");
   if (!address.password.empty()) {
-    Reply r(static_cast<redisReply*>(
-        address.username.empty()
-            ? redisCommand(c, "AUTH %s", address.password.c_str())
-            : redisCommand(c, "AUTH %s %s", address.username.c_str(), address.password.c_str())));
-    if (!r || r->type == REDIS_REPLY_ERROR) {
-      return fail(ErrorCode::kUnavailable, address.to_string() + ": AUTH refused");
+    std::vector<const char*> argv{"AUTH"};
+    std::vector<std::size_t> lens{4};
+    if (!address.username.empty()) {
+      argv.push_back(address.username.data());
+      lens.push_back(address.username.size());
     }
+    argv.push_back(address.password.data());
+    lens.push_back(address.password.size());
+    auto r = client->command(argv, lens, "AUTH");
+    // The reply's text is not repeated: it could echo what was sent.
+    if (!r) return fail(ErrorCode::kUnavailable, address.to_string() + ": AUTH refused");
+    freeReplyObject(*r);
   }
   if (address.database != 0) {
-    Reply r(static_cast<redisReply*>(redisCommand(c, "SELECT %d", address.database)));
-    if (!r || r->type == REDIS_REPLY_ERROR) {
-      return fail(ErrorCode::kUnavailable, address.to_string() + ": SELECT refused");
-    }
+    const std::string db = std::to_string(address.database);
+    const char* argv[] = {"SELECT", db.c_str()};
+    const std::size_t lens[] = {6, db.size()};
+    auto r = client->command(argv, lens, "SELECT");
+    if (!r) return std::unexpected(r.error());
+    freeReplyObject(*r);
   }
   return client;
 }
 
-RedisClient::~RedisClient() { redisFree(context_); }
+RedisClient::~RedisClient() {
+  if (reader_ != nullptr) redisReaderFree(reader_);
+}
 
-Result<void> RedisClient::check_context(std::string_view what) {
-  return fail(ErrorCode::kUnavailable, address_.to_string() + ": " + std::string(what) + ": " +
-                                           (context_->err != 0 ? context_->errstr : "no reply"));
+Result<void*> RedisClient::command(std::span<const char* const> argv, std::span<const std::size_t> lengths,
+                                   std::string_view what) {
+  char* formatted = nullptr;
+  const int n = redisFormatCommandArgv(&formatted, static_cast<int>(argv.size()), const_cast<const char**>(argv.data()),
+                                       lengths.data());
+  if (n < 0 || formatted == nullptr) return fail(ErrorCode::kInternal, address_.to_string() + ": " + std::string(what) + ": cannot format");
+  auto sent = transport_->write_all({formatted, static_cast<std::size_t>(n)});
+  redisFreeCommand(formatted);
+  if (!sent) return std::unexpected(sent.error().with_context(address_.to_string() + ": " + std::string(what)));
+  char buffer[64 << 10];
+  while (true) {
+    void* reply = nullptr;
+    if (redisReaderGetReply(reader_, &reply) != REDIS_OK) {
+      return fail(ErrorCode::kUnavailable, address_.to_string() + ": " + std::string(what) + ": not a Redis reply");
+    }
+    if (reply != nullptr) {
+      Reply r(static_cast<redisReply*>(reply));
+      if (r->type == REDIS_REPLY_ERROR) {
+        return fail(ErrorCode::kUnavailable, address_.to_string() + ": " + std::string(what) + ": " +
+                                                 std::string(r->str, r->len));
+      }
+      return static_cast<void*>(r.release());
+    }
+    auto got = transport_->read_some(buffer);
+    if (!got) return std::unexpected(got.error().with_context(address_.to_string() + ": " + std::string(what)));
+    if (redisReaderFeed(reader_, buffer, *got) != REDIS_OK) {
+      return fail(ErrorCode::kUnavailable, address_.to_string() + ": " + std::string(what) + ": not a Redis reply");
+    }
+  }
 }
 
 Result<void> RedisClient::set(std::string_view key, std::span<const std::byte> value, std::uint32_t ttl_seconds) {
   const std::string ttl = std::to_string(ttl_seconds);
   const char* argv[] = {"SET", key.data(), reinterpret_cast<const char*>(value.data()), "EX", ttl.c_str()};
   const std::size_t lens[] = {3, key.size(), value.size(), 2, ttl.size()};
-  Reply r(static_cast<redisReply*>(redisCommandArgv(context_, 5, argv, lens)));
-  if (!r) return check_context("SET");
-  if (r->type == REDIS_REPLY_ERROR) {
-    return fail(ErrorCode::kUnavailable, address_.to_string() + ": SET: " + std::string(r->str, r->len));
-  }
+  auto r = command(argv, lens, "SET");
+  if (!r) return std::unexpected(r.error());
+  freeReplyObject(*r);
   return {};
 }
 
@@ -129,8 +155,9 @@ Result<std::vector<std::optional<std::string>>> RedisClient::mget(std::span<cons
     argv.push_back(k.data());
     lens.push_back(k.size());
   }
-  Reply r(static_cast<redisReply*>(redisCommandArgv(context_, static_cast<int>(argv.size()), argv.data(), lens.data())));
-  if (!r) return std::unexpected(check_context("MGET").error());
+  auto reply = command(argv, lens, "MGET");
+  if (!reply) return std::unexpected(reply.error());
+  const Reply r(static_cast<redisReply*>(*reply));
   if (r->type != REDIS_REPLY_ARRAY || r->elements != keys.size()) {
     return fail(ErrorCode::kUnavailable, address_.to_string() + ": MGET: unexpected reply");
   }
@@ -143,8 +170,11 @@ Result<std::vector<std::optional<std::string>>> RedisClient::mget(std::span<cons
 }
 
 Result<void> RedisClient::ping() {
-  Reply r(static_cast<redisReply*>(redisCommand(context_, "PING")));
-  if (!r) return check_context("PING");
+  const char* argv[] = {"PING"};
+  const std::size_t lens[] = {4};
+  auto r = command(argv, lens, "PING");
+  if (!r) return std::unexpected(r.error());
+  freeReplyObject(*r);
   return {};
 }
 

@@ -1,5 +1,6 @@
-// A blocking Redis connection (hiredis) with timeouts: the few commands the layer cache needs.
-// Not thread-safe; LayerCache serialises access and reconnects.
+// A blocking Redis connection with timeouts, over TCP or TLS (worker/cache/redis_transport.h):
+// the few commands the layer cache needs, formatted and parsed by hiredis. Not thread-safe;
+// LayerCache serialises access and reconnects.
 #pragma once
 
 #include <chrono>
@@ -12,7 +13,7 @@
 
 #include "common/error.h"
 
-struct redisContext;
+struct redisReader;
 
 namespace strata::worker {
 
@@ -22,12 +23,16 @@ struct RedisAddress {
   std::string username;  // an ACL user (Redis 6); empty: the default user
   std::string password;
   int database = 0;
+  bool tls = false;     // rediss://
+  std::string ca_file;  // for TLS: the CA that signed the server's certificate; empty: the system's
   std::string to_string() const;  // without the password
 };
 
-// redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]. Errors never repeat the password. rediss:// (TLS)
-// is refused with the reason: Debian 12's hiredis 0.14 has no TLS.
+// redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], or rediss://… for TLS. Errors never repeat the
+// password.
 Result<RedisAddress> parse_redis_url(std::string_view url);
+
+class RedisTransport;
 
 class RedisClient {
  public:
@@ -44,11 +49,13 @@ class RedisClient {
   Result<void> ping();
 
  private:
-  explicit RedisClient(redisContext* context, RedisAddress address)
-      : context_(context), address_(std::move(address)) {}
-  Result<void> check_context(std::string_view what);
+  RedisClient(std::unique_ptr<RedisTransport> transport, RedisAddress address);
+  // Sends one command and reads its reply (a redisReply*, owned by the caller); an error names
+  // the command and the server.
+  Result<void*> command(std::span<const char* const> argv, std::span<const std::size_t> lengths, std::string_view what);
 
-  redisContext* context_;
+  std::unique_ptr<RedisTransport> transport_;
+  redisReader* reader_;
   RedisAddress address_;
 };
 

@@ -41,7 +41,10 @@ int main(int argc, char** argv) {
       ->envname("STRATA_WORKER_SLOTS")
       ->check(CLI::Range(1u, 1024u))
       ->capture_default_str();
-  app.add_option("--redis", config.cache.url, "Redis URL of the layer cache (redis://HOST:PORT); none: uncached")
+  app.add_option("--redis-ca-file", config.cache.ca_file,
+                 "for a rediss:// (TLS) layer cache: the CA that signed its certificate; default: the system's CAs")
+      ->envname("STRATA_REDIS_CA_FILE");
+  app.add_option("--redis", config.cache.url, "Redis URL of the layer cache (redis://HOST:PORT, rediss:// for TLS); none: uncached")
       ->envname("STRATA_REDIS_URL");
   std::string curve_key_file;
   std::string coordinator_key_file;

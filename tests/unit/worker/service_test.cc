@@ -40,10 +40,13 @@ TEST(RedisUrl, AclUsersAndNoPasswordInErrors) {
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().message().find("s3cret"), std::string::npos) << bad.error().message();
   EXPECT_NE(bad.error().message().find("redis://***@cache.internal:99999"), std::string::npos) << bad.error().message();
-  const auto tls = parse_redis_url("rediss://:s3cret@cache.internal:6380");
-  ASSERT_FALSE(tls);
-  EXPECT_NE(tls.error().message().find("hiredis 0.14 has none"), std::string::npos) << tls.error().message();
-  EXPECT_EQ(tls.error().message().find("s3cret"), std::string::npos);
+  const auto tls = parse_redis_url("rediss://:s3cret@cache.internal:6380/1");
+  ASSERT_TRUE(tls);
+  EXPECT_TRUE(tls->tls);
+  EXPECT_EQ(tls->port, 6380);
+  EXPECT_EQ(tls->password, "s3cret");
+  EXPECT_EQ(tls->to_string(), "rediss://cache.internal:6380/1");
+  EXPECT_FALSE(parse_redis_url("redis:/x"));
 }
 
 TEST(CacheKey, ChangesWithEveryInputThatChangesTheResult) {
