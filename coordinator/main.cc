@@ -58,6 +58,7 @@ struct Options {
   std::vector<std::string> credential_registries;
   std::string credentials_key_file;
   std::string fingerprint_secret_file;
+  std::size_t max_images_in_flight = 256;
   std::vector<std::string> previous_credentials_keys;
   QuotaLimits quotas;
 };
@@ -166,6 +167,7 @@ int serve(const Options& o) {
   runner_config.quotas = &quotas;
   runner_config.secret_rules = &secret_rules;
   runner_config.fingerprints = &fingerprints;
+  runner_config.max_images_in_flight = o.max_images_in_flight;
   runner_config.oci_roots = o.oci_roots;
   ScanRunner runner(runner_config, store, cache, dispatcher, metrics);
   ApiConfig api_config = o.api;
@@ -291,6 +293,10 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--http-read-timeout", o.api.read_timeout_seconds,
                         "seconds a request may pause while it is being received")
       ->check(CLI::Range(1, 300))
+      ->capture_default_str();
+  serve_cmd->add_option("--max-images-in-flight", o.max_images_in_flight,
+                        "images planned and not yet stored, at most; the rest of accepted scans wait their turn")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))
       ->capture_default_str();
   serve_cmd->add_option("--max-concurrent-listings", o.api.max_concurrent_listings,
                         "registry listings (fleet targets) at once, one per tenant; more are answered 429")

@@ -62,6 +62,7 @@ struct ScanRunner::ImageTask {
   std::mutex mutex;
   std::string error;  // the first layer failure
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  mutable std::atomic<bool> ended{false};  // counted out of the images in flight once
 };
 
 ScanRunner::ScanRunner(ScanRunnerConfig config, Store& store, worker::LayerCache& cache, Dispatcher& dispatcher,
@@ -74,6 +75,8 @@ ScanRunner::ScanRunner(ScanRunnerConfig config, Store& store, worker::LayerCache
       images_failed_(metrics.counter("strata_images_failed_total", "Images that could not be scanned")),
       image_seconds_(metrics.histogram("strata_image_scan_seconds", "From planning to stored report, per image",
                                        {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900})),
+      images_in_flight_(metrics.gauge("strata_images_in_flight", "Images between planning and their end")),
+      images_waiting_(metrics.gauge("strata_images_waiting", "Images of accepted scans waiting to be planned")),
       pool_(config_.threads) {
   if (!config_.registries) config_.registries = std::make_shared<TenantRegistries>(worker::RegistryOptions{}, nullptr);
 }
@@ -94,6 +97,29 @@ void ScanRunner::submit(const ScanRow& scan) {
     task->position = image.position;
     task->ref = image.ref;
     task->priority = scan.priority;
+    std::lock_guard lock(admission_mutex_);
+    const std::uint64_t id = next_waiting_++;
+    waiting_.emplace(id, task);
+    waiting_order_.push(queue_class(task->priority), task->tenant, id, 0);
+  }
+  admit_images();
+}
+
+void ScanRunner::admit_images() {
+  std::vector<std::shared_ptr<ImageTask>> admitted;
+  {
+    std::lock_guard lock(admission_mutex_);
+    while (in_flight_ < std::max<std::size_t>(1, config_.max_images_in_flight) && !waiting_.empty()) {
+      const auto id = waiting_order_.pop([&](std::uint64_t task_id, std::uint64_t) { return waiting_.contains(task_id); });
+      if (!id) break;
+      admitted.push_back(std::move(waiting_.at(*id)));
+      waiting_.erase(*id);
+      ++in_flight_;
+    }
+    images_in_flight_.set(static_cast<std::int64_t>(in_flight_));
+    images_waiting_.set(static_cast<std::int64_t>(waiting_.size()));
+  }
+  for (auto& task : admitted) {
     pool_.post(queue_class(task->priority), task->tenant, [this, task] { guarded(*task, [&] { plan(task); }); });
   }
 }
@@ -122,6 +148,13 @@ void ScanRunner::guarded(const ImageTask& task, const std::function<void()>& ste
 }
 
 void ScanRunner::image_ended(const ImageTask& task) {
+  if (!task.ended.exchange(true)) {
+    {
+      std::lock_guard lock(admission_mutex_);
+      --in_flight_;
+    }
+    admit_images();
+  }
   auto finished = until_stored(stopping_, task.scan, [&] { return store_.finish_scan_if_complete(task.tenant, task.scan); });
   if (!finished) {
     log_error("scan", finished.error().message());

@@ -18,6 +18,7 @@
 #include "coordinator/dispatch/dispatcher.h"
 #include "coordinator/scan/tenant_registries.h"
 #include "coordinator/scan/work_pool.h"
+#include "coordinator/scheduler/fair_queue.h"
 #include "coordinator/store/store.h"
 #include "coordinator/tenancy/quotas.h"
 #include "coordinator/tenancy/secret_fingerprints.h"
@@ -44,6 +45,10 @@ struct ScanRunnerConfig {
   SecretRulesStore* secret_rules = nullptr;
   // Each tenant's own secret fingerprints. May be null: the workers' (as `strata image` prints).
   const SecretFingerprints* fingerprints = nullptr;
+  // Images between planning and their end, at most (issue 14, defect 8): each holds its plan and
+  // the analyses of its layers that arrived, so a scan of thousands of images must not plan them
+  // all at once. The rest wait, in the same fair order (interactive first, tenants in turn).
+  std::size_t max_images_in_flight = 256;
   std::vector<std::string> oci_roots;  // as ApiConfig::oci_roots: checked again when planning
 };
 
@@ -67,6 +72,8 @@ class ScanRunner {
   void assemble(const std::shared_ptr<ImageTask>& task);
   void fail_image(const ImageTask& task, const std::string& error);
   void image_ended(const ImageTask& task);
+  // Starts planning waiting images while fewer than max_images_in_flight are under way.
+  void admit_images();
   // Whether the tenant holds the layer: its layout has the blob file of the descriptor's size, or
   // its registry serves the blob (a HEAD, remembered for an hour).
   Result<void> holds_blob(TenantId tenant, worker::RegistryClients& clients, const worker::BlobLocation& where,
@@ -84,6 +91,13 @@ class ScanRunner {
   std::atomic<bool> stopping_{false};  // ends store retries so the pool can stop
   std::mutex proofs_mutex_;
   std::map<std::string, std::chrono::steady_clock::time_point> proofs_;  // guarded by proofs_mutex_
+  Gauge& images_in_flight_;
+  Gauge& images_waiting_;
+  std::mutex admission_mutex_;
+  FairQueue waiting_order_;                                         // guarded by admission_mutex_
+  std::map<std::uint64_t, std::shared_ptr<ImageTask>> waiting_;     // guarded by admission_mutex_
+  std::uint64_t next_waiting_ = 1;                                  // guarded by admission_mutex_
+  std::size_t in_flight_ = 0;                                       // guarded by admission_mutex_
   WorkPool pool_;
 };
 

@@ -47,5 +47,38 @@ TEST(Fairness, ALargeImportDoesNotStarveAnotherTenantsSingleImage) {
   std::filesystem::remove_all(dir);
 }
 
+// Issue 14, defect 8: every image of an accepted scan was planned at once, each holding its plan
+// and its layers' analyses until stored, so one scan of thousands of images could fill the
+// coordinator's memory. Now at most --max-images-in-flight are under way; the rest wait in the
+// same fair order, and another tenant's image still goes first.
+TEST(Fairness, ImagesInFlightAreBoundedAndWaitersKeepTheirTurn) {
+  const std::string dir = test::temp_dir();
+  const auto fleet = loadtest::write_fleet(dir + "/fleet", {.images = 24, .middles = 2, .app_bytes = 64 << 10, .seed = 31});
+  const auto single = loadtest::write_fleet(dir + "/single", {.images = 1, .middles = 1, .app_bytes = 4096, .seed = 32});
+  test::Cluster cluster({.workers = 1, .slots = 1, .coordinator_args = {"--max-images-in-flight", "2"}});
+  const std::string other = cluster.create_tenant("tenant-b");
+  const std::string big = cluster.submit(fleet.refs);
+  double most_in_flight = 0, most_waiting = 0;
+  std::string small;
+  nlohmann::json done;
+  ASSERT_TRUE(test::eventually(120, [&] {
+    const std::string page = cluster.metrics();
+    most_in_flight = std::max(most_in_flight, test::metric(page, "strata_images_in_flight"));
+    most_waiting = std::max(most_waiting, test::metric(page, "strata_images_waiting"));
+    if (small.empty() && most_waiting > 10) small = cluster.submit({single.refs[0]}, "bulk", other);
+    done = cluster.status(big);
+    return !done.is_null() && done["state"] == "done";
+  })) << cluster.logs();
+  EXPECT_EQ(done["counts"]["done"], 24) << done.dump(2);
+  EXPECT_LE(most_in_flight, 2);
+  EXPECT_GE(most_waiting, 10);
+  ASSERT_FALSE(small.empty());
+  const auto small_done = cluster.status(small, other);
+  EXPECT_EQ(small_done["state"], "done");
+  // Its image was admitted in its turn, not after the rest of the import.
+  EXPECT_LT(small_done["finished_at"].get<std::string>(), done["finished_at"].get<std::string>());
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace strata
