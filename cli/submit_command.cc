@@ -91,6 +91,11 @@ int run(const SubmitArgs& args) {
   }
   bool failed = false;
   std::size_t findings = 0;
+  // The scan's repositories or registries could not be listed (its own images may have been scanned).
+  if (scan.contains("error") && scan["error"].is_string()) {
+    failed = true;
+    std::cerr << "strata: error: scan " << id << ": " << scan["error"].get<std::string>() << "\n";
+  }
   const Json images = scan.contains("images") && scan["images"].is_array() ? scan["images"] : Json::array();
   for (const Json& image : images) {
     if (json_fields::string_or(image, "state") != "done") {

@@ -59,6 +59,7 @@ struct Options {
   std::string credentials_key_file;
   std::string fingerprint_secret_file;
   std::size_t max_images_in_flight = 256;
+  unsigned listing_threads = 4;
   std::vector<std::string> previous_credentials_keys;
   QuotaLimits quotas;
 };
@@ -168,6 +169,8 @@ int serve(const Options& o) {
   runner_config.secret_rules = &secret_rules;
   runner_config.fingerprints = &fingerprints;
   runner_config.max_images_in_flight = o.max_images_in_flight;
+  runner_config.listing_threads = o.listing_threads;
+  runner_config.max_images_per_scan = o.api.max_images_per_scan;
   runner_config.oci_roots = o.oci_roots;
   ScanRunner runner(runner_config, store, cache, dispatcher, metrics);
   ApiConfig api_config = o.api;
@@ -298,8 +301,8 @@ int main(int argc, char** argv) {
                         "images planned and not yet stored, at most; the rest of accepted scans wait their turn")
       ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))
       ->capture_default_str();
-  serve_cmd->add_option("--max-concurrent-listings", o.api.max_concurrent_listings,
-                        "registry listings (fleet targets) at once, one per tenant; more are answered 429")
+  serve_cmd->add_option("--listing-threads", o.listing_threads,
+                        "threads listing scans' repositories and registries (tenants in turn), apart from the API's")
       ->check(CLI::Range(1u, 256u))
       ->capture_default_str();
   serve_cmd->add_option("--requests-per-second", o.api.requests_per_second,

@@ -42,9 +42,6 @@ struct ApiConfig {
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_images_per_scan = 10'000;  // the ceiling no tenant quota can raise
   std::vector<std::string> oci_roots;        // where tenants may name oci: layouts; none by default
-  // Registry listings ("repositories", "registries") run while their request waits: at most this
-  // many at once, one per tenant, so listings cannot take the API's threads.
-  unsigned max_concurrent_listings = 4;
   // Threads, queue, per-address limit and deadlines for whole request heads and bodies
   // (coordinator/api/connection_guard.h); each read also times out on its own.
   ConnectionLimits connections;

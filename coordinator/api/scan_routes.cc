@@ -1,13 +1,11 @@
 // Scans, the images they stored, and the tenant's quotas:
-//   POST   /v1/scans                       scan   submit images, repositories or registries
+//   POST   /v1/scans                       scan   submit images, repositories or registries (listed
+//                                                 later, off the API's threads: "listing" until then)
 //   GET    /v1/scans/ID                    read   a scan and its images' states
 //   GET    /v1/images/DIGEST[?format=F]    read   an image's report (json, sarif, cyclonedx, csv, table)
 //   GET    /v1/images/DIGEST/inventory     read   an image's inventory
 //   DELETE /v1/images/DIGEST               scan   forget a stored image
 //   GET    /v1/quotas                      read   the tenant's quotas and what it used
-#include <mutex>
-#include <set>
-
 #include "coordinator/api/api_json.h"
 #include "coordinator/api/http_api.h"
 #include "coordinator/scan/registry_targets.h"
@@ -74,30 +72,11 @@ Json scan_json(const ScanRow& scan) {
           {"priority", std::string(to_string(scan.priority))},
           {"created_at", scan.created_at},
           {"finished_at", scan.finished_at ? Json(*scan.finished_at) : Json(nullptr)},
+          {"listing", scan.targets.has_value()},
+          {"error", scan.error ? Json(*scan.error) : Json(nullptr)},
           {"counts", counts},
           {"images", images}};
 }
-
-// Listing slots: at most `max` listings at once and one per tenant.
-class ListingSlots {
- public:
-  explicit ListingSlots(unsigned max) : max_(max) {}
-  bool take(TenantId tenant) {
-    std::lock_guard lock(mutex_);
-    if (busy_.size() >= max_ || busy_.contains(tenant)) return false;
-    busy_.insert(tenant);
-    return true;
-  }
-  void give_back(TenantId tenant) {
-    std::lock_guard lock(mutex_);
-    busy_.erase(tenant);
-  }
-
- private:
-  unsigned max_;
-  std::mutex mutex_;
-  std::set<TenantId> busy_;
-};
 
 void refuse(httplib::Response& res, const QuotaRefusal& refusal) {
   if (refusal.retry_after.count() > 0) res.set_header("Retry-After", std::to_string(refusal.retry_after.count()));
@@ -107,37 +86,18 @@ void refuse(httplib::Response& res, const QuotaRefusal& refusal) {
 }  // namespace
 
 void add_scan_routes(Routes& routes, ApiServices& s) {
-  auto listings = std::make_shared<ListingSlots>(std::max(1u, s.config.max_concurrent_listings));
-  routes.add(Method::kPost, "/v1/scans", kScopeScan, "scan.create", [&s, listings](Call& call) {
+  routes.add(Method::kPost, "/v1/scans", kScopeScan, "scan.create", [&s](Call& call) {
     auto& res = call.res;
     const auto doc = json_body(call.req, res);
     if (!doc) return;
     auto request = parse_scan_request(*doc, s.config.max_images_per_scan, s.config.oci_roots);
     if (!request) return send_error(res, 400, request.error().message());
-    if (!request->repositories.empty() || !request->registries.empty()) {
-      // Listed with the tenant's own registry credentials: never another tenant's, never the
-      // coordinator's unless its operator chose so for that registry.
-      auto clients = s.runner.registries().for_tenant(call.caller.tenant);
-      if (!clients) return send_error(res, 503, "this tenant's registry credentials cannot be read now");
-      if (!listings->take(call.caller.tenant)) {
-        res.set_header("Retry-After", "5");
-        return send_error(res, 429, "a registry listing of this tenant (or too many of all tenants) is running; "
-                                    "try again when it is done");
-      }
-      // Given back however the listing ends, an exception included.
-      const std::unique_ptr<ListingSlots, std::function<void(ListingSlots*)>> slot(
-          listings.get(), [tenant = call.caller.tenant](ListingSlots* l) { l->give_back(tenant); });
-      const std::size_t room = s.config.max_images_per_scan - request->images.size();
-      auto listed = expand_registry_targets(request->repositories, request->registries, **clients, room);
-      if (!listed) {
-        const bool theirs = listed.error().code() == ErrorCode::kUnavailable || listed.error().code() == ErrorCode::kDenied;
-        return send_error(res, theirs ? 502 : 400, listed.error().message());
-      }
-      if (listed->empty()) return send_error(res, 400, "the repositories and registries named hold no tagged images");
-      request->images.insert(request->images.end(), listed->begin(), listed->end());
-    }
+    // Fleet targets are checked now and listed later, off the API's threads: the scan is accepted
+    // at once, and its images appear as the coordinator lists them.
+    const RegistryTargets targets{request->repositories, request->registries};
+    if (auto checked = check_registry_targets(targets); !checked) return send_error(res, 400, checked.error().message());
     std::optional<QuotaRefusal> refused;
-    auto id = s.store.create_scan(call.caller.tenant, request->priority, request->images, [&](PgConnection& db) -> Result<void> {
+    auto admit = [&](PgConnection& db) -> Result<void> {
       auto admitted = s.quotas.admit_scan(db, call.caller.tenant, request->images.size());
       if (!admitted) return std::unexpected(admitted.error());
       if (*admitted) {
@@ -145,14 +105,17 @@ void add_scan_routes(Routes& routes, ApiServices& s) {
         return fail(ErrorCode::kLimitExceeded, refused->message);
       }
       return {};
-    });
+    };
+    auto id = s.store.create_scan(call.caller.tenant, request->priority, request->images, admit,
+                                  targets.empty() ? std::nullopt : std::optional<std::string>(targets_json(targets)));
     if (refused) return refuse(res, *refused);
     if (!id) return send_error(res, 503, "the scan could not be stored; try again shortly");
     call.target = *id;
     // Durable from here: the scan is committed, and a restart resumes it.
     auto scan = s.store.scan(call.caller.tenant, *id);
     if (scan && *scan) s.runner.submit(**scan);
-    send_json(res, 202, {{"id", *id}, {"state", "queued"}, {"images", request->images.size()}});
+    send_json(res, 202, {{"id", *id}, {"state", "queued"}, {"images", request->images.size()},
+                         {"listing", !targets.empty()}});
   });
 
   routes.add(Method::kGet, R"(/v1/scans/([A-Za-z0-9-]{1,64}))", kScopeRead, "", [&s](Call& call) {

@@ -1,6 +1,7 @@
 // Fleet scan targets that name more than one image: a repository (every tag, from tags/list) or
-// a whole registry (every repository its _catalog lists, then every tag of each). Expanded once,
-// when the scan is created, into the image references the scan stores.
+// a whole registry (every repository its _catalog lists, then every tag of each). Checked when the
+// scan is created, stored with it, and expanded once, off the API's threads, into the image
+// references the scan then holds.
 #pragma once
 
 #include <cstddef>
@@ -11,6 +12,18 @@
 #include "worker/registry/registry_client.h"
 
 namespace strata::coordinator {
+
+struct RegistryTargets {
+  std::vector<std::string> repositories;
+  std::vector<std::string> registries;
+  bool empty() const { return repositories.empty() && registries.empty(); }
+};
+
+// Each repository must name a repository, each registry a registry; the error says which is not.
+Result<void> check_registry_targets(const RegistryTargets& targets);
+// As the scans table keeps them, and back.
+std::string targets_json(const RegistryTargets& targets);
+Result<RegistryTargets> parse_targets_json(const std::string& text);
 
 // "host[:port]/repo" → "host[:port]/repo:TAG" for each tag; "host[:port]" → the same for each of
 // its repositories. Fails when the listing fails or the images would exceed `max_images`.

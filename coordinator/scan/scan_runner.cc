@@ -11,6 +11,7 @@
 #include "common/report/formats.h"
 #include "common/report/inventory_json.h"
 #include "common/report/vuln_report.h"
+#include "coordinator/scan/registry_targets.h"
 #include "coordinator/scan/tenant_reference.h"
 
 namespace strata::coordinator {
@@ -77,6 +78,7 @@ ScanRunner::ScanRunner(ScanRunnerConfig config, Store& store, worker::LayerCache
                                        {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900})),
       images_in_flight_(metrics.gauge("strata_images_in_flight", "Images between planning and their end")),
       images_waiting_(metrics.gauge("strata_images_waiting", "Images of accepted scans waiting to be planned")),
+      listings_(std::max(1u, config_.listing_threads)),
       pool_(config_.threads) {
   if (!config_.registries) config_.registries = std::make_shared<TenantRegistries>(worker::RegistryOptions{}, nullptr);
 }
@@ -85,10 +87,21 @@ ScanRunner::~ScanRunner() { stop(); }
 
 void ScanRunner::stop() {
   stopping_.store(true);
+  listings_.stop();
   pool_.stop();
 }
 
 void ScanRunner::submit(const ScanRow& scan) {
+  if (scan.targets) {
+    listings_.post(queue_class(scan.priority), scan.tenant, [this, scan] {
+      try {
+        list_targets(scan);
+      } catch (const std::exception& e) {
+        log_error("scan", scan.id + ": listing its targets: " + e.what());
+        (void)until_stored(stopping_, scan.id, [&] { return store_.targets_failed(scan.tenant, scan.id, "internal error while listing"); });
+      }
+    });
+  }
   for (const ScanImageRow& image : scan.images) {
     if (image.state == "done" || image.state == "failed") continue;
     auto task = std::make_shared<ImageTask>();
@@ -103,6 +116,47 @@ void ScanRunner::submit(const ScanRow& scan) {
     waiting_order_.push(queue_class(task->priority), task->tenant, id, 0);
   }
   admit_images();
+}
+
+void ScanRunner::list_targets(const ScanRow& scan) {
+  const std::string what = scan.id + " targets";
+  auto give_up = [&](const std::string& error) {
+    log_warn("scan", scan.id + ": " + error);
+    if (auto r = until_stored(stopping_, what, [&] { return store_.targets_failed(scan.tenant, scan.id, error); }); !r) {
+      log_error("scan", r.error().message());
+      return;
+    }
+    auto finished = until_stored(stopping_, scan.id, [&] { return store_.finish_scan_if_complete(scan.tenant, scan.id); });
+    if (finished && *finished) log_info("scan", scan.id + " done");
+  };
+  auto targets = parse_targets_json(*scan.targets);
+  if (!targets) return give_up(targets.error().message());
+  // Listed with the tenant's own registry credentials: never another tenant's, never the
+  // coordinator's unless its operator chose so for that registry.
+  auto clients = config_.registries->for_tenant(scan.tenant);
+  if (!clients) {
+    log_error("scan", "tenant " + std::to_string(scan.tenant) + "'s registry credentials: " + clients.error().message());
+    return give_up("this tenant's stored registry credentials cannot be read; the operator has been told");
+  }
+  std::size_t room = config_.max_images_per_scan;
+  if (config_.quotas != nullptr) {
+    if (auto limits = config_.quotas->limits(scan.tenant)) {
+      room = std::min<std::size_t>(room, static_cast<std::size_t>(std::max<std::int64_t>(0, limits->images_per_scan)));
+    }
+  }
+  room -= std::min(room, scan.images.size());
+  auto listed = expand_registry_targets(targets->repositories, targets->registries, **clients, room);
+  if (!listed) return give_up(listed.error().message());
+  if (listed->empty()) return give_up("the repositories and registries named hold no tagged images");
+  if (auto r = until_stored(stopping_, what, [&] { return store_.add_listed_images(scan.tenant, scan.id, *listed); }); !r) {
+    return log_error("scan", r.error().message());
+  }
+  auto fresh = until_stored(stopping_, what, [&] { return store_.scan(scan.tenant, scan.id); });
+  if (!fresh || !*fresh) return;
+  ScanRow added = std::move(**fresh);
+  std::erase_if(added.images, [&](const ScanImageRow& image) { return image.position < static_cast<int>(scan.images.size()); });
+  log_info("scan", scan.id + ": listed " + std::to_string(added.images.size()) + " images");
+  submit(added);
 }
 
 void ScanRunner::admit_images() {

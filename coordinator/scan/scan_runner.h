@@ -49,6 +49,11 @@ struct ScanRunnerConfig {
   // the analyses of its layers that arrived, so a scan of thousands of images must not plan them
   // all at once. The rest wait, in the same fair order (interactive first, tenants in turn).
   std::size_t max_images_in_flight = 256;
+  // Fleet targets (repositories, registries) are listed on threads of their own, tenants in
+  // turn, never on the API's; a listing adds at most this many images to a scan (or the tenant's
+  // images-per-scan quota, if lower).
+  unsigned listing_threads = 4;
+  std::size_t max_images_per_scan = 10'000;
   std::vector<std::string> oci_roots;  // as ApiConfig::oci_roots: checked again when planning
 };
 
@@ -58,7 +63,8 @@ class ScanRunner {
              MetricsRegistry& metrics);
   ~ScanRunner();
 
-  // Starts every image of the scan that is not done or failed yet. Thread-safe.
+  // Starts every image of the scan that is not done or failed yet, and lists its fleet targets,
+  // if it still has any. Thread-safe.
   void submit(const ScanRow& scan);
   // The registry clients scans resolve manifests with (also for listing fleet targets).
   TenantRegistries& registries() const { return *config_.registries; }
@@ -74,6 +80,8 @@ class ScanRunner {
   void image_ended(const ImageTask& task);
   // Starts planning waiting images while fewer than max_images_in_flight are under way.
   void admit_images();
+  // Lists the scan's fleet targets, adds their images to it and starts them; or records why not.
+  void list_targets(const ScanRow& scan);
   // Whether the tenant holds the layer: its layout has the blob file of the descriptor's size, or
   // its registry serves the blob (a HEAD, remembered for an hour).
   Result<void> holds_blob(TenantId tenant, worker::RegistryClients& clients, const worker::BlobLocation& where,
@@ -98,6 +106,7 @@ class ScanRunner {
   std::map<std::uint64_t, std::shared_ptr<ImageTask>> waiting_;     // guarded by admission_mutex_
   std::uint64_t next_waiting_ = 1;                                  // guarded by admission_mutex_
   std::size_t in_flight_ = 0;                                       // guarded by admission_mutex_
+  WorkPool listings_;
   WorkPool pool_;
 };
 

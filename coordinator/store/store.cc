@@ -43,7 +43,7 @@ std::optional<Priority> parse_priority(std::string_view text) {
 }
 
 Result<std::string> Store::create_scan(TenantId tenant, Priority priority, const std::vector<std::string>& refs,
-                                       const Admission& admit) {
+                                       const Admission& admit, const std::optional<std::string>& targets) {
   auto db = pool_.acquire();
   if (!db) return err(db);
   auto suffix = random_hex(12);
@@ -54,8 +54,8 @@ Result<std::string> Store::create_scan(TenantId tenant, Priority priority, const
     if (admit) {
       if (auto admitted = admit(**db); !admitted) return admitted;
     }
-    auto s = (*db)->exec("INSERT INTO scans (tenant_id, id, priority, state) VALUES ($1, $2, $3, 'queued')",
-                         {t, id, std::string(to_string(priority))});
+    auto s = (*db)->exec("INSERT INTO scans (tenant_id, id, priority, state, targets) VALUES ($1, $2, $3, 'queued', $4)",
+                         {t, id, std::string(to_string(priority)), targets});
     if (!s) return err(s);
     for (std::size_t start = 0; start < refs.size(); start += kRowsPerStatement) {
       const std::size_t n = std::min(kRowsPerStatement, refs.size() - start);
@@ -94,7 +94,7 @@ Result<std::vector<ScanImageRow>> load_images(PgConnection& db, TenantId tenant,
 constexpr const char* kScanColumns =
     "tenant_id, id, priority, state, "
     "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
-    "to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
+    "to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), targets, error";
 
 ScanRow scan_row(const PgResult& r, int i) {
   ScanRow s;
@@ -104,6 +104,8 @@ ScanRow scan_row(const PgResult& r, int i) {
   s.state = std::string(r.get(i, 3));
   s.created_at = std::string(r.get(i, 4));
   s.finished_at = r.optional(i, 5);
+  s.targets = r.optional(i, 6);
+  s.error = r.optional(i, 7);
   return s;
 }
 
@@ -269,11 +271,51 @@ Result<void> Store::image_done(TenantId tenant, const std::string& scan, int pos
   });
 }
 
+Result<void> Store::add_listed_images(TenantId tenant, const std::string& scan, const std::vector<std::string>& refs) {
+  auto db = pool_.acquire();
+  if (!db) return err(db);
+  const std::string t = std::to_string(tenant);
+  return in_transaction(**db, [&]() -> Result<void> {
+    // Cleared first, and only once: a second lister of the same scan (another coordinator that
+    // resumed it) adds nothing.
+    auto cleared = (*db)->exec("UPDATE scans SET targets = NULL WHERE tenant_id = $1 AND id = $2 AND targets IS NOT NULL",
+                               {t, scan});
+    if (!cleared) return err(cleared);
+    if (cleared->affected() == 0) return {};
+    auto first = (*db)->exec("SELECT COALESCE(max(position) + 1, 0) FROM scan_images WHERE tenant_id = $1 AND scan_id = $2",
+                             {t, scan});
+    if (!first) return err(first);
+    const std::int64_t base = first->integer(0, 0);
+    for (std::size_t start = 0; start < refs.size(); start += kRowsPerStatement) {
+      const std::size_t n = std::min(kRowsPerStatement, refs.size() - start);
+      PgParams params;
+      for (std::size_t i = start; i < start + n; ++i) {
+        params.insert(params.end(), {t, scan, std::to_string(base + static_cast<std::int64_t>(i)), refs[i]});
+      }
+      auto rows = (*db)->exec("INSERT INTO scan_images (tenant_id, scan_id, position, ref, state) SELECT "
+                              "v.t::bigint, v.s, v.p::int, v.r, 'queued' FROM (VALUES " +
+                                  placeholders(n, 4) + ") AS v(t, s, p, r)",
+                              params);
+      if (!rows) return err(rows);
+    }
+    return {};
+  });
+}
+
+Result<void> Store::targets_failed(TenantId tenant, const std::string& scan, const std::string& error) {
+  auto db = pool_.acquire();
+  if (!db) return err(db);
+  auto r = (*db)->exec("UPDATE scans SET targets = NULL, error = $3 WHERE tenant_id = $1 AND id = $2",
+                       {std::to_string(tenant), scan, error});
+  if (!r) return err(r);
+  return {};
+}
+
 Result<bool> Store::finish_scan_if_complete(TenantId tenant, const std::string& scan) {
   auto db = pool_.acquire();
   if (!db) return err(db);
   auto r = (*db)->exec("UPDATE scans SET state = 'done', finished_at = now() WHERE tenant_id = $1 AND id = $2 "
-                       "AND state <> 'done' AND NOT EXISTS (SELECT 1 FROM scan_images WHERE tenant_id = $1 "
+                       "AND state <> 'done' AND targets IS NULL AND NOT EXISTS (SELECT 1 FROM scan_images WHERE tenant_id = $1 "
                        "AND scan_id = $2 AND state IN ('queued', 'analyzing'))",
                        {std::to_string(tenant), scan});
   if (!r) return err(r);

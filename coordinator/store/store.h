@@ -42,6 +42,8 @@ struct ScanRow {
   std::string state;  // queued, running, done
   std::string created_at;
   std::optional<std::string> finished_at;
+  std::optional<std::string> targets;  // fleet targets still to list (JSON); none once listed
+  std::optional<std::string> error;    // why they could not be listed
   std::vector<ScanImageRow> images;
 };
 
@@ -71,8 +73,13 @@ class Store {
   // Runs inside create_scan's transaction before anything is written; an error ends it unwritten
   // (a tenant's quota: checked and consumed atomically, however many requests race).
   using Admission = std::function<Result<void>(PgConnection&)>;
+  // `targets`: fleet targets (JSON) the coordinator lists later, adding their images.
   Result<std::string> create_scan(TenantId tenant, Priority priority, const std::vector<std::string>& refs,
-                                  const Admission& admit = {});
+                                  const Admission& admit = {}, const std::optional<std::string>& targets = {});
+  // The listed images join the scan after its own, and its targets are cleared.
+  Result<void> add_listed_images(TenantId tenant, const std::string& scan, const std::vector<std::string>& refs);
+  // The targets could not be listed: cleared, with the error the scan shows.
+  Result<void> targets_failed(TenantId tenant, const std::string& scan, const std::string& error);
   Result<std::optional<ScanRow>> scan(TenantId tenant, const std::string& id);
   Result<std::vector<ScanRow>> unfinished_scans();
 

@@ -4,6 +4,7 @@
 // the other images of the scan finish.
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <filesystem>
 #include <future>
 #include <thread>
@@ -114,10 +115,9 @@ TEST(HostileTenant, RegistriesAtPrivateAddressesAreNotReached) {
     const std::string error = image["error"];
     EXPECT_NE(error.find("a loopback address, not a public one"), std::string::npos) << error;
   }
-  const auto listed = test::http_post(cluster.server() + "/v1/scans",
-                                      nlohmann::json{{"registries", {registry.host()}}}.dump(), cluster.token());
-  EXPECT_EQ(listed.status, 502) << listed.body;
-  EXPECT_NE(listed.body.find("not a public one"), std::string::npos) << listed.body;
+  const auto listed = cluster.scan_request({{"registries", {registry.host()}}});
+  ASSERT_TRUE(listed["error"].is_string()) << listed.dump(2);
+  EXPECT_NE(std::string(listed["error"]).find("not a public one"), std::string::npos) << listed.dump(2);
   EXPECT_TRUE(registry.requests().empty());  // not one request reached it
   std::filesystem::remove_all(dir);
 }
@@ -288,9 +288,9 @@ TEST(HostileTenant, TheCoordinatorsCredentialsServeOnlyRegistriesTheOperatorName
   ASSERT_FALSE(scan.is_null()) << cluster.logs();
   EXPECT_EQ(scan["counts"]["failed"], 1) << scan.dump(2);
   EXPECT_NE(std::string(scan["images"][0]["error"]).find("requires authentication"), std::string::npos) << scan.dump(2);
-  const auto listed = test::http_post(cluster.server() + "/v1/scans",
-                                      nlohmann::json{{"registries", {private_registry.host()}}}.dump(), cluster.token());
-  EXPECT_EQ(listed.status, 502) << listed.body;
+  const auto listed = cluster.scan_request({{"registries", {private_registry.host()}}});
+  ASSERT_TRUE(listed["error"].is_string()) << listed.dump(2);
+  EXPECT_NE(std::string(listed["error"]).find("requires authentication"), std::string::npos) << listed.dump(2);
   for (const auto& r : private_registry.requests()) {
     EXPECT_NE(r["authorization"], true) << r.dump();  // nothing was sent with the credentials
   }
@@ -328,16 +328,19 @@ TEST(HostileTenant, StoredRegistryCredentialsServeOnlyTheTenantThatStoredThem) {
   const auto mine = cluster.wait(cluster.submit({ref}), 60);
   ASSERT_FALSE(mine.is_null()) << cluster.logs();
   EXPECT_EQ(mine["counts"]["done"], 1) << mine.dump(2) << cluster.logs();
-  const auto listed_by_a = test::http_post(api + "/v1/scans", nlohmann::json{{"repositories", {private_registry.host() + "/corp/app"}}}.dump(), a);
-  EXPECT_EQ(listed_by_a.status, 202) << listed_by_a.body;
+  const auto listed_by_a = cluster.scan_request({{"repositories", {private_registry.host() + "/corp/app"}}}, a);
+  EXPECT_TRUE(listed_by_a["error"].is_null()) << listed_by_a.dump(2);
+  EXPECT_EQ(listed_by_a["counts"]["done"], 1) << listed_by_a.dump(2);
 
   // Tenant B: anonymous, refused, for images and listings alike.
   const auto theirs = cluster.wait(cluster.submit({ref}, "bulk", b), 60, b);
   ASSERT_FALSE(theirs.is_null());
   EXPECT_EQ(theirs["counts"]["failed"], 1) << theirs.dump(2);
   EXPECT_NE(std::string(theirs["images"][0]["error"]).find("requires authentication"), std::string::npos);
-  const auto listed_by_b = test::http_post(api + "/v1/scans", nlohmann::json{{"repositories", {private_registry.host() + "/corp/app"}}}.dump(), b);
-  EXPECT_EQ(listed_by_b.status, 502) << listed_by_b.body;
+  const auto listed_by_b = cluster.scan_request({{"repositories", {private_registry.host() + "/corp/app"}}}, b);
+  ASSERT_TRUE(listed_by_b["error"].is_string()) << listed_by_b.dump(2);
+  EXPECT_NE(std::string(listed_by_b["error"]).find("requires authentication"), std::string::npos);
+  EXPECT_EQ(listed_by_b["images"].size(), 0u);
 
   // At rest: sealed; in the logs and the audit log: nowhere.
   auto db = coordinator::PgConnection::connect(cluster.database_url());
@@ -391,36 +394,60 @@ TEST(HostileTenant, StoredCredentialsWorkForABasicAuthRegistry) {
   std::filesystem::remove_all(dir);
 }
 
-// Defect 8, listings: a fleet target is listed while its request waits, and a registry that lists
-// slowly held an API thread per request for as long as it liked; one tenant could take them all.
-// Now a tenant has one listing at a time (more are 429 with Retry-After), all tenants together a
-// few, and everything else (other tenants' listings, plain scans) goes on meanwhile.
-TEST(HostileTenant, SlowRegistryListingsTakeOneSlotPerTenant) {
+// Defect 8, listings: a fleet target was listed while its request waited, so a registry that lists
+// slowly held an API thread per request for as long as it liked, and one tenant's listings could
+// take them all. Now a scan naming repositories or registries is accepted at once and listed on
+// the coordinator's own listing threads: with 2 API threads and a registry taking 3 s a page,
+// four listing requests are all answered at once, and other requests are served meanwhile.
+TEST(HostileTenant, SlowRegistryListingsDoNotHoldTheApisThreads) {
   const std::string dir = test::temp_dir();
   test::write_oci_layout(dir + "/layout", {small_image()});
   test::FaultRegistry slow(dir + "/layout", "corp/app", {"--slow-listings", "3"});
   ASSERT_TRUE(slow.ready());
-  test::Cluster cluster({.workers = 1});
+  test::Cluster cluster({.workers = 1, .coordinator_args = {"--http-threads", "2"}});
   const std::string api = cluster.server();
   const std::string b = cluster.create_tenant("tenant-b");
   const std::string listing = nlohmann::json{{"repositories", {slow.host() + "/corp/app"}}}.dump();
-  auto first = std::async(std::launch::async, [&] { return test::http_post(api + "/v1/scans", listing, cluster.token()); });
-  // The first listing's page takes 3 s; a second later it is surely under way.
-  std::this_thread::sleep_for(std::chrono::seconds(1));
-  ASSERT_EQ(first.wait_for(std::chrono::seconds(0)), std::future_status::timeout);
-  const auto second = test::http_post(api + "/v1/scans", listing, cluster.token());
-  EXPECT_EQ(second.status, 429) << second.body;
-  EXPECT_EQ(second.headers.count("retry-after"), 1u);
-  // Meanwhile: a plain scan of the same tenant, and another tenant's listing, are served.
   const auto start = std::chrono::steady_clock::now();
-  EXPECT_EQ(test::http_post(api + "/v1/scans", nlohmann::json{{"images", {"oci:" + dir + "/layout:1.0"}}}.dump(),
-                            cluster.token()).status,
-            202);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
-  EXPECT_EQ(test::http_post(api + "/v1/scans", listing, b).status, 202);
-  EXPECT_EQ(first.get().status, 202);
-  // The slot is given back.
-  EXPECT_EQ(test::http_post(api + "/v1/scans", listing, cluster.token()).status, 202);
+  std::vector<std::string> ids;
+  for (const std::string& key : {cluster.token(), cluster.token(), b, b}) {
+    const auto accepted = test::http_post(api + "/v1/scans", listing, key);
+    ASSERT_EQ(accepted.status, 202) << accepted.body;
+    EXPECT_EQ(nlohmann::json::parse(accepted.body)["listing"], true);
+    ids.push_back(nlohmann::json::parse(accepted.body)["id"]);
+  }
+  EXPECT_EQ(cluster.status(ids[0])["listing"], true);
+  EXPECT_EQ(test::http_get(api + "/v1/quotas", cluster.token()).status, 200);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));  // no answer waited for a listing
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const std::string& key = i < 2 ? cluster.token() : b;
+    const auto done = cluster.wait(ids[i], 60, key);
+    ASSERT_FALSE(done.is_null()) << cluster.logs();
+    EXPECT_EQ(done["listing"], false);
+    EXPECT_EQ(done["counts"]["done"], 1) << done.dump(2);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+// A listing is durable like the rest of a scan: a coordinator killed while it lists resumes the
+// listing at its next start, and the scan ends with the listed images.
+TEST(HostileTenant, AListingInterruptedByACrashResumesAtTheNextStart) {
+  const std::string dir = test::temp_dir();
+  test::write_oci_layout(dir + "/layout", {small_image()});
+  test::FaultRegistry slow(dir + "/layout", "corp/app", {"--slow-listings", "2"});
+  ASSERT_TRUE(slow.ready());
+  test::Cluster cluster({.workers = 1});
+  const auto accepted = test::http_post(cluster.server() + "/v1/scans",
+                                        nlohmann::json{{"repositories", {slow.host() + "/corp/app"}}}.dump(), cluster.token());
+  ASSERT_EQ(accepted.status, 202) << accepted.body;
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  cluster.coordinator().signal(SIGKILL);
+  cluster.coordinator().wait();
+  cluster.start_coordinator();
+  const auto done = cluster.wait(nlohmann::json::parse(accepted.body)["id"], 60);
+  ASSERT_FALSE(done.is_null()) << cluster.logs();
+  EXPECT_EQ(done["counts"]["done"], 1) << done.dump(2);
+  EXPECT_TRUE(done["error"].is_null());
   std::filesystem::remove_all(dir);
 }
 
@@ -433,10 +460,9 @@ TEST(HostileRegistry, AHugeCatalogIsRefusedAtItsBound) {
   test::FaultRegistry huge(dir + "/layout", "corp/app", {"--generated-repositories", "100001", "--page-size", "25000"});
   ASSERT_TRUE(huge.ready());
   test::Cluster cluster({.workers = 1});
-  const auto listed = test::http_post(cluster.server() + "/v1/scans",
-                                      nlohmann::json{{"registries", {huge.host()}}}.dump(), cluster.token());
-  EXPECT_EQ(listed.status, 400) << listed.body;
-  EXPECT_NE(listed.body.find("more than 100000 repositories"), std::string::npos) << listed.body;
+  const auto listed = cluster.scan_request({{"registries", {huge.host()}}});
+  ASSERT_TRUE(listed["error"].is_string()) << listed.dump(2);
+  EXPECT_NE(std::string(listed["error"]).find("more than 100000 repositories"), std::string::npos) << listed.dump(2);
   int pages = 0;
   for (const auto& r : huge.requests()) pages += std::string(r["path"]).starts_with("/v2/_catalog");
   EXPECT_EQ(pages, 5);  // it stopped at the page that crossed the bound

@@ -188,6 +188,15 @@ std::string Cluster::submit(const std::vector<std::string>& refs, const std::str
   return nlohmann::json::parse(r.body)["id"];
 }
 
+nlohmann::json Cluster::scan_request(const nlohmann::json& body, const std::string& token, double seconds) {
+  const std::string key = token.empty() ? token_ : token;
+  const auto r = http_post(server() + "/v1/scans", body.dump(), key);
+  if (r.status != 202) throw std::runtime_error("POST /v1/scans: HTTP " + std::to_string(r.status) + ": " + r.body);
+  auto done = wait(nlohmann::json::parse(r.body)["id"], seconds, key);
+  if (done.is_null()) throw std::runtime_error("the scan did not finish: " + logs());
+  return done;
+}
+
 nlohmann::json Cluster::status(const std::string& scan_id, const std::string& token) {
   const auto r = http_get(server() + "/v1/scans/" + scan_id, token.empty() ? token_ : token);
   return r.status == 200 ? nlohmann::json::parse(r.body) : nlohmann::json();

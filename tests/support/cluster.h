@@ -74,6 +74,9 @@ class Cluster {
   // Polls until the scan is done; the scan document (null JSON on timeout).
   nlohmann::json wait(const std::string& scan_id, double seconds = 120, const std::string& token = "");
   nlohmann::json status(const std::string& scan_id, const std::string& token = "");
+  // POST /v1/scans with `body` (fleet targets are listed after the answer), then the finished scan
+  // document; throws when it is refused or does not finish in `seconds`.
+  nlohmann::json scan_request(const nlohmann::json& body, const std::string& token = "", double seconds = 120);
   std::string metrics() const;
   // Everything the processes logged, for failure messages.
   std::string logs() const;
