@@ -13,11 +13,16 @@ namespace {
 
 bool is_zero(const std::string& v) { return v == "0"; }
 
-// -1, 0, 1, or nullopt when the comparator refuses one of the two.
-std::optional<int> cmp(const VersionComparator& c, std::string_view a, std::string_view b) {
+// -1, 0, 1, or the comparator's error (which names the version it refused): the caller turns it
+// into a warning on the report, never drops it.
+Result<int> cmp(const VersionComparator& c, std::string_view a, std::string_view b) {
   auto r = c.compare(a, b);
-  if (!r) return std::nullopt;
+  if (!r) return std::unexpected(r.error());
   return *r < 0 ? -1 : *r > 0 ? 1 : 0;
+}
+
+std::unexpected<Error> not_comparable(const Error& why) {
+  return fail(ErrorCode::kInvalidInput, "version cannot be compared: " + why.message());
 }
 
 // OSV's evaluation: walk the events in version order; introduced opens, fixed closes at that
@@ -33,28 +38,28 @@ Result<AffectedVerdict> evaluate_range(const AffectedRange& range, std::string_v
       events.push_back(e);
     }
   }
-  bool bad = false;
+  std::optional<Error> bad;
   std::stable_sort(events.begin(), events.end(), [&](const RangeEvent& a, const RangeEvent& b) {
     if (is_zero(a.version) && a.kind == RangeEvent::kIntroduced) return !(is_zero(b.version) && b.kind == RangeEvent::kIntroduced);
     if (is_zero(b.version) && b.kind == RangeEvent::kIntroduced) return false;
     const auto r = cmp(c, a.version, b.version);
     if (!r) {
-      bad = true;
+      if (!bad) bad = r.error();
       return false;
     }
     return *r < 0;
   });
-  if (bad) return fail(ErrorCode::kInvalidInput, "a range names a version the ecosystem does not accept");
+  if (bad) return fail(ErrorCode::kInvalidInput, "a range names a version the ecosystem does not accept: " + bad->message());
   AffectedVerdict verdict;
   bool affected = false;
   for (const auto& e : events) {
     if (e.kind == RangeEvent::kIntroduced) {
-      const auto r = is_zero(e.version) ? std::optional<int>(1) : cmp(c, version, e.version);
-      if (!r) return fail(ErrorCode::kInvalidInput, "version cannot be compared");
+      const auto r = is_zero(e.version) ? Result<int>(1) : cmp(c, version, e.version);
+      if (!r) return not_comparable(r.error());
       if (*r >= 0) affected = true;
     } else if (e.kind == RangeEvent::kFixed) {
       const auto r = cmp(c, version, e.version);
-      if (!r) return fail(ErrorCode::kInvalidInput, "version cannot be compared");
+      if (!r) return not_comparable(r.error());
       if (*r >= 0) {
         affected = false;
       } else if (affected && !verdict.fixed_version) {
@@ -62,13 +67,14 @@ Result<AffectedVerdict> evaluate_range(const AffectedRange& range, std::string_v
       }
     } else if (e.kind == RangeEvent::kLastAffected) {
       const auto r = cmp(c, version, e.version);
-      if (!r) return fail(ErrorCode::kInvalidInput, "version cannot be compared");
+      if (!r) return not_comparable(r.error());
       if (*r > 0) affected = false;
     }
   }
   for (const auto& limit : limits) {
     const auto r = cmp(c, version, limit);
-    if (r && *r >= 0) affected = false;
+    if (!r) return not_comparable(r.error());
+    if (*r >= 0) affected = false;
   }
   verdict.affected = affected;
   if (!affected) verdict.fixed_version.reset();
@@ -98,8 +104,12 @@ Result<AffectedVerdict> evaluate_affected(const Affected& affected, std::string_
     }
     if (r->affected) {
       verdict.affected = true;
-      if (r->fixed_version && (!verdict.fixed_version || cmp(c, *r->fixed_version, *verdict.fixed_version) < 0)) {
+      if (r->fixed_version && !verdict.fixed_version) {
         verdict.fixed_version = r->fixed_version;
+      } else if (r->fixed_version) {
+        // The lower fix of two ranges; both were compared with the version already, so they parse.
+        const auto order = cmp(c, *r->fixed_version, *verdict.fixed_version);
+        if (!order || *order < 0) verdict.fixed_version = r->fixed_version;
       }
     }
   }

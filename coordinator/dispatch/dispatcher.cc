@@ -3,6 +3,8 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <thread>
+
 #include <zmq.hpp>
 
 #include "common/log.h"
@@ -123,8 +125,16 @@ void Dispatcher::loop() {
     try {
       zmq::poll(items, 2, kHousekeeping);
     } catch (const zmq::error_t& e) {
+      // Never std::terminate from this thread: a signal retries, the context's end stops the
+      // loop cleanly, anything else is logged and retried after a pause.
       if (e.num() == EINTR) continue;
-      throw;
+      if (e.num() == ETERM) {
+        log_warn("dispatch", "the ZeroMQ context ended: the dispatcher stops");
+        break;
+      }
+      log_error("dispatch", std::string("polling the worker socket failed: ") + e.what() + "; retrying");
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      continue;
     }
     if ((items[1].revents & ZMQ_POLLIN) != 0) handle_requests();
     if ((items[0].revents & ZMQ_POLLIN) != 0) handle_worker_message();

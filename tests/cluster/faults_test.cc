@@ -198,11 +198,13 @@ TEST_F(Faults, RedisStoppedMidRunScansGoOnUncachedAndTheCacheComesBack) {
   EXPECT_NE(cluster.coordinator().log().find("scanning uncached until Redis is back"), std::string::npos);
 
   cluster.redis().start();
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // past the reconnect interval
-  const auto back = cluster.wait(cluster.submit({fleet_.refs[3]}));
-  ASSERT_FALSE(back.is_null());
-  EXPECT_EQ(back["counts"]["done"], 1);
-  EXPECT_EQ(test::metric(cluster.metrics(), "strata_layer_cache_up"), 1);
+  // The cache reconnects on its next use after the reconnect interval: scan until it has.
+  ASSERT_TRUE(test::eventually(30, [&] {
+    const auto back = cluster.wait(cluster.submit({fleet_.refs[3]}));
+    EXPECT_FALSE(back.is_null());
+    EXPECT_EQ(back["counts"]["done"], 1);
+    return test::metric(cluster.metrics(), "strata_layer_cache_up") == 1;
+  })) << cluster.logs();
   EXPECT_NE(cluster.coordinator().log().find("reachable again"), std::string::npos);
 }
 

@@ -117,7 +117,9 @@ Result<SecretRuleSet> secret_rules_from_text(std::string_view toml_text, std::st
   bool extend = false;
   try {
     extend = toml::parse(toml_text, source)["extend"]["useDefault"].value_or(false);
-  } catch (const toml::parse_error&) {
+  } catch (const toml::parse_error& e) {
+    // parse_secret_rules read the same text already; this cannot fail unless that one changes.
+    return fail(ErrorCode::kInvalidInput, std::string(source) + ": " + std::string(e.description()));
   }
   if (!extend) return own;
   SecretRuleSet merged = default_secret_rules();

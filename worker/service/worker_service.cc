@@ -114,8 +114,16 @@ class Worker {
       try {
         zmq::poll(items, 2, std::chrono::milliseconds(std::clamp<long>(wait.count(), 0, 200)));
       } catch (const zmq::error_t& e) {
-        if (e.num() == EINTR) continue;  // SIGTERM: the loop's next turn starts draining
-        throw;
+        // Never std::terminate from this loop: a signal (SIGTERM) retries and the next turn starts
+        // draining, the context's end stops, anything else is logged and retried after a pause.
+        if (e.num() == EINTR) continue;
+        if (e.num() == ETERM) {
+          log_warn("worker", "the ZeroMQ context ended: the worker stops");
+          break;
+        }
+        log_error("worker", std::string("polling the coordinator's socket failed: ") + e.what() + "; retrying");
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        continue;
       }
       if ((items[1].revents & ZMQ_POLLIN) != 0) {
         for (auto& outcome : completions_.take()) report(outcome);

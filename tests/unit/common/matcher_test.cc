@@ -87,6 +87,19 @@ Package deb(std::string name, std::string source, std::string version) {
   return Package{Ecosystem::kDeb, name, version, source, version, "amd64", "var/lib/dpkg/status", {}};
 }
 
+// A comparator that refuses a version is a reason on the report, never silence: the error names
+// the comparator's own words, for a range event and for a limit alike (a limit's error was dropped).
+TEST(RangeEvaluation, AVersionTheComparatorRefusesIsAnErrorWithItsReason) {
+  const Affected event{"npm", "x", {{AffectedRange::kSemver, {{RangeEvent::kIntroduced, "1.0.0"}, {RangeEvent::kFixed, "2.0.0"}}}}, {}, ""};
+  auto refused = evaluate_affected(event, "not-a-version", comparator_for(VersionScheme::kSemver));
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message().find("version cannot be compared: "), std::string::npos) << refused.error().message();
+  EXPECT_GT(refused.error().message().size(), std::string("version cannot be compared: ").size());
+  const Affected limit{"npm", "x",
+                       {{AffectedRange::kSemver, {{RangeEvent::kIntroduced, "0"}, {RangeEvent::kLimit, "not-a-version"}}}}, {}, ""};
+  EXPECT_FALSE(evaluate_affected(limit, "1.0.0", comparator_for(VersionScheme::kSemver)));
+}
+
 TEST(Matcher, MatchesBySourcePackageOnlyInTheDistroFeedAndMergesAliases) {
   Vulnerability dsa{"DSA-5555-1", {"CVE-2023-0001", "CVE-2023-0002"}, "openssl update", "", false, {}, "",
                     {deb_affected("openssl", {{RangeEvent::kIntroduced, "0"}, {RangeEvent::kFixed, "3.0.11-1~deb12u2"}})}};
