@@ -41,7 +41,10 @@ std::string language_package_url(const Package& package) {
   if (package.ecosystem == Ecosystem::kPypi) {
     for (auto& c : name) c = c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
-  std::string out = "pkg:" + std::string(to_string(package.ecosystem)) + "/";
+  // Appended piece by piece: GCC 12's -Wrestrict misfires on `"pkg:" + std::string(...) + "/"` at -O3.
+  std::string out = "pkg:";
+  out += to_string(package.ecosystem);
+  out += '/';
   for (std::size_t p = 0; !ns.empty() && p <= ns.size();) {
     const auto slash = std::min(ns.find('/', p), ns.size());
     out += encode(ns.substr(p, slash - p)) + "/";

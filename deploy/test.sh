@@ -4,7 +4,8 @@
 #   2. the same tests under AddressSanitizer + UndefinedBehaviorSanitizer,
 #   3. the libFuzzer targets (clang), each replaying its corpus and found crashes, then fuzzing
 #      for a bounded time (STRATA_FUZZ_SECONDS, default 20 per target),
-#   4. a short run of the benchmark program, so it stays working,
+#   4. Release and Debug builds of the programs (compile only: every build type builds),
+#   5. a short run of the benchmark program, so it stays working,
 # with, after the release tests, deploy/demo.sh run end to end in a minimal Debian 12 root that
 # tests/fresh/fresh_debian_demo.sh builds with debootstrap (label `fresh`).
 set -euo pipefail
@@ -34,21 +35,28 @@ run_ctest() {
 }
 
 echo "== release build and tests"
-bash deploy/build.sh build
+bash deploy/build.sh build -DSTRATA_WERROR=ON
 run_ctest build --output-on-failure -j"$(nproc)" -LE fresh
 
 echo "== a fresh Debian 12 root: deploy/demo.sh end to end (STRATA_SKIP_FRESH_MACHINE=1 skips it)"
 run_ctest build --output-on-failure -L fresh
 
 echo "== AddressSanitizer + UBSan build and tests"
-bash deploy/build.sh build-asan -DSTRATA_SANITIZE=ON -DSTRATA_BENCHMARKS=OFF
+bash deploy/build.sh build-asan -DSTRATA_WERROR=ON -DSTRATA_SANITIZE=ON -DSTRATA_BENCHMARKS=OFF
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   run_ctest build-asan --output-on-failure -j"$(nproc)"
 
 echo "== fuzz targets"
-CC=clang-16 CXX=clang++-16 bash deploy/build.sh build-fuzz -DSTRATA_FUZZ=ON -DSTRATA_SANITIZE=ON \
+CC=clang-16 CXX=clang++-16 bash deploy/build.sh build-fuzz -DSTRATA_WERROR=ON -DSTRATA_FUZZ=ON -DSTRATA_SANITIZE=ON \
   -DSTRATA_TESTS=OFF -DSTRATA_BENCHMARKS=OFF
 run_ctest build-fuzz --output-on-failure -j"$(nproc)"
+
+# A packager's plain build types must build too (without -Werror, as a packager would): compiled,
+# not tested, since the tests above ran on the same sources.
+echo "== Release and Debug builds (compile only)"
+for type in Release Debug; do
+  bash deploy/build.sh "build-${type,,}" -DCMAKE_BUILD_TYPE=$type -DSTRATA_TESTS=OFF -DSTRATA_BENCHMARKS=OFF
+done
 
 echo "== benchmark smoke run"
 STRATA_BENCH_MB=16 STRATA_BENCH_NODE_PACKAGES=200 build/tests/bench/strata_layer_bench --benchmark_min_time=0.01 >/dev/null
