@@ -69,21 +69,9 @@ int fail_with(const Error& e) {
   return 2;
 }
 
-Result<std::unique_ptr<PgConnection>> migrated(const std::string& url) {
-  if (url.empty()) {
-    return fail(ErrorCode::kInvalidInput, "no PostgreSQL URL: pass --database-url or set STRATA_DATABASE_URL");
-  }
-  auto db = PgConnection::connect(url);
-  if (!db) return std::unexpected(db.error());
-  auto applied = apply_migrations(**db, builtin_migrations());
-  if (!applied) return std::unexpected(applied.error());
-  for (const auto& name : *applied) log_info("store", "applied migration " + name);
-  return db;
-}
-
 int serve(const Options& o) {
   if (o.vulndb.empty()) return fail_with(Error(ErrorCode::kInvalidInput, "no vulnerability database: pass --db or set STRATA_DB"));
-  if (auto db = migrated(o.database_url); !db) return fail_with(db.error());
+  if (auto db = admin::migrated(o.database_url); !db) return fail_with(db.error());
   PgPool pool(o.database_url, o.assemblers + 4);
   Store store(pool);
   const std::chrono::seconds quarantine_for(std::uint64_t{o.quarantine_hours} * 3600);
@@ -400,7 +388,7 @@ int main(int argc, char** argv) {
   o.api.connections.header_deadline = std::chrono::milliseconds(header_deadline_ms);
   o.api.connections.body_deadline = std::chrono::milliseconds(body_deadline_ms);
   if (app.got_subcommand("migrate")) {
-    auto db = migrated(o.database_url);
+    auto db = admin::migrated(o.database_url);
     return db ? 0 : fail_with(db.error());
   }
   if (keys_cmd->parsed()) {

@@ -24,14 +24,7 @@ struct Db {
 };
 
 Result<Db> open_db(const std::string& url) {
-  if (url.empty()) {
-    return fail(ErrorCode::kInvalidInput, "no PostgreSQL URL: pass --database-url or set STRATA_DATABASE_URL");
-  }
-  auto db = PgConnection::connect(url);
-  if (!db) return std::unexpected(db.error());
-  auto applied = apply_migrations(**db, builtin_migrations());
-  if (!applied) return std::unexpected(applied.error());
-  for (const auto& name : *applied) log_info("store", "applied migration " + name);
+  if (auto db = migrated(url); !db) return std::unexpected(db.error());
   return Db{std::make_unique<PgPool>(url, 1)};
 }
 
@@ -82,6 +75,18 @@ Result<Scopes> parse_scopes(const std::vector<std::string>& words) {
 }
 
 }  // namespace
+
+Result<std::unique_ptr<PgConnection>> migrated(const std::string& url) {
+  if (url.empty()) {
+    return fail(ErrorCode::kInvalidInput, "no PostgreSQL URL: pass --database-url or set STRATA_DATABASE_URL");
+  }
+  auto db = PgConnection::connect(url);
+  if (!db) return std::unexpected(db.error());
+  auto applied = apply_migrations(**db, builtin_migrations());
+  if (!applied) return std::unexpected(applied.error());
+  for (const auto& name : *applied) log_info("store", "applied migration " + name);
+  return db;
+}
 
 int tenant_create(const std::string& url, const std::string& name) {
   auto db = open_db(url);

@@ -8,9 +8,13 @@
 #include <string>
 #include <vector>
 
+#include "coordinator/store/pg.h"
 #include "coordinator/tenancy/quotas.h"
 
 namespace strata::coordinator::admin {
+
+// Connects to PostgreSQL and applies the migrations; errors name what is missing or wrong.
+Result<std::unique_ptr<PgConnection>> migrated(const std::string& database_url);
 
 int tenant_create(const std::string& database_url, const std::string& name);
 int tenant_list(const std::string& database_url);

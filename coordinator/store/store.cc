@@ -30,6 +30,24 @@ std::string placeholders(std::size_t rows, std::size_t columns) {
 // Rows per multi-row statement: PostgreSQL takes at most 65,535 parameters.
 constexpr std::size_t kRowsPerStatement = 400;
 
+// Queued scan_images rows for `refs`, at positions first, first + 1, … (in the caller's transaction).
+Result<void> insert_images(PgConnection& db, const std::string& tenant, const std::string& scan, std::int64_t first,
+                           const std::vector<std::string>& refs) {
+  for (std::size_t start = 0; start < refs.size(); start += kRowsPerStatement) {
+    const std::size_t n = std::min(kRowsPerStatement, refs.size() - start);
+    PgParams params;
+    for (std::size_t i = start; i < start + n; ++i) {
+      params.insert(params.end(), {tenant, scan, std::to_string(first + static_cast<std::int64_t>(i)), refs[i]});
+    }
+    auto rows = db.exec("INSERT INTO scan_images (tenant_id, scan_id, position, ref, state) SELECT "
+                        "v.t::bigint, v.s, v.p::int, v.r, 'queued' FROM (VALUES " +
+                            placeholders(n, 4) + ") AS v(t, s, p, r)",
+                        params);
+    if (!rows) return err(rows);
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string_view to_string(Priority priority) {
@@ -57,19 +75,7 @@ Result<std::string> Store::create_scan(TenantId tenant, Priority priority, const
     auto s = (*db)->exec("INSERT INTO scans (tenant_id, id, priority, state, targets) VALUES ($1, $2, $3, 'queued', $4)",
                          {t, id, std::string(to_string(priority)), targets});
     if (!s) return err(s);
-    for (std::size_t start = 0; start < refs.size(); start += kRowsPerStatement) {
-      const std::size_t n = std::min(kRowsPerStatement, refs.size() - start);
-      PgParams params;
-      for (std::size_t i = start; i < start + n; ++i) {
-        params.insert(params.end(), {t, id, std::to_string(i), refs[i]});
-      }
-      auto rows = (*db)->exec("INSERT INTO scan_images (tenant_id, scan_id, position, ref, state) SELECT "
-                              "v.t::bigint, v.s, v.p::int, v.r, 'queued' FROM (VALUES " +
-                                  placeholders(n, 4) + ") AS v(t, s, p, r)",
-                              params);
-      if (!rows) return err(rows);
-    }
-    return {};
+    return insert_images(**db, t, id, 0, refs);
   });
   if (!r) return std::unexpected(r.error());
   return id;
@@ -285,20 +291,7 @@ Result<void> Store::add_listed_images(TenantId tenant, const std::string& scan, 
     auto first = (*db)->exec("SELECT COALESCE(max(position) + 1, 0) FROM scan_images WHERE tenant_id = $1 AND scan_id = $2",
                              {t, scan});
     if (!first) return err(first);
-    const std::int64_t base = first->integer(0, 0);
-    for (std::size_t start = 0; start < refs.size(); start += kRowsPerStatement) {
-      const std::size_t n = std::min(kRowsPerStatement, refs.size() - start);
-      PgParams params;
-      for (std::size_t i = start; i < start + n; ++i) {
-        params.insert(params.end(), {t, scan, std::to_string(base + static_cast<std::int64_t>(i)), refs[i]});
-      }
-      auto rows = (*db)->exec("INSERT INTO scan_images (tenant_id, scan_id, position, ref, state) SELECT "
-                              "v.t::bigint, v.s, v.p::int, v.r, 'queued' FROM (VALUES " +
-                                  placeholders(n, 4) + ") AS v(t, s, p, r)",
-                              params);
-      if (!rows) return err(rows);
-    }
-    return {};
+    return insert_images(**db, t, scan, first->integer(0, 0), refs);
   });
 }
 
