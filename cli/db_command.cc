@@ -8,7 +8,8 @@
 
 #include "cli/db/download.h"
 #include "cli/db/feed_files.h"
-#include "cli/db/local_db.h"
+#include "cli/db/db_path.h"
+#include "common/vulndb/sqlite/sqlite_vuln_db.h"
 
 namespace strata::cli {
 namespace {
@@ -41,7 +42,7 @@ std::string path_segment(const std::string& s) {
 
 int import_paths(const DbArgs& args, const std::vector<std::string>& paths) {
   const std::string path = resolve_db_path(args.db);
-  auto db = LocalVulnDb::open(path, /*create=*/true);
+  auto db = SqliteVulnDb::open(path, /*create=*/true);
   if (!db) {
     std::cerr << "strata: error: " << db.error().message() << "\n";
     return 2;
@@ -100,7 +101,7 @@ int update(const DbArgs& args) {
 }
 
 int info(const DbArgs& args) {
-  auto db = LocalVulnDb::open(resolve_db_path(args.db), /*create=*/false);
+  auto db = SqliteVulnDb::open(resolve_db_path(args.db), /*create=*/false);
   if (!db) {
     std::cerr << "strata: error: " << db.error().message() << "\n";
     return 2;

@@ -8,7 +8,8 @@
 #include <memory>
 #include <sstream>
 
-#include "cli/db/local_db.h"
+#include "cli/db/db_path.h"
+#include "common/vulndb/sqlite/sqlite_vuln_db.h"
 #include "cli/image_flags.h"
 #include "cli/output.h"
 #include "common/report/formats.h"
@@ -65,10 +66,10 @@ int run(ScanArgs& args) {
   // Secrets and configuration checks read only the image: without the vulnerability scanner
   // no database is opened, so a first scan works before any feed has been imported.
   const bool vuln = std::ranges::find(args.image.scanners, "vuln") != args.image.scanners.end();
-  std::unique_ptr<LocalVulnDb> db;
+  std::unique_ptr<SqliteVulnDb> db;
   DbStamp stamp;
   if (vuln) {
-    auto opened = LocalVulnDb::open(resolve_db_path(args.db), /*create=*/false);
+    auto opened = SqliteVulnDb::open(resolve_db_path(args.db), /*create=*/false);
     if (!opened) return fail_with(opened.error());
     auto info = (*opened)->info();
     if (!info) return fail_with(info.error());

@@ -8,9 +8,9 @@
 
 #include "cli/progress_bar.h"
 
-#include "worker/analyzer/registry.h"
-#include "worker/registry/registry_client.h"
-#include "worker/secret/secret_scanner.h"
+#include "worker/api/analyzer_registry.h"
+#include "worker/api/registry_client.h"
+#include "worker/api/secret_scanner.h"
 
 namespace strata::cli {
 void add_image_flags(CLI::App* cmd, ImageArgs& args) {

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "common/inventory.h"
-#include "worker/image/image_inventory.h"
+#include "worker/api/image_inventory.h"
 
 namespace strata::cli {
 

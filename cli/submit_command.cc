@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "cli/api_client.h"
+#include "common/client/api_client.h"
 #include "common/json_fields.h"
 
 namespace strata::cli {

@@ -24,9 +24,9 @@
 #include "coordinator/store/migrations.h"
 #include "coordinator/store/store.h"
 #include "coordinator/tenancy/credential_vault.h"
-#include "worker/analyzer/registry.h"
-#include "worker/cache/layer_cache.h"
-#include "worker/service/curve_key.h"
+#include "worker/api/analyzer_registry.h"
+#include "common/cache/layer_cache.h"
+#include "common/wire/curve_key.h"
 
 namespace strata::coordinator {
 namespace {
@@ -82,13 +82,13 @@ int serve(const Options& o) {
 
   MetricsRegistry metrics;
   const std::uint64_t analyzer_set = worker::builtin_analyzers().set_version();
-  worker::WalkLimits limits;
+  WalkLimits limits;
   limits.max_entry_bytes = o.max_entry_mib << 20;
   limits.stream.max_uncompressed_bytes = o.max_layer_gib << 30;
-  worker::LayerCacheConfig cache_config;
+  LayerCacheConfig cache_config;
   cache_config.url = o.redis_url;
   cache_config.ca_file = o.redis_ca_file;
-  auto secret = worker::load_cache_secret(o.cache_secret_file);
+  auto secret = load_cache_secret(o.cache_secret_file);
   if (!secret) return fail_with(secret.error());
   if (!o.redis_url.empty() && secret->empty()) {
     return fail_with(Error(ErrorCode::kInvalidInput, "--redis needs the cluster's cache secret (--cache-secret-file or "
@@ -96,7 +96,7 @@ int serve(const Options& o) {
   }
   cache_config.secret = std::move(*secret);
   cache_config.ttl_seconds = o.cache_ttl_hours * 3600;
-  worker::LayerCache cache(cache_config, metrics);
+  LayerCache cache(cache_config, metrics);
   if (!cache.enabled()) log_warn("cache", "no Redis URL: every layer is analysed on every scan");
 
   JobLog job_log(store);
@@ -108,7 +108,7 @@ int serve(const Options& o) {
     return fail_with(Error(ErrorCode::kInvalidInput, "--curve-key and --authorized-workers go together"));
   }
   if (!o.curve_key_file.empty()) {
-    auto key = worker::read_curve_key(o.curve_key_file);
+    auto key = read_curve_key(o.curve_key_file);
     if (!key) return fail_with(key.error());
     auto workers = read_authorized_keys(o.authorized_workers_dir);
     if (!workers) return fail_with(workers.error());

@@ -5,7 +5,7 @@
 #include <sstream>
 #include <thread>
 
-#include "cli/api_client.h"
+#include "common/client/api_client.h"
 
 namespace strata::loadtest {
 namespace {
@@ -22,8 +22,8 @@ double scrape(const std::string& page, const std::string& name) {
 }  // namespace
 
 Result<DriveResult> drive(const DriveSpec& spec) {
-  const cli::ApiClient api(spec.server, spec.token);
-  const cli::ApiClient operator_api(spec.operator_server, "");
+  const ApiClient api(spec.server, spec.token);
+  const ApiClient operator_api(spec.operator_server, "");
   auto metrics = [&]() -> Result<std::string> {
     auto r = operator_api.get("/metrics");
     if (!r) return std::unexpected(r.error());
@@ -41,7 +41,7 @@ Result<DriveResult> drive(const DriveSpec& spec) {
     if (!created) return std::unexpected(created.error());
     if (created->status != 202) {
       return fail(ErrorCode::kUnavailable, "POST /v1/scans: HTTP " + std::to_string(created->status) + ": " +
-                                               cli::api_error_message(*created));
+                                               api_error_message(*created));
     }
     scans.push_back(nlohmann::json::parse(created->body)["id"]);
   }

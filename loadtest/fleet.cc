@@ -3,7 +3,7 @@
 #include <random>
 #include <set>
 
-#include "tests/support/image_builder.h"
+#include "common/image/image_writer.h"
 
 namespace strata::loadtest {
 namespace {
@@ -46,7 +46,7 @@ std::string apk_installed(const std::vector<std::pair<std::string, std::string>>
   return out;
 }
 
-test::TarEntry package_db(const Base& base, const std::vector<std::pair<std::string, std::string>>& packages) {
+image_writer::TarEntry package_db(const Base& base, const std::vector<std::pair<std::string, std::string>>& packages) {
   if (base.apk) return {"lib/apk/db/installed", apk_installed(packages)};
   return {"var/lib/dpkg/status", dpkg_status(packages)};
 }
@@ -56,23 +56,23 @@ test::TarEntry package_db(const Base& base, const std::vector<std::pair<std::str
 Fleet write_fleet(const std::string& dir, const FleetSpec& spec) {
   std::mt19937_64 rng(spec.seed);
   const auto& all_bases = bases();
-  std::vector<test::TestLayer> base_layers;
+  std::vector<image_writer::LayerBlob> base_layers;
   for (const Base& b : all_bases) {
-    base_layers.push_back(test::make_layer({{"etc/os-release", b.os_release}, package_db(b, b.packages)}));
+    base_layers.push_back(image_writer::make_layer({{"etc/os-release", b.os_release}, package_db(b, b.packages)}));
   }
   // Middle layer m sits on base m % bases and replaces its package database with a longer one.
-  std::vector<test::TestLayer> middle_layers;
+  std::vector<image_writer::LayerBlob> middle_layers;
   for (int m = 0; m < spec.middles; ++m) {
     const Base& b = all_bases[static_cast<std::size_t>(m) % all_bases.size()];
     auto packages = b.packages;
     packages.emplace_back("middleware-" + std::to_string(m), "1." + std::to_string(m) + "-1");
-    middle_layers.push_back(test::make_layer({package_db(b, packages), {"opt/middle-" + std::to_string(m), "m"}}));
+    middle_layers.push_back(image_writer::make_layer({package_db(b, packages), {"opt/middle-" + std::to_string(m), "m"}}));
   }
-  std::vector<test::TestImage> images;
+  std::vector<image_writer::ImageSpec> images;
   std::set<std::string> unique;
   Fleet fleet;
   for (int i = 0; i < spec.images; ++i) {
-    test::TestImage image;
+    image_writer::ImageSpec image;
     char tag[16];
     std::snprintf(tag, sizeof tag, "img-%03d", i);
     image.tag = tag;
@@ -83,13 +83,13 @@ Fleet write_fleet(const std::string& dir, const FleetSpec& spec) {
     if (m >= 0) image.layers.push_back(middle_layers[static_cast<std::size_t>(m)]);
     std::string app(spec.app_bytes, '\0');
     for (auto& c : app) c = static_cast<char>(rng());
-    image.layers.push_back(test::make_layer({{"app/" + std::string(tag) + "/server", app}}));
+    image.layers.push_back(image_writer::make_layer({{"app/" + std::string(tag) + "/server", app}}));
     for (const auto& l : image.layers) unique.insert(l.diff_id);
     fleet.layer_references += image.layers.size();
     fleet.refs.push_back("oci:" + dir + ":" + tag);
     images.push_back(std::move(image));
   }
-  fleet.digests = test::write_oci_layout(dir, images);
+  fleet.digests = image_writer::write_oci_layout(dir, images);
   fleet.unique_layers = unique.size();
   return fleet;
 }

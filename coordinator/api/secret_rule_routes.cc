@@ -7,7 +7,7 @@
 // tenants with the built-in rules go on sharing every layer.
 #include "coordinator/api/api_json.h"
 #include "coordinator/api/http_api.h"
-#include "worker/secret/secret_rules.h"
+#include "worker/api/secret_rules.h"
 
 namespace strata::coordinator {
 

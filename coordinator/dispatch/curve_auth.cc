@@ -9,14 +9,12 @@
 #include <zmq.hpp>
 
 #include "common/log.h"
-#include "worker/service/curve_key.h"
+#include "common/wire/curve_key.h"
 
 namespace strata::coordinator {
 namespace {
 
 namespace fs = std::filesystem;
-using worker::kZ85KeyLength;
-using worker::read_curve_key;
 
 }  // namespace
 

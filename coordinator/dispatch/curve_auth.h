@@ -1,7 +1,7 @@
 // CurveZMQ for the worker channel: the coordinator's ROUTER is a CURVE server, and a ZAP handler
 // (ZeroMQ RFC 27) admits only clients whose public key the operator listed, so a peer without a
 // listed key never completes the handshake and never sees a job, a token or a blob location
-// (issue 14, defect 6). Key files: worker/service/curve_key.h, made by `strata-coordinator keys`. The handler runs on a thread of its own in the socket's context;
+// (issue 14, defect 6). Key files: common/wire/curve_key.h, made by `strata-coordinator keys`. The handler runs on a thread of its own in the socket's context;
 // it must be constructed before the ROUTER binds, and outlive it.
 #pragma once
 

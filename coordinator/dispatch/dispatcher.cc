@@ -12,9 +12,9 @@
 #include "coordinator/dispatch/curve_auth.h"
 #include "coordinator/store/job_log.h"
 #include "schema/messages.capnp.h"
-#include "worker/service/frames.h"
-#include "worker/cache/layer_cache.h"
-#include "worker/service/job.h"
+#include "common/wire/frames.h"
+#include "common/cache/layer_cache.h"
+#include "common/wire/job.h"
 
 namespace strata::coordinator {
 namespace {
@@ -111,7 +111,7 @@ void Dispatcher::request(std::vector<LayerNeed> needs) {
 void Dispatcher::send(const std::string& worker, capnp::MessageBuilder& message) {
   try {
     sockets_->router.send(zmq::buffer(worker), zmq::send_flags::sndmore);
-    sockets_->router.send(worker::to_frame(message), zmq::send_flags::none);
+    sockets_->router.send(to_frame(message), zmq::send_flags::none);
   } catch (const zmq::error_t& e) {
     // ROUTER_MANDATORY: the peer is gone. Its leases expire with its silence.
     log_warn("dispatch", "cannot reach worker " + worker + ": " + e.what());
@@ -228,7 +228,7 @@ std::shared_ptr<const LayerAnalysis> Dispatcher::recall(const std::string& key) 
 
 void Dispatcher::send_jobs() {
   for (const Dispatch& d : scheduler_.dispatch(Clock::now())) {
-    worker::JobSpec spec;
+    JobSpec spec;
     spec.id = d.job->id;
     spec.diff_id = d.job->layer.diff_id;
     spec.digest = d.job->layer.digest;
@@ -239,12 +239,12 @@ void Dispatcher::send_jobs() {
     spec.limits = config_.limits;
     const auto& rules = d.job->layer.secret_rules;
     if (rules) spec.secret_rules = *rules;
-    spec.cache_key = worker::layer_cache_key(spec.diff_id, config_.analyzer_set, config_.limits,
+    spec.cache_key = layer_cache_key(spec.diff_id, config_.analyzer_set, config_.limits,
                                              d.job->layer.secret_rules_digest);
     spec.cache_ttl_seconds = config_.cache_ttl_seconds;
     spec.lease_seconds = static_cast<std::uint32_t>(config_.scheduler.lease.count());
     capnp::MallocMessageBuilder message;
-    worker::to_wire(spec, message.initRoot<wire::CoordinatorMessage>().initJob());
+    to_wire(spec, message.initRoot<wire::CoordinatorMessage>().initJob());
     send(d.worker, message);
     dispatched_.inc();
   }
@@ -281,7 +281,7 @@ void Dispatcher::handle_worker_message() {
     const std::string worker = identity.to_string();
     const auto now = Clock::now();
     try {
-      worker::FrameReader reader(frame);
+      FrameReader reader(frame);
       auto msg = reader.root<wire::WorkerMessage>();
       if (msg.which() != wire::WorkerMessage::READY && !scheduler_.known(worker)) {
         // A worker from before a restart: ask it to announce its free slots again.

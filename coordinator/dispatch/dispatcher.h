@@ -18,7 +18,7 @@
 #include "common/image/layer_analysis.h"
 #include "common/metrics/metrics.h"
 #include "coordinator/scheduler/scheduler.h"
-#include "worker/walk/limits.h"
+#include "common/wire/walk_limits.h"
 
 namespace strata::coordinator {
 
@@ -38,7 +38,7 @@ struct LayerNeed {
 struct DispatcherConfig {
   std::string bind = "tcp://127.0.0.1:7601";
   SchedulerConfig scheduler;
-  worker::WalkLimits limits;
+  WalkLimits limits;
   std::uint32_t cache_ttl_seconds = 14 * 24 * 3600;
   std::chrono::milliseconds heartbeat{1000};
   std::uint64_t analyzer_set = 0;  // workers announcing another set are refused

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "common/error.h"
-#include "worker/registry/registry_client.h"
+#include "worker/api/registry_client.h"
 
 namespace strata::coordinator {
 

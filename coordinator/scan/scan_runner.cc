@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "cli/db/local_db.h"
+#include "common/vulndb/sqlite/sqlite_vuln_db.h"
 #include "common/log.h"
 #include "common/report/formats.h"
 #include "common/report/inventory_json.h"
@@ -17,12 +17,12 @@
 namespace strata::coordinator {
 namespace {
 
-// One SQLite connection per pool thread: LocalVulnDb is not thread-safe, and opening it per image
+// One SQLite connection per pool thread: SqliteVulnDb is not thread-safe, and opening it per image
 // would cost more than matching.
-Result<cli::LocalVulnDb*> thread_vulndb(const std::string& path) {
-  thread_local std::unique_ptr<cli::LocalVulnDb> db;
+Result<SqliteVulnDb*> thread_vulndb(const std::string& path) {
+  thread_local std::unique_ptr<SqliteVulnDb> db;
   if (!db) {
-    auto opened = cli::LocalVulnDb::open(path, /*create=*/false);
+    auto opened = SqliteVulnDb::open(path, /*create=*/false);
     if (!opened) return std::unexpected(opened.error());
     db = std::move(*opened);
   }
@@ -66,7 +66,7 @@ struct ScanRunner::ImageTask {
   mutable std::atomic<bool> ended{false};  // counted out of the images in flight once
 };
 
-ScanRunner::ScanRunner(ScanRunnerConfig config, Store& store, worker::LayerCache& cache, Dispatcher& dispatcher,
+ScanRunner::ScanRunner(ScanRunnerConfig config, Store& store, LayerCache& cache, Dispatcher& dispatcher,
                        MetricsRegistry& metrics)
     : config_(std::move(config)),
       store_(store),
@@ -217,7 +217,7 @@ void ScanRunner::image_ended(const ImageTask& task) {
   }
 }
 
-Result<void> ScanRunner::holds_blob(TenantId tenant, worker::RegistryClients& clients, const worker::BlobLocation& where,
+Result<void> ScanRunner::holds_blob(TenantId tenant, worker::RegistryClients& clients, const BlobLocation& where,
                                     const LayerInfo& layer) {
   namespace fs = std::filesystem;
   if (!where.file.empty()) {
@@ -286,10 +286,10 @@ void ScanRunner::plan(std::shared_ptr<ImageTask> task) {
   }
   // A cached analysis (keyed by diff_id) is served only for a blob a worker verified to be that
   // diff_id: a config that names another tenant's diff_id beside a blob of its own gets nothing.
-  std::vector<worker::LayerCache::Request> requests;
+  std::vector<LayerCache::Request> requests;
   for (const std::size_t i : fetched) {
     requests.push_back({layers[i].digest, layers[i].diff_id,
-                        worker::layer_cache_key(layers[i].diff_id, config_.analyzer_set, config_.limits, rules_digest)});
+                        layer_cache_key(layers[i].diff_id, config_.analyzer_set, config_.limits, rules_digest)});
   }
   auto cached = cache_.lookup_verified(requests);
   std::vector<std::size_t> misses;

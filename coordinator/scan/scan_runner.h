@@ -23,16 +23,16 @@
 #include "coordinator/tenancy/quotas.h"
 #include "coordinator/tenancy/secret_fingerprints.h"
 #include "coordinator/tenancy/secret_rules.h"
-#include "worker/cache/layer_cache.h"
-#include "worker/image/image_inventory.h"
-#include "worker/registry/registry_client.h"
+#include "common/cache/layer_cache.h"
+#include "worker/api/image_inventory.h"
+#include "worker/api/registry_client.h"
 
 namespace strata::coordinator {
 
 struct ScanRunnerConfig {
   unsigned threads = 2;
   std::string vulndb_path;  // the SQLite file `strata db` writes
-  worker::WalkLimits limits;
+  WalkLimits limits;
   std::uint64_t analyzer_set = 0;
   // Each tenant's registry clients (its own stored credentials, else the shared clients): manifests
   // are resolved here; workers get a pull token for one repository, never a stored credential
@@ -59,7 +59,7 @@ struct ScanRunnerConfig {
 
 class ScanRunner {
  public:
-  ScanRunner(ScanRunnerConfig config, Store& store, worker::LayerCache& cache, Dispatcher& dispatcher,
+  ScanRunner(ScanRunnerConfig config, Store& store, LayerCache& cache, Dispatcher& dispatcher,
              MetricsRegistry& metrics);
   ~ScanRunner();
 
@@ -84,14 +84,14 @@ class ScanRunner {
   void list_targets(const ScanRow& scan);
   // Whether the tenant holds the layer: its layout has the blob file of the descriptor's size, or
   // its registry serves the blob (a HEAD, remembered for an hour).
-  Result<void> holds_blob(TenantId tenant, worker::RegistryClients& clients, const worker::BlobLocation& where,
+  Result<void> holds_blob(TenantId tenant, worker::RegistryClients& clients, const BlobLocation& where,
                           const LayerInfo& layer);
   // Runs one step of an image (plan, assemble) and turns an exception into the image's error.
   void guarded(const ImageTask& task, const std::function<void()>& step);
 
   ScanRunnerConfig config_;
   Store& store_;
-  worker::LayerCache& cache_;
+  LayerCache& cache_;
   Dispatcher& dispatcher_;
   Counter& images_done_;
   Counter& images_failed_;

@@ -13,7 +13,7 @@
 
 #include "coordinator/store/store.h"
 #include "coordinator/tenancy/registry_credentials.h"
-#include "worker/registry/registry_client.h"
+#include "worker/api/registry_client.h"
 
 namespace strata::coordinator {
 

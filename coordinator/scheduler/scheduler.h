@@ -17,7 +17,7 @@
 
 #include "coordinator/scheduler/fair_queue.h"
 #include "coordinator/store/store.h"
-#include "worker/image/image_inventory.h"
+#include "worker/api/image_inventory.h"
 
 namespace strata::coordinator {
 
@@ -29,7 +29,7 @@ struct LayerRequest {
   std::string digest;
   std::string media_type;
   std::uint64_t size = 0;
-  worker::BlobLocation source;
+  BlobLocation source;
   std::string token;  // a short-lived pull token for a registry source; kept in memory only
   // A tenant's own secret rules and their digest (empty: the built-in rules). Layers scanned with
   // other rules are other jobs.

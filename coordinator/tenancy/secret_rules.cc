@@ -1,6 +1,6 @@
 #include "coordinator/tenancy/secret_rules.h"
 
-#include "worker/secret/secret_rules.h"
+#include "worker/api/secret_rules.h"
 
 namespace strata::coordinator {
 namespace {

@@ -14,7 +14,7 @@
 
 #include "coordinator/store/pg.h"
 #include "coordinator/store/store.h"
-#include "worker/secret/secret_scanner.h"
+#include "worker/api/secret_scanner.h"
 
 namespace strata::coordinator {
 

@@ -15,7 +15,7 @@
 #include "common/wire/layer_codec.h"
 #include "coordinator/dispatch/dispatcher.h"
 #include "schema/messages.capnp.h"
-#include "worker/service/frames.h"
+#include "common/wire/frames.h"
 
 namespace strata::coordinator {
 namespace {
@@ -49,13 +49,13 @@ class EchoWorker {
         ready.setName(name);
         ready.setSlots(static_cast<unsigned>(slots));
         ready.setProtocol(wire::PROTOCOL_VERSION);
-        socket.send(worker::to_frame(m), zmq::send_flags::none);
+        socket.send(strata::to_frame(m), zmq::send_flags::none);
       }
       const auto empty = encode_layer_analysis(LayerAnalysis{});
       while (!stop_.load()) {
         zmq::message_t frame;
         if (!socket.recv(frame)) continue;
-        worker::FrameReader reader(frame);
+        strata::FrameReader reader(frame);
         const auto msg = reader.root<wire::CoordinatorMessage>();
         if (msg.which() != wire::CoordinatorMessage::JOB) continue;
         const auto job = msg.getJob();
@@ -65,7 +65,7 @@ class EchoWorker {
         r.setDiffId(job.getDiffId());
         r.setDigest(job.getDigest());
         r.setAnalysis(kj::arrayPtr(reinterpret_cast<const kj::byte*>(empty.data()), empty.size()));
-        socket.send(worker::to_frame(m), zmq::send_flags::none);
+        socket.send(strata::to_frame(m), zmq::send_flags::none);
       }
     });
   }

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "tests/bench/bench_layer.h"
-#include "worker/analyzer/registry.h"
+#include "worker/api/analyzer_registry.h"
 #include "worker/layer/analyze_layer.h"
 
 namespace strata::bench {

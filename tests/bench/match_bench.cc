@@ -13,7 +13,7 @@
 #include <sstream>
 
 #include "cli/db/feed_files.h"
-#include "cli/db/local_db.h"
+#include "common/vulndb/sqlite/sqlite_vuln_db.h"
 #include "common/image/layer_merge.h"
 #include "worker/parser/dpkg_status.h"
 
@@ -31,7 +31,7 @@ const std::string& bench_db() {
   static const std::string path = [] {
     const std::string p = (fs::temp_directory_path() / "strata-bench-vulndb.sqlite").string();
     fs::remove(p);
-    auto db = cli::LocalVulnDb::open(p, true);
+    auto db = SqliteVulnDb::open(p, true);
     (void)(*db)->import(cli::read_feed_paths({feeds_dir()}));
     return p;
   }();
@@ -60,7 +60,7 @@ void BM_DbOpen(benchmark::State& state) {
   if (!have_feeds(state)) return;
   const std::string& path = bench_db();
   for (auto _ : state) {
-    auto db = cli::LocalVulnDb::open(path, false);
+    auto db = SqliteVulnDb::open(path, false);
     auto first = (*db)->candidates("Debian:11", "openssl");
     benchmark::DoNotOptimize(first);
   }
@@ -68,7 +68,7 @@ void BM_DbOpen(benchmark::State& state) {
 
 void BM_MatchImage(benchmark::State& state) {
   if (!have_feeds(state)) return;
-  auto db = cli::LocalVulnDb::open(bench_db(), false);
+  auto db = SqliteVulnDb::open(bench_db(), false);
   const ImageView view = this_machine_as_debian11();
   std::size_t findings = 0;
   for (auto _ : state) {
@@ -90,7 +90,7 @@ void BM_Import(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     fs::remove(path);
-    auto db = cli::LocalVulnDb::open(path, true);
+    auto db = SqliteVulnDb::open(path, true);
     state.ResumeTiming();
     benchmark::DoNotOptimize((*db)->import(batches));
   }
@@ -103,7 +103,7 @@ void BM_Import(benchmark::State& state) {
 // case, where every candidate record matches and aliases merge.
 void BM_MatchVulnerableImage(benchmark::State& state) {
   if (!have_feeds(state)) return;
-  auto db = cli::LocalVulnDb::open(bench_db(), false);
+  auto db = SqliteVulnDb::open(bench_db(), false);
   std::set<std::string> names;
   for (const auto& [source, batch] : cli::read_feed_paths({feeds_dir()})) {
     for (const auto& v : batch.records) {

@@ -12,9 +12,9 @@
 #include "tests/bench/bench_layer.h"
 #include "tests/support/image_builder.h"
 #include "tests/support/registries.h"
-#include "worker/analyzer/registry.h"
+#include "worker/api/analyzer_registry.h"
 #include "worker/layer/analyze_layer.h"
-#include "worker/registry/registry_client.h"
+#include "worker/api/registry_client.h"
 #include "worker/source/byte_source.h"
 
 namespace strata::bench {

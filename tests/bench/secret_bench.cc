@@ -10,8 +10,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "worker/secret/secret_rules.h"
-#include "worker/secret/secret_scanner.h"
+#include "worker/api/secret_rules.h"
+#include "worker/api/secret_scanner.h"
 
 namespace strata::bench {
 namespace {

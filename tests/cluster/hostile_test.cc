@@ -14,7 +14,7 @@
 #include "tests/support/image_builder.h"
 #include "tests/support/process.h"
 #include "tests/support/registries.h"
-#include "worker/cache/redis_client.h"
+#include "common/cache/redis_client.h"
 
 namespace strata {
 namespace {
@@ -144,9 +144,9 @@ TEST(HostileRedisWriter, EntriesWithoutTheClustersMacAreIgnored) {
   EXPECT_EQ(test::metric(cluster.metrics(), "strata_layers_analyzed_total"), 2);
 
   // The attacker: swaps the two cached analyses, then adds one of its own under a third key.
-  auto address = worker::parse_redis_url(cluster.redis().url());
+  auto address = strata::parse_redis_url(cluster.redis().url());
   ASSERT_TRUE(address);
-  auto redis = worker::RedisClient::connect(*address, std::chrono::milliseconds(2000));
+  auto redis = strata::RedisClient::connect(*address, std::chrono::milliseconds(2000));
   ASSERT_TRUE(redis) << redis.error().message();
   const auto keys_out = test::run_command("redis-cli -p " + std::to_string(address->port) + " --scan --pattern 'strata:layer:*'", false);
   std::vector<std::string> keys;
@@ -491,17 +491,17 @@ TEST(HostileNetwork, TheLayerCacheSpeaksTlsAndVerifiesTheServer) {
   EXPECT_EQ(test::metric(page, "strata_layers_analyzed_total"), 0) << page;
 
   // Without the test's CA (the system's CAs only), and in plain text: no connection.
-  auto address = worker::parse_redis_url(cluster.redis().url());
+  auto address = strata::parse_redis_url(cluster.redis().url());
   ASSERT_TRUE(address);
-  const auto untrusted = worker::RedisClient::connect(*address, std::chrono::milliseconds(2000));
+  const auto untrusted = strata::RedisClient::connect(*address, std::chrono::milliseconds(2000));
   ASSERT_FALSE(untrusted);
   EXPECT_NE(untrusted.error().message().find("certificate"), std::string::npos) << untrusted.error().message();
   address->tls = false;
-  auto plain = worker::RedisClient::connect(*address, std::chrono::milliseconds(2000));
+  auto plain = strata::RedisClient::connect(*address, std::chrono::milliseconds(2000));
   EXPECT_TRUE(!plain || !(*plain)->ping());
   address->tls = true;
   address->ca_file = cluster.dir() + "/redis-tls/ca.pem";
-  auto trusted = worker::RedisClient::connect(*address, std::chrono::milliseconds(2000));
+  auto trusted = strata::RedisClient::connect(*address, std::chrono::milliseconds(2000));
   ASSERT_TRUE(trusted) << trusted.error().message();
   EXPECT_TRUE((*trusted)->ping());
   std::filesystem::remove_all(dir);

@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   blob.append(reinterpret_cast<const char*>(data + 1), size - 1);
   strata::worker::MemorySource source(strata::as_bytes(blob));
-  strata::worker::StreamLimits limits;
+  strata::StreamLimits limits;
   limits.max_uncompressed_bytes = 64 << 20;
   strata::worker::LayerStream stream(source, limits);
   (void)stream.drain();

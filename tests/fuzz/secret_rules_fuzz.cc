@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "worker/secret/secret_rules.h"
-#include "worker/secret/secret_scanner.h"
+#include "worker/api/secret_rules.h"
+#include "worker/api/secret_scanner.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size > (64 << 10)) return 0;  // the API takes 256 KiB; compiling more only slows the search

@@ -4,9 +4,9 @@
 #include <cstdint>
 #include <string_view>
 
-#include "worker/analyzer/registry.h"
-#include "worker/secret/secret_rules.h"
-#include "worker/secret/secret_scanner.h"
+#include "worker/api/analyzer_registry.h"
+#include "worker/api/secret_rules.h"
+#include "worker/api/secret_scanner.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -2,13 +2,13 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "worker/analyzer/registry.h"
+#include "worker/api/analyzer_registry.h"
 #include "worker/layer/analyze_layer.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const auto registry = strata::worker::builtin_analyzers();
   strata::worker::MemorySource source(std::as_bytes(std::span(data, size)));
-  strata::worker::WalkLimits limits;
+  strata::WalkLimits limits;
   limits.max_entry_bytes = 1 << 20;
   limits.stream.max_uncompressed_bytes = 64 << 20;
   (void)strata::worker::analyze_layer(source, {}, registry, limits);

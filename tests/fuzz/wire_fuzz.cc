@@ -5,8 +5,8 @@
 #include <cstdint>
 
 #include "common/wire/layer_codec.h"
-#include "worker/service/frames.h"
-#include "worker/service/job.h"
+#include "common/wire/frames.h"
+#include "common/wire/job.h"
 
 namespace {
 
@@ -40,7 +40,7 @@ void read_worker_message(strata::wire::WorkerMessage::Reader msg) {
 
 void read_coordinator_message(strata::wire::CoordinatorMessage::Reader msg) {
   switch (msg.which()) {
-    case strata::wire::CoordinatorMessage::JOB: (void)strata::worker::from_wire(msg.getJob()); break;
+    case strata::wire::CoordinatorMessage::JOB: (void)strata::from_wire(msg.getJob()); break;
     case strata::wire::CoordinatorMessage::CANCEL: (void)msg.getCancel().getJobId(); break;
     case strata::wire::CoordinatorMessage::WELCOME: (void)msg.getWelcome().getAnnounce(); break;
   }
@@ -52,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size < 1) return 0;
   const zmq::message_t frame(data + 1, size - 1);
   try {
-    strata::worker::FrameReader reader(frame);
+    strata::FrameReader reader(frame);
     if (data[0] % 2 == 0) {
       read_worker_message(reader.root<strata::wire::WorkerMessage>());
     } else {

@@ -15,9 +15,9 @@
 #include "tests/support/image_builder.h"
 #include "tests/support/registries.h"
 #include "tests/support/shared_data.h"
-#include "worker/analyzer/registry.h"
-#include "worker/image/image_inventory.h"
-#include "worker/registry/registry_client.h"
+#include "worker/api/analyzer_registry.h"
+#include "worker/api/image_inventory.h"
+#include "worker/api/registry_client.h"
 
 namespace strata::worker {
 namespace {

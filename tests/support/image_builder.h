@@ -1,57 +1,21 @@
-// Builds test layers and images in memory and on disk with libarchive's writer, zlib and zstd,
-// so that no test fixture is opaque: every byte a test reads was made by the test.
+// The tests' names for the image writer (common/image/image_writer.h), and a scratch directory.
 #pragma once
 
-#include <cstdint>
 #include <string>
-#include <vector>
 
-#include "common/image/media_type.h"
+#include "common/image/image_writer.h"
 
 namespace strata::test {
 
-struct TarEntry {
-  enum class Kind { kFile, kDir, kSymlink, kHardlink };
-  std::string path;
-  std::string content;  // file bytes, or the link target
-  Kind kind = Kind::kFile;
-  unsigned mode = 0644;
-};
-
-std::string make_tar(const std::vector<TarEntry>& entries);
-std::string compress(const std::string& bytes, Compression compression, int level = 1);
-std::string sha256_digest(const std::string& bytes);  // "sha256:…"
-
-struct TestLayer {
-  std::string blob;        // as stored (compressed or not)
-  std::string diff_id;     // sha256 of the uncompressed tar
-  std::string media_type;
-};
-
-TestLayer make_layer(const std::vector<TarEntry>& entries,
-                     Compression compression = Compression::kGzip);
-
-struct TestImage {
-  std::vector<TestLayer> layers;
-  std::string os = "linux";
-  std::string arch = "amd64";
-  std::string variant;
-  std::string tag;             // org.opencontainers.image.ref.name, when not empty
-  bool config_diff_ids_override = false;
-  std::vector<std::string> diff_ids;  // used instead of the layers' when overridden
-  std::string runtime_json;  // the config's "config" object (User, Env, Cmd, …), when not empty
-  std::string history_json;  // the config's "history" array, when not empty
-};
-
-// Writes an OCI image layout holding `images`; with `as_index`, index.json points at one nested
-// image index that holds them with their platforms (what a multi-platform build writes).
-// Returns the manifest digests.
-std::vector<std::string> write_oci_layout(const std::string& dir, const std::vector<TestImage>& images,
-                                          bool as_index = false);
-
-// Writes a `docker save` archive: legacy `<id>/layer.tar` entries, or the OCI blobs layout.
-void write_docker_archive(const std::string& file, const TestImage& image, bool oci_blobs,
-                          bool gzip_whole_archive = false);
+using image_writer::compress;
+using image_writer::make_layer;
+using image_writer::make_tar;
+using image_writer::sha256_digest;
+using image_writer::TarEntry;
+using image_writer::write_docker_archive;
+using image_writer::write_oci_layout;
+using TestLayer = image_writer::LayerBlob;
+using TestImage = image_writer::ImageSpec;
 
 std::string temp_dir();  // a new directory under /tmp, removed by the caller
 

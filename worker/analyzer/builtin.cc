@@ -1,6 +1,6 @@
 #include "worker/analyzer/builtin.h"
 
-#include "worker/secret/secret_scanner.h"
+#include "worker/api/secret_scanner.h"
 
 namespace strata::worker {
 std::shared_ptr<const SecretScanner> builtin_secret_scanner() {

@@ -3,7 +3,7 @@
 
 #include <memory>
 
-#include "worker/analyzer/registry.h"
+#include "worker/api/analyzer_registry.h"
 
 namespace strata::worker {
 

@@ -1,4 +1,4 @@
-#include "worker/analyzer/registry.h"
+#include "worker/api/analyzer_registry.h"
 
 namespace strata::worker {
 

@@ -1,11 +1,11 @@
 // Secrets in file contents: every regular file up to the size cap whose first bytes are text
 // (binaries are left to the package analyzers), and every file a path rule names, is scanned
-// once against the whole rule set (worker/secret/secret_scanner.h).
+// once against the whole rule set (worker/api/secret_scanner.h).
 #include <algorithm>
 #include <cstring>
 
 #include "worker/analyzer/builtin.h"
-#include "worker/secret/secret_scanner.h"
+#include "worker/api/secret_scanner.h"
 
 namespace strata::worker {
 namespace {

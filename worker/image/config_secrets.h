@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "common/inventory.h"
-#include "worker/secret/secret_scanner.h"
+#include "worker/api/secret_scanner.h"
 
 namespace strata::worker {
 

@@ -13,7 +13,7 @@
 #include <set>
 
 #include "common/image/manifest.h"
-#include "worker/image/image_inventory.h"
+#include "worker/api/image_inventory.h"
 #include "worker/layer/analyze_layer.h"
 #include "worker/walk/entry_dispatch.h"
 

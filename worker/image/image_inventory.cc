@@ -1,10 +1,10 @@
-#include "worker/image/image_inventory.h"
+#include "worker/api/image_inventory.h"
 
 #include <sys/stat.h>
 
 #include "common/image/misconfig.h"
 #include "worker/image/config_secrets.h"
-#include "worker/registry/registry_client.h"
+#include "worker/api/registry_client.h"
 #include "worker/walk/layer_walker.h"
 
 namespace strata::worker {

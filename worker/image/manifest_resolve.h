@@ -9,7 +9,7 @@
 
 #include "common/image/manifest.h"
 #include "common/image/reference.h"
-#include "worker/image/image_inventory.h"
+#include "worker/api/image_inventory.h"
 
 namespace strata::worker {
 

@@ -3,7 +3,7 @@
 #include <filesystem>
 
 #include "worker/image/blob_file.h"
-#include "worker/image/image_inventory.h"
+#include "worker/api/image_inventory.h"
 #include "worker/image/manifest_resolve.h"
 
 namespace strata::worker {

@@ -1,9 +1,9 @@
 // Images in a registry: the manifest asked for by tag or digest (verified), an index followed
 // down to the platform's image, its config read and verified, and each layer located as a blob
 // of the repository, streamed only when analyzed.
-#include "worker/image/image_inventory.h"
+#include "worker/api/image_inventory.h"
 #include "worker/image/manifest_resolve.h"
-#include "worker/registry/registry_client.h"
+#include "worker/api/registry_client.h"
 
 namespace strata::worker {
 

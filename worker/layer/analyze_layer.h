@@ -9,9 +9,9 @@
 #include "common/digest.h"
 #include "common/image/layer_analysis.h"
 #include "common/image/media_type.h"
-#include "worker/analyzer/registry.h"
+#include "worker/api/analyzer_registry.h"
 #include "worker/source/byte_source.h"
-#include "worker/walk/limits.h"
+#include "common/wire/walk_limits.h"
 
 namespace strata::worker {
 

@@ -1,4 +1,4 @@
-#include "worker/registry/registry_client.h"
+#include "worker/api/registry_client.h"
 
 #include <algorithm>
 #include <cctype>

@@ -2,7 +2,7 @@
 // on a true positive and a near miss (tests/unit/worker/secret_rules_test.cc). Severities:
 // CRITICAL for keys that grant cloud or signing power outright, HIGH for service tokens,
 // MEDIUM for generic assignments whose meaning depends on context.
-#include "worker/secret/secret_rules.h"
+#include "worker/api/secret_rules.h"
 
 namespace strata::worker {
 namespace {

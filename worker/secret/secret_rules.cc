@@ -1,4 +1,4 @@
-#include "worker/secret/secret_rules.h"
+#include "worker/api/secret_rules.h"
 
 #include "common/digest.h"
 

@@ -1,4 +1,4 @@
-#include "worker/secret/secret_scanner.h"
+#include "worker/api/secret_scanner.h"
 
 #include <hs/hs.h>
 #include <re2/re2.h>

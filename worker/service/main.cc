@@ -8,8 +8,8 @@
 #include <thread>
 
 #include "common/log.h"
-#include "worker/cache/layer_cache.h"
-#include "worker/service/curve_key.h"
+#include "common/cache/layer_cache.h"
+#include "common/wire/curve_key.h"
 #include "worker/service/worker_service.h"
 
 namespace {
@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
   }
   if (config.name.empty()) config.name = default_name();
   config.job_memory_bytes = job_memory_mib << 20;
-  auto secret = strata::worker::load_cache_secret(cache_secret_file);
+  auto secret = strata::load_cache_secret(cache_secret_file);
   if (!secret) {
     std::cerr << "strata-worker: error: " << secret.error().message() << "\n";
     return 2;
@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
   for (const auto& [path, key] : {std::pair{&curve_key_file, &config.curve_secret_key},
                                   std::pair{&coordinator_key_file, &config.curve_server_key}}) {
     if (path->empty()) continue;
-    auto read = strata::worker::read_curve_key(*path);
+    auto read = strata::read_curve_key(*path);
     if (!read) {
       std::cerr << "strata-worker: error: " << read.error().message() << "\n";
       return 2;

@@ -3,11 +3,11 @@
 #include <chrono>
 
 #include "common/wire/layer_codec.h"
-#include "worker/cache/layer_cache.h"
-#include "worker/image/image_inventory.h"
+#include "common/cache/layer_cache.h"
+#include "worker/api/image_inventory.h"
 #include "worker/layer/analyze_layer.h"
 #include "worker/source/byte_source.h"
-#include "worker/secret/secret_rules.h"
+#include "worker/api/secret_rules.h"
 
 namespace strata::worker {
 namespace {

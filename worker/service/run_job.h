@@ -8,10 +8,10 @@
 #include <atomic>
 
 #include "common/metrics/metrics.h"
-#include "worker/analyzer/registry.h"
-#include "worker/cache/layer_cache.h"
-#include "worker/registry/registry_client.h"
-#include "worker/service/job.h"
+#include "worker/api/analyzer_registry.h"
+#include "common/cache/layer_cache.h"
+#include "worker/api/registry_client.h"
+#include "common/wire/job.h"
 
 namespace strata::worker {
 

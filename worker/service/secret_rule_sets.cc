@@ -1,7 +1,7 @@
 #include "worker/service/secret_rule_sets.h"
 
-#include "worker/secret/secret_rules.h"
-#include "worker/secret/secret_scanner.h"
+#include "worker/api/secret_rules.h"
+#include "worker/api/secret_scanner.h"
 
 namespace strata::worker {
 

@@ -10,7 +10,7 @@
 #include <utility>
 
 #include "common/error.h"
-#include "worker/analyzer/registry.h"
+#include "worker/api/analyzer_registry.h"
 
 namespace strata::worker {
 

@@ -15,8 +15,8 @@
 #include <oneapi/tbb/task_group.h>
 
 #include "common/log.h"
-#include "worker/analyzer/registry.h"
-#include "worker/service/frames.h"
+#include "worker/api/analyzer_registry.h"
+#include "common/wire/frames.h"
 #include "worker/service/run_job.h"
 #include "worker/service/secret_rule_sets.h"
 

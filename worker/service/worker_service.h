@@ -14,8 +14,8 @@
 #include <cstdint>
 #include <string>
 
-#include "worker/cache/layer_cache.h"
-#include "worker/registry/registry_client.h"
+#include "common/cache/layer_cache.h"
+#include "worker/api/registry_client.h"
 
 namespace strata::worker {
 

@@ -12,19 +12,12 @@
 
 #include "common/digest.h"
 #include "common/image/media_type.h"
+#include "common/wire/walk_limits.h"
 #include "worker/source/byte_source.h"
 #include "worker/stream/decompressor.h"
 #include "worker/stream/tar_chunks.h"
 
 namespace strata::worker {
-
-struct StreamLimits {
-  std::uint64_t max_uncompressed_bytes = 32ull << 30;
-  // Uncompressed bytes per compressed byte beyond which a stream counts as a decompression bomb.
-  // Checked once the output passes kRatioFloor, so small layers of zeros do not trip it.
-  std::uint64_t max_ratio = 200;
-  static constexpr std::uint64_t kRatioFloor = 64ull << 20;
-};
 
 class LayerStream final : public TarChunks {
  public:

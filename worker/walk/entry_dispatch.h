@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "common/image/layer_analysis.h"
-#include "worker/analyzer/registry.h"
+#include "worker/api/analyzer_registry.h"
 #include "worker/walk/entry.h"
 
 namespace strata::worker {

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "common/image/layer_analysis.h"
-#include "worker/analyzer/registry.h"
-#include "worker/walk/limits.h"
+#include "worker/api/analyzer_registry.h"
+#include "common/wire/walk_limits.h"
 
 namespace strata::worker {
 

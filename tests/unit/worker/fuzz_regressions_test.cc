@@ -9,7 +9,7 @@
 #include "common/vulndb/feed_batch.h"
 #include "common/vulndb/osv_json.h"
 #include "tests/support/shared_data.h"
-#include "worker/analyzer/registry.h"
+#include "worker/api/analyzer_registry.h"
 #include "worker/layer/analyze_layer.h"
 #include "worker/parser/apk_installed.h"
 #include "worker/parser/dpkg_status.h"

@@ -12,8 +12,8 @@
 #include "tests/support/image_builder.h"
 #include "common/image/efficiency.h"
 #include "worker/analyzer/builtin.h"
-#include "worker/analyzer/registry.h"
-#include "worker/image/image_inventory.h"
+#include "worker/api/analyzer_registry.h"
+#include "worker/api/image_inventory.h"
 
 namespace strata::worker {
 namespace {

@@ -1,5 +1,5 @@
 // Images on disk, end to end through inventory_image: OCI layouts, docker archives, rootfs.
-#include "worker/image/image_inventory.h"
+#include "worker/api/image_inventory.h"
 
 #include <gtest/gtest.h>
 

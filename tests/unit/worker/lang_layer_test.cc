@@ -11,7 +11,7 @@
 #include "common/vulndb/ecosystem.h"
 #include "tests/support/elf_builder.h"
 #include "tests/support/image_builder.h"
-#include "worker/analyzer/registry.h"
+#include "worker/api/analyzer_registry.h"
 #include "worker/layer/analyze_layer.h"
 #include "worker/stream/layer_stream.h"
 

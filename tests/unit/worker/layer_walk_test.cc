@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/image_builder.h"
-#include "worker/analyzer/registry.h"
+#include "worker/api/analyzer_registry.h"
 #include "worker/layer/analyze_layer.h"
 #include "worker/stream/layer_stream.h"
 #include "worker/walk/layer_walker.h"

@@ -7,8 +7,8 @@
 
 #include "common/image/reference.h"
 #include "tests/support/image_builder.h"
-#include "worker/analyzer/registry.h"
-#include "worker/image/image_inventory.h"
+#include "worker/api/analyzer_registry.h"
+#include "worker/api/image_inventory.h"
 
 namespace strata::worker {
 namespace {

@@ -9,8 +9,8 @@
 #include <sstream>
 
 #include "tests/support/shared_data.h"
-#include "worker/secret/secret_rules.h"
-#include "worker/secret/secret_scanner.h"
+#include "worker/api/secret_rules.h"
+#include "worker/api/secret_scanner.h"
 
 namespace strata::worker {
 namespace {

@@ -11,8 +11,8 @@
 #include <filesystem>
 
 #include "common/image/reference.h"
-#include "worker/analyzer/registry.h"
-#include "worker/image/image_inventory.h"
+#include "worker/api/analyzer_registry.h"
+#include "worker/api/image_inventory.h"
 #include "worker/layer/analyze_layer.h"
 #include "worker/stream/layer_stream.h"
 

@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <map>
 
-#include "worker/secret/secret_rules.h"
-#include "worker/secret/secret_scanner.h"
+#include "worker/api/secret_rules.h"
+#include "worker/api/secret_scanner.h"
 
 namespace strata::worker {
 namespace {

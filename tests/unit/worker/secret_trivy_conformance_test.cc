@@ -12,7 +12,7 @@
 
 #include "tests/support/shared_data.h"
 #include "worker/analyzer/builtin.h"
-#include "worker/secret/secret_scanner.h"
+#include "worker/api/secret_scanner.h"
 
 namespace strata::worker {
 namespace {

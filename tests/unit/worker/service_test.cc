@@ -7,9 +7,10 @@
 
 #include "common/wire/layer_codec.h"
 #include "tests/support/image_builder.h"
-#include "worker/cache/layer_cache.h"
-#include "worker/service/frames.h"
-#include "worker/service/job.h"
+#include "common/cache/layer_cache.h"
+#include "common/cache/redis_client.h"
+#include "common/wire/frames.h"
+#include "common/wire/job.h"
 #include "worker/service/run_job.h"
 
 namespace strata::worker {

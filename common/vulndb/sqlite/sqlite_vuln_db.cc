@@ -1,4 +1,4 @@
-#include "cli/db/local_db.h"
+#include "common/vulndb/sqlite/sqlite_vuln_db.h"
 
 #include <sqlite3.h>
 
@@ -10,7 +10,7 @@
 #include "common/vulndb/ecosystem.h"
 #include "common/vulndb/osv_json.h"
 
-namespace strata::cli {
+namespace strata {
 namespace {
 
 struct StmtFinalize {
@@ -33,21 +33,7 @@ std::string text_column(sqlite3_stmt* s, int i) {
 
 }  // namespace
 
-std::string resolve_db_path(const std::string& flag) {
-  if (!flag.empty()) return flag;
-  if (const char* env = std::getenv("STRATA_DB"); env && *env) return env;
-  std::string base;
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) {
-    base = xdg;
-  } else if (const char* home = std::getenv("HOME"); home && *home) {
-    base = std::string(home) + "/.cache";
-  } else {
-    base = "/tmp";
-  }
-  return base + "/strata/vulndb.sqlite";
-}
-
-Result<std::unique_ptr<LocalVulnDb>> LocalVulnDb::open(const std::string& path, bool create) {
+Result<std::unique_ptr<SqliteVulnDb>> SqliteVulnDb::open(const std::string& path, bool create) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!create && !fs::exists(path, ec)) {
@@ -64,17 +50,17 @@ Result<std::unique_ptr<LocalVulnDb>> LocalVulnDb::open(const std::string& path, 
     sqlite3_close(raw);
     return fail(ErrorCode::kUnavailable, path + ": " + message);
   }
-  std::unique_ptr<LocalVulnDb> db(new LocalVulnDb(raw, path));
+  std::unique_ptr<SqliteVulnDb> db(new SqliteVulnDb(raw, path));
   if (auto r = db->exec(kSchema); !r) return std::unexpected(r.error());
   return db;
 }
 
-LocalVulnDb::~LocalVulnDb() {
+SqliteVulnDb::~SqliteVulnDb() {
   sqlite3_finalize(candidates_);
   sqlite3_close(db_);
 }
 
-Result<void> LocalVulnDb::exec(const char* sql) {
+Result<void> SqliteVulnDb::exec(const char* sql) {
   char* message = nullptr;
   if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
     const std::string text = message ? message : "unknown error";
@@ -84,7 +70,7 @@ Result<void> LocalVulnDb::exec(const char* sql) {
   return {};
 }
 
-Result<ImportSummary> LocalVulnDb::import(const std::vector<std::pair<std::string, FeedBatch>>& batches) {
+Result<ImportSummary> SqliteVulnDb::import(const std::vector<std::pair<std::string, FeedBatch>>& batches) {
   ImportSummary summary;
   if (auto r = exec("BEGIN IMMEDIATE"); !r) return std::unexpected(r.error());
   auto prepare = [&](const char* sql) {
@@ -161,7 +147,7 @@ Result<ImportSummary> LocalVulnDb::import(const std::vector<std::pair<std::strin
   return summary;
 }
 
-Result<DbInfo> LocalVulnDb::info() {
+Result<DbInfo> SqliteVulnDb::info() {
   DbInfo info;
   info.path = path_;
   auto query = [&](const char* sql, auto&& row) {
@@ -184,7 +170,7 @@ Result<DbInfo> LocalVulnDb::info() {
   return info;
 }
 
-Result<std::vector<Vulnerability>> LocalVulnDb::candidates(std::string_view ecosystem_key,
+Result<std::vector<Vulnerability>> SqliteVulnDb::candidates(std::string_view ecosystem_key,
                                                            std::string_view package) {
   if (candidates_ == nullptr &&
       sqlite3_prepare_v2(db_,
@@ -206,4 +192,4 @@ Result<std::vector<Vulnerability>> LocalVulnDb::candidates(std::string_view ecos
   return out;
 }
 
-}  // namespace strata::cli
+}  // namespace strata

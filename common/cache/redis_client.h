@@ -1,4 +1,4 @@
-// A blocking Redis connection with timeouts, over TCP or TLS (worker/cache/redis_transport.h):
+// A blocking Redis connection with timeouts, over TCP or TLS (redis_transport.h):
 // the few commands the layer cache needs, formatted and parsed by hiredis. Not thread-safe;
 // LayerCache serialises access and reconnects.
 #pragma once
@@ -15,7 +15,7 @@
 
 struct redisReader;
 
-namespace strata::worker {
+namespace strata {
 
 struct RedisAddress {
   std::string host = "127.0.0.1";
@@ -59,4 +59,4 @@ class RedisClient {
   RedisAddress address_;
 };
 
-}  // namespace strata::worker
+}  // namespace strata

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "common/error.h"
-#include "worker/secret/secret_rules.h"
+#include "worker/api/secret_rules.h"
 
 namespace strata::worker {
 

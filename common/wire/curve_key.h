@@ -8,11 +8,11 @@
 
 #include "common/error.h"
 
-namespace strata::worker {
+namespace strata {
 
 constexpr std::size_t kZ85KeyLength = 40;
 
 // A key file's Z85 text: 40 characters after trimming whitespace; errors name the file.
 Result<std::string> read_curve_key(const std::string& path);
 
-}  // namespace strata::worker
+}  // namespace strata

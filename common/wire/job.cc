@@ -1,6 +1,6 @@
-#include "worker/service/job.h"
+#include "common/wire/job.h"
 
-namespace strata::worker {
+namespace strata {
 namespace {
 
 std::string text(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
@@ -54,4 +54,4 @@ JobSpec from_wire(wire::Job::Reader in) {
   return job;
 }
 
-}  // namespace strata::worker
+}  // namespace strata

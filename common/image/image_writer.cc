@@ -1,4 +1,4 @@
-#include "tests/support/image_builder.h"
+#include "common/image/image_writer.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -13,7 +13,7 @@
 
 #include "common/digest.h"
 
-namespace strata::test {
+namespace strata::image_writer {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
@@ -104,9 +104,9 @@ std::string sha256_digest(const std::string& bytes) {
   return Sha256::of(as_bytes(bytes)).to_string();
 }
 
-TestLayer make_layer(const std::vector<TarEntry>& entries, Compression compression) {
+LayerBlob make_layer(const std::vector<TarEntry>& entries, Compression compression) {
   const std::string tar = make_tar(entries);
-  TestLayer layer;
+  LayerBlob layer;
   layer.diff_id = sha256_digest(tar);
   layer.blob = compress(tar, compression);
   layer.media_type = compression == Compression::kGzip   ? "application/vnd.oci.image.layer.v1.tar+gzip"
@@ -123,7 +123,7 @@ std::string put_blob(const fs::path& dir, const std::string& bytes) {
   return digest;
 }
 
-std::string config_json(const TestImage& image) {
+std::string config_json(const ImageSpec& image) {
   json diff_ids = json::array();
   if (image.config_diff_ids_override) {
     for (const auto& d : image.diff_ids) diff_ids.push_back(d);
@@ -141,7 +141,7 @@ std::string config_json(const TestImage& image) {
 }  // namespace
 
 std::vector<std::string> write_oci_layout(const std::string& dir,
-                                          const std::vector<TestImage>& images, bool as_index) {
+                                          const std::vector<ImageSpec>& images, bool as_index) {
   const fs::path root(dir);
   write_file(root / "oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
   json descriptors = json::array();
@@ -191,7 +191,7 @@ std::vector<std::string> write_oci_layout(const std::string& dir,
   return digests;
 }
 
-void write_docker_archive(const std::string& file, const TestImage& image, bool oci_blobs,
+void write_docker_archive(const std::string& file, const ImageSpec& image, bool oci_blobs,
                           bool gzip_whole_archive) {
   std::vector<std::pair<std::string, std::string>> files;
   const std::string config = config_json(image);
@@ -216,10 +216,4 @@ void write_docker_archive(const std::string& file, const TestImage& image, bool 
   write_file(file, tar);
 }
 
-std::string temp_dir() {
-  std::string pattern = (fs::temp_directory_path() / "strata-test-XXXXXX").string();
-  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  return pattern;
-}
-
-}  // namespace strata::test
+}  // namespace strata::image_writer

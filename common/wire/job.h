@@ -7,10 +7,10 @@
 #include <vector>
 
 #include "schema/messages.capnp.h"
-#include "worker/image/image_inventory.h"
-#include "worker/walk/limits.h"
+#include "common/image/blob_location.h"
+#include "common/wire/walk_limits.h"
 
-namespace strata::worker {
+namespace strata {
 
 struct JobSpec {
   std::uint64_t id = 0;
@@ -46,4 +46,4 @@ struct JobOutcome {
   bool verified = false;  // a failed blob, read again, hashed to its digest
 };
 
-}  // namespace strata::worker
+}  // namespace strata

@@ -7,12 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "common/image/blob_location.h"
 #include "common/image/reference.h"
 #include "common/inventory.h"
-#include "worker/analyzer/registry.h"
+#include "worker/api/analyzer_registry.h"
 #include "worker/image/progress.h"
 #include "worker/layer/analyze_layer.h"
-#include "worker/walk/limits.h"
+#include "common/wire/walk_limits.h"
 
 namespace strata::worker {
 
@@ -30,15 +31,6 @@ struct InventoryOptions {
   // Clients for registry references, one per registry, sharing tokens across layers; null: made
   // with default options when a registry reference needs them.
   std::shared_ptr<RegistryClients> registries;
-};
-
-// Where a layer's blob is: a file on this machine (or storage shared with the workers), or a
-// registry's repository (the blob's digest is the layer's).
-struct BlobLocation {
-  std::string file;
-  std::string registry;    // the API host[:port]
-  std::string repository;
-  bool empty() const { return file.empty() && registry.empty(); }
 };
 
 // An image resolved to its layers without reading them: the inventory's header and layer list

@@ -1,4 +1,4 @@
-#include "cli/api_client.h"
+#include "common/client/api_client.h"
 
 #include <curl/curl.h>
 
@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-namespace strata::cli {
+namespace strata {
 namespace {
 
 struct CurlFree {
@@ -84,4 +84,4 @@ std::string api_error_message(const ApiResponse& response) {
   return response.body;
 }
 
-}  // namespace strata::cli
+}  // namespace strata

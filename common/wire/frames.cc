@@ -1,8 +1,8 @@
-#include "worker/service/frames.h"
+#include "common/wire/frames.h"
 
 #include <cstring>
 
-namespace strata::worker {
+namespace strata {
 namespace {
 
 capnp::ReaderOptions limits_for(std::size_t words) {
@@ -31,4 +31,4 @@ kj::Array<capnp::word> FrameReader::copy_aligned(const zmq::message_t& frame) {
 FrameReader::FrameReader(const zmq::message_t& frame)
     : words_(copy_aligned(frame)), reader_(words_.asPtr(), limits_for(words_.size())) {}
 
-}  // namespace strata::worker
+}  // namespace strata

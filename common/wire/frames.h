@@ -6,7 +6,7 @@
 
 #include <zmq.hpp>
 
-namespace strata::worker {
+namespace strata {
 
 zmq::message_t to_frame(capnp::MessageBuilder& message);
 
@@ -26,4 +26,4 @@ class FrameReader {
   capnp::FlatArrayMessageReader reader_;
 };
 
-}  // namespace strata::worker
+}  // namespace strata

@@ -1,4 +1,4 @@
-#include "worker/cache/layer_cache.h"
+#include "common/cache/layer_cache.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -10,11 +10,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/cache/redis_store.h"
 #include "common/digest.h"
 #include "common/log.h"
 #include "common/wire/layer_codec.h"
 
-namespace strata::worker {
+namespace strata {
 namespace {
 
 constexpr std::size_t kMacBytes = 32;
@@ -73,8 +74,11 @@ std::string layer_cache_key(std::string_view diff_id, std::uint64_t analyzer_set
   return "strata:layer:v1:" + std::string(diff_id) + ":" + hash;
 }
 
-LayerCache::LayerCache(LayerCacheConfig config, MetricsRegistry& metrics)
-    : config_(std::move(config)),
+LayerCache::LayerCache(std::shared_ptr<CacheStore> store, std::string secret, std::uint32_t ttl_seconds,
+                       MetricsRegistry& metrics)
+    : store_(std::move(store)),
+      secret_(std::move(secret)),
+      ttl_seconds_(ttl_seconds),
       hits_(metrics.counter("strata_layer_cache_hits_total", "Layer analyses found in the Redis cache")),
       misses_(metrics.counter("strata_layer_cache_misses_total", "Layer analyses not in the Redis cache")),
       errors_(metrics.counter("strata_layer_cache_errors_total",
@@ -84,72 +88,66 @@ LayerCache::LayerCache(LayerCacheConfig config, MetricsRegistry& metrics)
                               "Cache entries whose MAC did not match: written without the cluster's secret")),
       stores_(metrics.counter("strata_layer_cache_stores_total", "Layer analyses written to the cache")),
       up_(metrics.gauge("strata_layer_cache_up", "1 while the Redis layer cache is reachable")) {
-  if (config_.url.empty()) return;
-  if (config_.secret.empty()) {
+  if (store_ != nullptr && secret_.empty()) {
     log_error("cache", "no cache secret (--cache-secret-file or STRATA_CACHE_SECRET): running without a layer cache, "
                        "since entries nobody can authenticate would be trusted");
-    config_.url.clear();
-    return;
+    store_.reset();
   }
-  auto address = parse_redis_url(config_.url);
+}
+
+namespace {
+
+// The Redis store a configuration names, or null (no URL, or one that does not parse).
+std::shared_ptr<CacheStore> redis_store(const LayerCacheConfig& config) {
+  if (config.url.empty()) return nullptr;
+  auto address = parse_redis_url(config.url);
   if (!address) {
     log_error("cache", address.error().message() + "; running without a layer cache");
-    config_.url.clear();
-    return;
-  }
-  address_ = *address;
-  address_->ca_file = config_.ca_file;
-}
-
-void LayerCache::lost(const Error& error) {
-  client_.reset();
-  errors_.inc();
-  up_.set(0);
-  next_attempt_ = std::chrono::steady_clock::now() + config_.retry_interval;
-  if (!down_) {
-    down_ = true;
-    log_warn("cache", error.message() + "; scanning uncached until Redis is back");
-  }
-}
-
-RedisClient* LayerCache::connection() {
-  if (client_) return client_.get();
-  if (std::chrono::steady_clock::now() < next_attempt_) {
-    errors_.inc();
     return nullptr;
   }
-  auto client = RedisClient::connect(*address_, config_.timeout);
-  if (!client) {
-    lost(client.error());
-    return nullptr;
-  }
-  client_ = std::move(*client);
+  address->ca_file = config.ca_file;
+  return std::make_shared<RedisStore>(*address, config.timeout, config.retry_interval);
+}
+
+}  // namespace
+
+LayerCache::LayerCache(LayerCacheConfig config, MetricsRegistry& metrics)
+    : LayerCache(redis_store(config), config.secret, config.ttl_seconds, metrics) {}
+
+void LayerCache::reached() {
+  std::lock_guard lock(outage_mutex_);
   up_.set(1);
   if (down_) {
     down_ = false;
-    log_info("cache", address_->to_string() + " is reachable again; layer cache resumed");
+    log_info("cache", store_->describe() + " is reachable again; layer cache resumed");
   }
-  return client_.get();
+}
+
+void LayerCache::unreachable(const Error& error) {
+  errors_.inc();
+  std::lock_guard lock(outage_mutex_);
+  up_.set(0);
+  if (!down_) {
+    down_ = true;
+    log_warn("cache", error.message() + "; scanning uncached until the cache is back");
+  }
 }
 
 std::vector<std::optional<std::string>> LayerCache::authenticated(std::span<const std::string> keys) {
   std::vector<std::optional<std::string>> out(keys.size());
   if (keys.empty() || !enabled()) return out;
-  Result<std::vector<std::optional<std::string>>> values = [&]() -> Result<std::vector<std::optional<std::string>>> {
-    std::lock_guard lock(mutex_);
-    RedisClient* c = connection();
-    if (c == nullptr) return fail(ErrorCode::kUnavailable, "Redis is down");
-    auto v = c->mget(keys);
-    if (!v) lost(v.error());
-    return v;
-  }();
-  if (!values) return out;
+  auto values = store_->get(keys);
+  if (!values) {
+    unreachable(values.error());
+    return out;
+  }
+  reached();
   for (std::size_t i = 0; i < keys.size(); ++i) {
     auto& value = (*values)[i];
     if (!value) continue;
     const auto bytes = std::as_bytes(std::span(*value));
     if (bytes.size() < kMacBytes ||
-        CRYPTO_memcmp(mac(config_.secret, keys[i], bytes.subspan(kMacBytes)).data(), bytes.data(), kMacBytes) != 0) {
+        CRYPTO_memcmp(mac(secret_, keys[i], bytes.subspan(kMacBytes)).data(), bytes.data(), kMacBytes) != 0) {
       forged_.inc();
       log_warn("cache", keys[i] + ": the entry's MAC does not match (not written by this cluster); ignored");
       continue;
@@ -215,19 +213,17 @@ std::vector<std::optional<LayerAnalysis>> LayerCache::lookup_verified(std::span<
 
 bool LayerCache::store(const std::string& key, std::span<const std::byte> encoded, std::uint32_t ttl_seconds) {
   if (!enabled()) return false;
-  std::lock_guard lock(mutex_);
-  RedisClient* c = connection();
-  if (c == nullptr) return false;
-  const auto tag = mac(config_.secret, key, encoded);
+  const auto tag = mac(secret_, key, encoded);
   std::vector<std::byte> value(kMacBytes + encoded.size());
   std::memcpy(value.data(), tag.data(), kMacBytes);
   std::memcpy(value.data() + kMacBytes, encoded.data(), encoded.size());
-  if (auto r = c->set(key, value, ttl_seconds != 0 ? ttl_seconds : config_.ttl_seconds); !r) {
-    lost(r.error());
+  if (auto r = store_->set(key, value, ttl_seconds != 0 ? ttl_seconds : ttl_seconds_); !r) {
+    unreachable(r.error());
     return false;
   }
+  reached();
   stores_.inc();
   return true;
 }
 
-}  // namespace strata::worker
+}  // namespace strata

@@ -1,10 +1,10 @@
-#include "worker/service/curve_key.h"
+#include "common/wire/curve_key.h"
 
 #include <fstream>
 #include <sstream>
 #include <string_view>
 
-namespace strata::worker {
+namespace strata {
 
 Result<std::string> read_curve_key(const std::string& path) {
   static constexpr std::string_view kAlphabet =
@@ -23,4 +23,4 @@ Result<std::string> read_curve_key(const std::string& path) {
   return key;
 }
 
-}  // namespace strata::worker
+}  // namespace strata

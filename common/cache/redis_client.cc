@@ -1,12 +1,12 @@
-#include "worker/cache/redis_client.h"
+#include "common/cache/redis_client.h"
 
 #include <hiredis/hiredis.h>
 
 #include <charconv>
 
-#include "worker/cache/redis_transport.h"
+#include "common/cache/redis_transport.h"
 
-namespace strata::worker {
+namespace strata {
 namespace {
 
 struct ReplyDeleter {
@@ -178,4 +178,4 @@ Result<void> RedisClient::ping() {
   return {};
 }
 
-}  // namespace strata::worker
+}  // namespace strata

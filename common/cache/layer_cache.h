@@ -1,4 +1,4 @@
-// The fleet-wide cache of layer analyses in Redis: key = diff_id + a hash of everything that
+// The fleet-wide cache of layer analyses, in Redis for the cluster (any CacheStore underneath): key = diff_id + a hash of everything that
 // changes the result (the analyzer set's versions and the walk limits), value = the encoded
 // analysis (common/wire/layer_codec.h), with a TTL; the server bounds the total (maxmemory with
 // an LRU policy, set by the deploy scripts).
@@ -26,10 +26,10 @@
 
 #include "common/image/layer_analysis.h"
 #include "common/metrics/metrics.h"
-#include "worker/cache/redis_client.h"
-#include "worker/walk/limits.h"
+#include "common/cache/cache_store.h"
+#include "common/wire/walk_limits.h"
 
-namespace strata::worker {
+namespace strata {
 
 struct LayerCacheConfig {
   std::string url;  // empty: no cache
@@ -53,7 +53,11 @@ Result<std::string> load_cache_secret(const std::string& file);
 
 class LayerCache {
  public:
+  // The cluster's cache: Redis at config.url; none when the URL or the secret is empty.
   LayerCache(LayerCacheConfig config, MetricsRegistry& metrics);
+  // Over any store: memory for tests and a single process, a FaultStore in fault tests. A null
+  // store or an empty secret: no cache.
+  LayerCache(std::shared_ptr<CacheStore> store, std::string secret, std::uint32_t ttl_seconds, MetricsRegistry& metrics);
 
   // One round trip for all keys. A miss, an undecodable entry and an unreachable server all give
   // nullopt (the layer is analysed again).
@@ -61,7 +65,7 @@ class LayerCache {
   // Stores an encoded analysis for `ttl_seconds` (0: the configured TTL); false when it was not
   // stored.
   bool store(const std::string& key, std::span<const std::byte> encoded, std::uint32_t ttl_seconds = 0);
-  bool enabled() const { return !config_.url.empty(); }
+  bool enabled() const { return store_ != nullptr; }
 
   // Blob bindings: a worker that verified that the blob `digest` decompresses to `diff_id`
   // records it. A cached analysis (keyed by diff_id) is served for an image's layer only when its
@@ -81,14 +85,14 @@ class LayerCache {
  private:
   // The values at `keys` whose MAC verifies, without it; nullopt for a miss, a forgery or an outage.
   std::vector<std::optional<std::string>> authenticated(std::span<const std::string> keys);
-  RedisClient* connection();  // under mutex_; null while Redis is down
-  void lost(const Error& error);  // under mutex_
+  // What each call to the store ends with: an outage is counted and logged once, until it ends.
+  void reached();
+  void unreachable(const Error& error);
 
-  LayerCacheConfig config_;
-  std::optional<RedisAddress> address_;
-  std::mutex mutex_;
-  std::unique_ptr<RedisClient> client_;
-  std::chrono::steady_clock::time_point next_attempt_{};
+  std::shared_ptr<CacheStore> store_;
+  std::string secret_;
+  std::uint32_t ttl_seconds_;
+  std::mutex outage_mutex_;
   bool down_ = false;
   Counter& hits_;
   Counter& misses_;
@@ -99,4 +103,4 @@ class LayerCache {
   Gauge& up_;
 };
 
-}  // namespace strata::worker
+}  // namespace strata

@@ -1,4 +1,4 @@
-#include "worker/cache/redis_transport.h"
+#include "common/cache/redis_transport.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -15,7 +15,7 @@
 #include <cerrno>
 #include <cstring>
 
-namespace strata::worker {
+namespace strata {
 namespace {
 
 std::string openssl_error() {
@@ -172,4 +172,4 @@ Result<std::size_t> RedisTransport::read_some(std::span<char> into) {
   }
 }
 
-}  // namespace strata::worker
+}  // namespace strata

@@ -13,7 +13,7 @@
 
 #include "common/error.h"
 
-namespace strata::worker {
+namespace strata {
 
 class RedisTransport {
  public:
@@ -36,4 +36,4 @@ class RedisTransport {
   std::unique_ptr<Tls> tls_;
 };
 
-}  // namespace strata::worker
+}  // namespace strata

@@ -6,7 +6,7 @@
 
 #include "common/error.h"
 
-namespace strata::cli {
+namespace strata {
 
 struct ApiResponse {
   long status = 0;
@@ -30,4 +30,4 @@ class ApiClient {
 // The "message" of an API error body, or the body itself.
 std::string api_error_message(const ApiResponse& response);
 
-}  // namespace strata::cli
+}  // namespace strata
