@@ -6,22 +6,30 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/db/db_path.h"
 #include "cli/db/download.h"
 #include "cli/db/feed_files.h"
-#include "cli/db/db_path.h"
+#include "common/ecosystems.h"
 #include "common/vulndb/sqlite/sqlite_vuln_db.h"
 
 namespace strata::cli {
 namespace {
+
+// Every ecosystem's default OSV archives, in the ecosystem table's order.
+std::vector<std::string> default_feeds() {
+  std::vector<std::string> feeds;
+  for (const auto& row : strata::ecosystems()) {
+    feeds.insert(feeds.end(), row.default_feeds.begin(), row.default_feeds.end());
+  }
+  return feeds;
+}
 
 struct DbArgs {
   std::string db;
   std::vector<std::string> paths;
   std::size_t show_skipped = 20;
   std::string mirror = "https://osv-vulnerabilities.storage.googleapis.com";
-  std::vector<std::string> ecosystems = {"Alpine",    "Debian", "Ubuntu",   "Red Hat",   "Rocky Linux",
-                                         "AlmaLinux", "PyPI",   "npm",      "Go",        "Maven",
-                                         "RubyGems",  "crates.io", "Packagist", "NuGet"};
+  std::vector<std::string> ecosystems = default_feeds();
   int attempts = 4;
 };
 

@@ -4,19 +4,19 @@
 #include <memory>
 #include <string>
 
+#include "common/ecosystems.h"
 #include "common/version/comparator.h"
 
 namespace strata::cli {
 namespace {
 
 int run(const std::string& ecosystem) {
-  const auto scheme = parse_version_scheme(ecosystem);
-  if (!scheme) {
-    std::cerr << "strata: error: unknown ecosystem '" << ecosystem
-              << "'; known: deb, rpm, apk, pypi, npm, cargo, golang, maven, gem, nuget, composer\n";
+  const EcosystemInfo* row = find_ecosystem(ecosystem);
+  if (row == nullptr) {
+    std::cerr << "strata: error: unknown ecosystem '" << ecosystem << "'; known: " << ecosystem_names() << "\n";
     return 2;
   }
-  const VersionComparator& comparator = comparator_for(*scheme);
+  const VersionComparator& comparator = row->comparator();
   std::ios::sync_with_stdio(false);
   std::string line, out;
   std::size_t line_no = 0;
@@ -54,8 +54,7 @@ void add_vercmp_command(CLI::App& app, int* exit_code) {
   auto ecosystem = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand(
       "vercmp", "Compare version pairs \"A<TAB>B\" read from standard input; prints <, = or > per line");
-  cmd->add_option("--ecosystem,-e", *ecosystem,
-                  "deb, rpm, apk, pypi, npm, cargo, golang, maven, gem, nuget or composer")
+  cmd->add_option("--ecosystem,-e", *ecosystem, ecosystem_names() + " (or an OSV ecosystem name)")
       ->required();
   cmd->callback([ecosystem, exit_code] { *exit_code = run(*ecosystem); });
 }

@@ -6,16 +6,9 @@
 #include <string>
 #include <string_view>
 
+#include "common/ecosystems.h"
+
 namespace strata {
-
-// Ecosystems are named by their package-url type. The first three are OS package managers; the
-// rest are language package managers, matched against their own ecosystem's advisories.
-enum class Ecosystem { kDeb, kRpm, kApk, kPypi, kNpm, kGolang, kMaven, kGem, kCargo, kComposer, kNuget };
-
-bool is_os_ecosystem(Ecosystem ecosystem);
-
-std::string_view to_string(Ecosystem ecosystem);
-std::optional<Ecosystem> parse_ecosystem(std::string_view text);
 
 struct Package {
   Ecosystem ecosystem = Ecosystem::kDeb;

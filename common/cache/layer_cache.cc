@@ -129,7 +129,7 @@ void LayerCache::unreachable(const Error& error) {
   up_.set(0);
   if (!down_) {
     down_ = true;
-    log_warn("cache", error.message() + "; scanning uncached until the cache is back");
+    log_warn("cache", error.message() + "; scanning uncached until Redis is back");
   }
 }
 

@@ -94,8 +94,8 @@ Result<AffectedVerdict> evaluate_affected(const Affected& affected, std::string_
   for (const auto& range : affected.ranges) {
     if (range.type == AffectedRange::kGit) continue;
     const VersionComparator& c =
-        range.type == AffectedRange::kSemver && &comparator != &comparator_for(VersionScheme::kGo)
-            ? comparator_for(VersionScheme::kSemver)
+        range.type == AffectedRange::kSemver && &comparator != &ecosystem_info(Ecosystem::kGolang).comparator()
+            ? semver_version_order()
             : comparator;
     auto r = evaluate_range(range, version, c);
     if (!r) {
@@ -186,9 +186,9 @@ MatchReport match_image(const ImageView& view, VulnerabilitySource& source) {
             normalize_package_name(query->ecosystem_key, a.package) != query->package) {
           continue;
         }
-        const auto scheme = scheme_for_ecosystem(a.ecosystem);
-        if (!scheme) continue;
-        auto verdict = evaluate_affected(a, query->version, comparator_for(*scheme));
+        const EcosystemInfo* ordered_by = ecosystem_of_osv(a.ecosystem);
+        if (ordered_by == nullptr) continue;
+        auto verdict = evaluate_affected(a, query->version, ordered_by->comparator());
         if (!verdict) {
           report.warnings.push_back(v.id + " for " + ip.package.name + " " + query->version + ": " +
                                     verdict.error().message());

@@ -10,6 +10,9 @@
 #include "common/version/schemes.h"
 
 namespace strata {
+
+STRATA_DECLARE_COMPARATOR(ApkComparator);  // apk-tools' token comparison
+
 namespace {
 
 enum Token { kInitialDigit, kDigit, kLetter, kSuffix, kSuffixNo, kCommitHash, kRevisionNo, kEnd, kInvalid };
@@ -180,5 +183,7 @@ Result<std::strong_ordering> ApkComparator::compare(std::string_view a, std::str
   if (tb.token > ta.token) return std::strong_ordering::greater;
   return std::strong_ordering::equal;
 }
+
+STRATA_COMPARATOR_INSTANCE(ApkComparator, apk_version_order)
 
 }  // namespace strata

@@ -1,5 +1,6 @@
-// Version ordering, one comparator per ecosystem, each following its upstream tool exactly: a
-// wrong comparison is a silent false negative. Comparators are stateless and thread-safe.
+// Version ordering, one comparator per scheme, each following its upstream tool exactly: a
+// wrong comparison is a silent false negative. Comparators are stateless and thread-safe; which
+// ecosystem orders by which is a column of the ecosystem table (common/ecosystems.h).
 #pragma once
 
 #include <compare>
@@ -9,13 +10,6 @@
 #include "common/error.h"
 
 namespace strata {
-
-enum class VersionScheme { kDeb, kRpm, kApk, kPep440, kSemver, kGo, kMaven, kGem, kNuget, kComposer };
-
-std::string_view to_string(VersionScheme scheme);
-// Accepts the purl type and the OSV ecosystem spellings: deb/debian/ubuntu, rpm, apk/alpine,
-// pypi, npm/cargo/semver, golang/go, maven, gem/rubygems, nuget, composer/packagist.
-std::optional<VersionScheme> parse_version_scheme(std::string_view text);
 
 class VersionComparator {
  public:
@@ -27,7 +21,8 @@ class VersionComparator {
   virtual Result<std::strong_ordering> compare(std::string_view a, std::string_view b) const = 0;
 };
 
-const VersionComparator& comparator_for(VersionScheme scheme);
+// The SemVer 2.0.0 order, which OSV's SEMVER ranges use whatever their ecosystem's own scheme.
+const VersionComparator& semver_version_order();
 
 // -1, 0, 1 → strong_ordering, for comparators written in the C style of their upstream.
 inline std::strong_ordering ordering_of(int sign) {

@@ -11,6 +11,9 @@
 #include "common/version/schemes.h"
 
 namespace strata {
+
+STRATA_DECLARE_COMPARATOR(ComposerComparator);  // Composer normalize + version_compare
+
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -126,5 +129,7 @@ Result<std::strong_ordering> ComposerComparator::compare(std::string_view a, std
   }
   return ordering_of(php_version_compare(strip(a), strip(b)));
 }
+
+STRATA_COMPARATOR_INSTANCE(ComposerComparator, composer_version_order)
 
 }  // namespace strata

@@ -9,6 +9,9 @@
 #include "common/version/schemes.h"
 
 namespace strata {
+
+STRATA_DECLARE_COMPARATOR(DpkgComparator);  // dpkg's verrevcmp
+
 namespace {
 
 int order(char c) {
@@ -116,5 +119,7 @@ Result<std::strong_ordering> DpkgComparator::compare(std::string_view a, std::st
   if (!vb) return std::unexpected(vb.error());
   return *va <=> *vb;
 }
+
+STRATA_COMPARATOR_INSTANCE(DpkgComparator, dpkg_version_order)
 
 }  // namespace strata

@@ -11,6 +11,9 @@
 #include "common/version/schemes.h"
 
 namespace strata {
+
+STRATA_DECLARE_COMPARATOR(GemComparator);  // Gem::Version
+
 namespace {
 
 std::string_view trim(std::string_view s) {
@@ -115,5 +118,7 @@ Result<std::strong_ordering> GemComparator::compare(std::string_view a, std::str
   }
   return std::strong_ordering::equal;
 }
+
+STRATA_COMPARATOR_INSTANCE(GemComparator, gem_version_order)
 
 }  // namespace strata

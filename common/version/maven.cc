@@ -13,6 +13,9 @@
 #include "common/version/schemes.h"
 
 namespace strata {
+
+STRATA_DECLARE_COMPARATOR(MavenComparator);  // Maven's ComparableVersion
+
 namespace {
 
 struct Item {
@@ -256,5 +259,7 @@ Result<std::strong_ordering> MavenComparator::compare(std::string_view a, std::s
   const auto va = parse_version(a), vb = parse_version(b);
   return ordering_of(strata::compare(va.get(), vb.get()));
 }
+
+STRATA_COMPARATOR_INSTANCE(MavenComparator, maven_version_order)
 
 }  // namespace strata

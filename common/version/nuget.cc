@@ -10,6 +10,9 @@
 #include "common/version/semver_version.h"
 
 namespace strata {
+
+STRATA_DECLARE_COMPARATOR(NugetComparator);  // NuGetVersion
+
 namespace {
 
 struct NugetVersion {
@@ -82,5 +85,7 @@ Result<std::strong_ordering> NugetComparator::compare(std::string_view a, std::s
   }
   return compare_prerelease_labels(va->prerelease, vb->prerelease, /*ignore_case=*/true);
 }
+
+STRATA_COMPARATOR_INSTANCE(NugetComparator, nuget_version_order)
 
 }  // namespace strata

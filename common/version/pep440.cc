@@ -10,6 +10,9 @@
 #include "common/version/schemes.h"
 
 namespace strata {
+
+STRATA_DECLARE_COMPARATOR(Pep440Comparator);  // PEP 440 as pypa/packaging
+
 namespace {
 
 struct Pep440 {
@@ -223,5 +226,7 @@ Result<std::strong_ordering> Pep440Comparator::compare(std::string_view a, std::
   if (!vb) return fail(ErrorCode::kInvalidInput, "'" + std::string(b) + "' is not a PEP 440 version");
   return compare_versions(*va, *vb);
 }
+
+STRATA_COMPARATOR_INSTANCE(Pep440Comparator, pep440_version_order)
 
 }  // namespace strata

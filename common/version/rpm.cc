@@ -11,6 +11,9 @@
 #include "common/version/schemes.h"
 
 namespace strata {
+
+STRATA_DECLARE_COMPARATOR(RpmComparator);  // rpmvercmp over epoch, version, release
+
 namespace {
 
 bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) && static_cast<unsigned char>(c) < 128; }
@@ -113,5 +116,7 @@ Result<std::strong_ordering> RpmComparator::compare(std::string_view a, std::str
 
 // rpmvercmp alone, without the epoch and release split, for the upstream test vectors.
 int rpm_vercmp(std::string_view a, std::string_view b) { return rpmvercmp(a, b); }
+
+STRATA_COMPARATOR_INSTANCE(RpmComparator, rpm_version_order)
 
 }  // namespace strata

@@ -14,6 +14,10 @@
 #include "common/version/semver_version.h"
 
 namespace strata {
+
+STRATA_DECLARE_COMPARATOR(SemverComparator);  // SemVer 2.0.0
+STRATA_DECLARE_COMPARATOR(GoComparator);  // golang.org/x/mod/semver
+
 namespace {
 
 bool ident_char(char c) {
@@ -166,5 +170,8 @@ std::strong_ordering compare_prerelease_labels(const std::vector<std::string_vie
                                                bool ignore_case) {
   return compare_prerelease(a, b, ignore_case);
 }
+
+STRATA_COMPARATOR_INSTANCE(SemverComparator, semver_version_order)
+STRATA_COMPARATOR_INSTANCE(GoComparator, go_version_order)
 
 }  // namespace strata

@@ -1,5 +1,5 @@
 // A parsed SemVer 2.0.0 version (views into the text, which must outlive it), shared by the
-// npm/Cargo and Go comparators and the NuGet one's label ordering.
+// npm/Cargo and Go comparators and the label ordering of SemVer-like schemes.
 #pragma once
 
 #include <compare>

@@ -36,46 +36,16 @@ std::string ecosystem_key(std::string_view e) {
   return std::string(e);
 }
 
-std::optional<VersionScheme> scheme_for_ecosystem(std::string_view e) {
-  const std::string_view base = e.substr(0, e.find(':'));
-  if (base == "Debian" || base == "Ubuntu") return VersionScheme::kDeb;
-  if (base == "Alpine" || base == "Wolfi" || base == "Chainguard" || base == "MinimOS") return VersionScheme::kApk;
-  if (base == "Red Hat" || base == "Rocky Linux" || base == "AlmaLinux" || base == "SUSE" ||
-      base == "openSUSE" || base == "Mageia" || base == "Photon OS" || base == "Azure Linux" ||
-      base == "Amazon Linux" || base == "Oracle Linux" || base == "CentOS" || base == "Mariner") {
-    return VersionScheme::kRpm;
-  }
-  if (base == "PyPI") return VersionScheme::kPep440;
-  if (base == "npm" || base == "crates.io") return VersionScheme::kSemver;
-  if (base == "Go") return VersionScheme::kGo;
-  if (base == "Maven") return VersionScheme::kMaven;
-  if (base == "RubyGems") return VersionScheme::kGem;
-  if (base == "NuGet") return VersionScheme::kNuget;
-  if (base == "Packagist") return VersionScheme::kComposer;
-  return std::nullopt;
-}
-
-std::string_view osv_ecosystem(Ecosystem ecosystem) {
-  switch (ecosystem) {
-    case Ecosystem::kPypi: return "PyPI";
-    case Ecosystem::kNpm: return "npm";
-    case Ecosystem::kGolang: return "Go";
-    case Ecosystem::kMaven: return "Maven";
-    case Ecosystem::kGem: return "RubyGems";
-    case Ecosystem::kCargo: return "crates.io";
-    case Ecosystem::kComposer: return "Packagist";
-    case Ecosystem::kNuget: return "NuGet";
-    case Ecosystem::kDeb:
-    case Ecosystem::kRpm:
-    case Ecosystem::kApk: break;
-  }
-  return "";
-}
+std::string_view osv_ecosystem(Ecosystem ecosystem) { return ecosystem_info(ecosystem).osv_name; }
 
 std::string normalize_package_name(std::string_view ecosystem_key, std::string_view name) {
   std::string out;
   out.reserve(name.size());
-  if (ecosystem_key == "PyPI") {
+  NameRule rule = NameRule::kExact;
+  for (const auto& row : ecosystems()) {
+    if (!row.osv_name.empty() && row.osv_name == ecosystem_key) rule = row.names;
+  }
+  if (rule == NameRule::kPep503) {
     for (const char c : name) {
       if (c == '-' || c == '_' || c == '.') {
         if (!out.ends_with('-')) out += '-';
@@ -85,7 +55,7 @@ std::string normalize_package_name(std::string_view ecosystem_key, std::string_v
     }
     return out;
   }
-  if (ecosystem_key == "NuGet" || ecosystem_key == "Packagist") {
+  if (rule == NameRule::kLowerCase) {
     for (const char c : name) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
   }

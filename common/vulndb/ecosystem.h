@@ -1,5 +1,5 @@
 // Which records apply to a package: OSV ecosystem strings reduced to a match key, the image's
-// own key for each of its packages, and the version scheme each ecosystem orders by.
+// own key for each of its packages.
 #pragma once
 
 #include <optional>
@@ -16,10 +16,6 @@ namespace strata {
 // has. Everything else is its own key.
 std::string ecosystem_key(std::string_view osv_ecosystem);
 
-// The version scheme records of `osv_ecosystem` use, or nullopt for ecosystems strata cannot
-// order.
-std::optional<VersionScheme> scheme_for_ecosystem(std::string_view osv_ecosystem);
-
 // What to look up for an installed OS package: the ecosystem key of its distro and the name its
 // advisories use (the source package for Debian, Ubuntu and Alpine; the binary name for rpm),
 // and the version to compare (Debian's advisories name source versions).
@@ -29,13 +25,12 @@ struct MatchQuery {
   std::string version;
 };
 
-// The OSV ecosystem of a language package manager ("PyPI", "npm", "Go", "Maven", "RubyGems",
-// "crates.io", "Packagist", "NuGet"); empty for OS package managers, whose ecosystem is the
-// distro's.
+// The OSV ecosystem of a language package manager ("PyPI", "npm", …; a column of the ecosystem
+// table); empty for OS package managers, whose ecosystem is the distro's.
 std::string_view osv_ecosystem(Ecosystem ecosystem);
 
 // The name advisories and packages are compared by: PEP 503 for PyPI ("Foo_Bar.baz" →
-// "foo-bar-baz"), lower case for the case-insensitive NuGet and Packagist, as written elsewhere.
+// "foo-bar-baz"), lower case where the registry ignores case (the ecosystem table's name rule).
 // Applied to both sides, at import and at match.
 std::string normalize_package_name(std::string_view ecosystem_key, std::string_view name);
 

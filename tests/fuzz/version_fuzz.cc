@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "common/ecosystems.h"
 #include "common/version/comparator.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -10,8 +11,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto tab = text.find('\t');
   const std::string_view a = text.substr(0, tab);
   const std::string_view b = tab == std::string_view::npos ? a : text.substr(tab + 1);
-  for (int s = 0; s <= static_cast<int>(strata::VersionScheme::kComposer); ++s) {
-    const auto& c = strata::comparator_for(static_cast<strata::VersionScheme>(s));
+  for (const auto& ecosystem : strata::ecosystems()) {
+    const auto& c = ecosystem.comparator();
     (void)c.validate(a);
     const auto ab = c.compare(a, b);
     const auto ba = c.compare(b, a);

@@ -15,10 +15,6 @@
 
 namespace strata::worker {
 
-enum class AnalyzerId { kOs, kDpkg, kApk, kRpm, kPypi, kNpm, kGolang, kMaven, kGem, kCargo, kComposer, kNuget, kSecret, kFiles };
-
-std::string_view to_string(AnalyzerId id);
-
 enum class Want {
   kNo,
   kYes,
@@ -28,7 +24,8 @@ enum class Want {
 class Analyzer {
  public:
   virtual ~Analyzer() = default;
-  virtual AnalyzerId id() const = 0;
+  // Names it in warnings, and with version() in the analyzer set's version.
+  virtual std::string_view name() const = 0;
   // Bump when the same bytes give a different result: it changes the layer cache key.
   virtual std::uint32_t version() const = 0;
   virtual Want wants(const EntryInfo& entry) const = 0;

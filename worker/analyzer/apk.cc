@@ -33,7 +33,7 @@ void record_owned_files(std::string_view text, LayerAnalysis& out) {
 
 class ApkAnalyzer final : public Analyzer {
  public:
-  AnalyzerId id() const override { return AnalyzerId::kApk; }
+  std::string_view name() const override { return "apk"; }
   std::uint32_t version() const override { return 2; }
   Want wants(const EntryInfo& entry) const override {
     return entry.type == EntryType::kRegular && entry.path == kInstalled ? Want::kYes : Want::kNo;
@@ -50,6 +50,7 @@ class ApkAnalyzer final : public Analyzer {
 
 }  // namespace
 
-std::unique_ptr<Analyzer> make_apk_analyzer() { return std::make_unique<ApkAnalyzer>(); }
+template <>
+std::unique_ptr<Analyzer> make_package_analyzer<Ecosystem::kApk>() { return std::make_unique<ApkAnalyzer>(); }
 
 }  // namespace strata::worker

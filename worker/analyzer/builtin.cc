@@ -1,5 +1,7 @@
 #include "worker/analyzer/builtin.h"
 
+#include <utility>
+
 #include "worker/api/secret_scanner.h"
 
 namespace strata::worker {
@@ -16,17 +18,9 @@ AnalyzerRegistry builtin_analyzers(const AnalyzerOptions& options) {
   AnalyzerRegistry registry;
   if (options.packages) {
     registry.add(make_os_analyzer());
-    registry.add(make_dpkg_analyzer());
-    registry.add(make_apk_analyzer());
-    registry.add(make_rpm_analyzer());
-    registry.add(make_pypi_analyzer());
-    registry.add(make_npm_analyzer());
-    registry.add(make_golang_analyzer());
-    registry.add(make_maven_analyzer());
-    registry.add(make_gem_analyzer());
-    registry.add(make_cargo_analyzer());
-    registry.add(make_composer_analyzer());
-    registry.add(make_nuget_analyzer());
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (registry.add(make_package_analyzer<static_cast<Ecosystem>(I)>()), ...);
+    }(std::make_index_sequence<kEcosystemCount>{});
   }
   if (options.config) {
     registry.add(make_file_facts_analyzer());

@@ -3,23 +3,17 @@
 
 #include <memory>
 
+#include "common/ecosystems.h"
 #include "worker/api/analyzer_registry.h"
 
 namespace strata::worker {
 
 std::unique_ptr<Analyzer> make_os_analyzer();
-std::unique_ptr<Analyzer> make_dpkg_analyzer();
-std::unique_ptr<Analyzer> make_apk_analyzer();
-std::unique_ptr<Analyzer> make_rpm_analyzer();
-// Language packages (worker/analyzer/lang/).
-std::unique_ptr<Analyzer> make_pypi_analyzer();
-std::unique_ptr<Analyzer> make_npm_analyzer();
-std::unique_ptr<Analyzer> make_golang_analyzer();
-std::unique_ptr<Analyzer> make_maven_analyzer();
-std::unique_ptr<Analyzer> make_gem_analyzer();
-std::unique_ptr<Analyzer> make_cargo_analyzer();
-std::unique_ptr<Analyzer> make_composer_analyzer();
-std::unique_ptr<Analyzer> make_nuget_analyzer();
+// The analyzer of an ecosystem's package databases or lock files: one explicit specialisation per
+// row of the ecosystem table (common/ecosystems.h), in that analyzer's own file; builtin.cc
+// registers one per row.
+template <Ecosystem E>
+std::unique_ptr<Analyzer> make_package_analyzer();
 // File-system facts for the image checks (worker/analyzer/file_facts.cc).
 std::unique_ptr<Analyzer> make_file_facts_analyzer();
 // Secrets in file contents (worker/analyzer/secret.cc).

@@ -52,7 +52,7 @@ bool is_status_d_stanza(std::string_view path) {
 
 class DpkgAnalyzer final : public Analyzer {
  public:
-  AnalyzerId id() const override { return AnalyzerId::kDpkg; }
+  std::string_view name() const override { return "dpkg"; }
   std::uint32_t version() const override { return 2; }
   Want wants(const EntryInfo& entry) const override {
     if (entry.type != EntryType::kRegular) return Want::kNo;
@@ -72,6 +72,7 @@ class DpkgAnalyzer final : public Analyzer {
 
 }  // namespace
 
-std::unique_ptr<Analyzer> make_dpkg_analyzer() { return std::make_unique<DpkgAnalyzer>(); }
+template <>
+std::unique_ptr<Analyzer> make_package_analyzer<Ecosystem::kDeb>() { return std::make_unique<DpkgAnalyzer>(); }
 
 }  // namespace strata::worker

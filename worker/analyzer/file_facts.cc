@@ -58,7 +58,7 @@ bool is_notable(std::string_view path) {
 
 class FileFactsAnalyzer final : public Analyzer {
  public:
-  AnalyzerId id() const override { return AnalyzerId::kFiles; }
+  std::string_view name() const override { return "files"; }
   std::uint32_t version() const override { return 3; }
   // Every entry goes into the layer's listing; none is read.
   Want wants(const EntryInfo& /*entry*/) const override { return Want::kYes; }

@@ -10,7 +10,7 @@ constexpr std::uint64_t kMaxReleaseFile = 64 << 10;
 
 class OsAnalyzer final : public Analyzer {
  public:
-  AnalyzerId id() const override { return AnalyzerId::kOs; }
+  std::string_view name() const override { return "os"; }
   std::uint32_t version() const override { return 1; }
   Want wants(const EntryInfo& entry) const override {
     return entry.type == EntryType::kRegular && entry.size <= kMaxReleaseFile &&

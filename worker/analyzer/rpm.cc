@@ -19,7 +19,7 @@ constexpr std::array<std::string_view, 6> kDatabases = {
 
 class RpmAnalyzer final : public Analyzer {
  public:
-  AnalyzerId id() const override { return AnalyzerId::kRpm; }
+  std::string_view name() const override { return "rpm"; }
   std::uint32_t version() const override { return 2; }
   Want wants(const EntryInfo& entry) const override {
     if (entry.type != EntryType::kRegular) return Want::kNo;
@@ -39,6 +39,7 @@ class RpmAnalyzer final : public Analyzer {
 
 }  // namespace
 
-std::unique_ptr<Analyzer> make_rpm_analyzer() { return std::make_unique<RpmAnalyzer>(); }
+template <>
+std::unique_ptr<Analyzer> make_package_analyzer<Ecosystem::kRpm>() { return std::make_unique<RpmAnalyzer>(); }
 
 }  // namespace strata::worker

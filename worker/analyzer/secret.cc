@@ -15,7 +15,7 @@ class SecretAnalyzer final : public Analyzer {
   SecretAnalyzer(std::shared_ptr<const SecretScanner> scanner, std::uint64_t max_file_bytes)
       : scanner_(std::move(scanner)), max_file_bytes_(max_file_bytes) {}
 
-  AnalyzerId id() const override { return AnalyzerId::kSecret; }
+  std::string_view name() const override { return "secret"; }
   // The rule set and the cap decide the results: both are in the version, hence in the cache key.
   std::uint32_t version() const override {
     return scanner_->fingerprint() ^ static_cast<std::uint32_t>(max_file_bytes_ * 2654435761u) ^ 1u;

@@ -61,7 +61,7 @@ void dispatch_entry(const EntryInfo& entry, EntryContent& content,
   }
   for (std::size_t i = 0; i < count; ++i) {
     if (auto r = wanted[i]->analyze(entry, content, out); !r) {
-      out.warnings.push_back(std::string(to_string(wanted[i]->id())) + ": " +
+      out.warnings.push_back(std::string(wanted[i]->name()) + ": " +
                              std::string(entry.path) + ": " + r.error().message());
     }
   }

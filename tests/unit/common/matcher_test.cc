@@ -27,8 +27,8 @@ Affected deb_affected(std::string package, std::vector<RangeEvent> events, std::
   return Affected{eco, package, {{AffectedRange::kEcosystem, std::move(events)}}, {}, ""};
 }
 
-AffectedVerdict verdict(const Affected& a, const char* version, VersionScheme scheme = VersionScheme::kDeb) {
-  auto r = evaluate_affected(a, version, comparator_for(scheme));
+AffectedVerdict verdict(const Affected& a, const char* version, Ecosystem scheme = Ecosystem::kDeb) {
+  auto r = evaluate_affected(a, version, ecosystem_info(scheme).comparator());
   EXPECT_TRUE(r) << r.error().message();
   return r.value_or(AffectedVerdict{});
 }
@@ -51,23 +51,23 @@ TEST(RangeEvaluation, EventsInAnyOrderAndSeveralRanges) {
   for (const auto& [v, want] : std::map<std::string, bool>{
            {"0.9", false}, {"1.0", true}, {"1.1", true}, {"1.2", false}, {"1.9", false}, {"2.0", true},
            {"2.2.9", true}, {"2.3", false}, {"3.0", false}}) {
-    EXPECT_EQ(verdict(a, v.c_str(), VersionScheme::kPep440).affected, want) << v;
+    EXPECT_EQ(verdict(a, v.c_str(), Ecosystem::kPypi).affected, want) << v;
   }
-  EXPECT_EQ(verdict(a, "2.1", VersionScheme::kPep440).fixed_version, "2.3");
+  EXPECT_EQ(verdict(a, "2.1", Ecosystem::kPypi).fixed_version, "2.3");
 }
 
 TEST(RangeEvaluation, LastAffectedLimitAndVersionsList) {
   const Affected last{"npm", "x", {{AffectedRange::kSemver, {{RangeEvent::kIntroduced, "1.0.0"}, {RangeEvent::kLastAffected, "1.4.2"}}}}, {}, ""};
-  EXPECT_TRUE(verdict(last, "1.4.2", VersionScheme::kSemver).affected);
-  EXPECT_FALSE(verdict(last, "1.4.3", VersionScheme::kSemver).affected);
-  EXPECT_FALSE(verdict(last, "1.4.2", VersionScheme::kSemver).fixed_version.has_value());
+  EXPECT_TRUE(verdict(last, "1.4.2", Ecosystem::kNpm).affected);
+  EXPECT_FALSE(verdict(last, "1.4.3", Ecosystem::kNpm).affected);
+  EXPECT_FALSE(verdict(last, "1.4.2", Ecosystem::kNpm).fixed_version.has_value());
   const Affected limited{"Go", "x", {{AffectedRange::kSemver, {{RangeEvent::kIntroduced, "0"}, {RangeEvent::kLimit, "2.0.0"}}}}, {}, ""};
-  EXPECT_TRUE(verdict(limited, "1.9.9", VersionScheme::kGo).affected);
-  EXPECT_FALSE(verdict(limited, "2.0.0", VersionScheme::kGo).affected);
+  EXPECT_TRUE(verdict(limited, "1.9.9", Ecosystem::kGolang).affected);
+  EXPECT_FALSE(verdict(limited, "2.0.0", Ecosystem::kGolang).affected);
   const Affected listed{"PyPI", "x", {}, {"1.0", "1.1"}, ""};
-  EXPECT_TRUE(verdict(listed, "1.1", VersionScheme::kPep440).affected);
-  EXPECT_TRUE(verdict(listed, "1.1.0", VersionScheme::kPep440).affected);  // equal under PEP 440
-  EXPECT_FALSE(verdict(listed, "1.2", VersionScheme::kPep440).affected);
+  EXPECT_TRUE(verdict(listed, "1.1", Ecosystem::kPypi).affected);
+  EXPECT_TRUE(verdict(listed, "1.1.0", Ecosystem::kPypi).affected);  // equal under PEP 440
+  EXPECT_FALSE(verdict(listed, "1.2", Ecosystem::kPypi).affected);
 }
 
 TEST(RangeEvaluation, UnfixedHasNoFixedVersion) {
@@ -91,13 +91,13 @@ Package deb(std::string name, std::string source, std::string version) {
 // the comparator's own words, for a range event and for a limit alike (a limit's error was dropped).
 TEST(RangeEvaluation, AVersionTheComparatorRefusesIsAnErrorWithItsReason) {
   const Affected event{"npm", "x", {{AffectedRange::kSemver, {{RangeEvent::kIntroduced, "1.0.0"}, {RangeEvent::kFixed, "2.0.0"}}}}, {}, ""};
-  auto refused = evaluate_affected(event, "not-a-version", comparator_for(VersionScheme::kSemver));
+  auto refused = evaluate_affected(event, "not-a-version", ecosystem_info(Ecosystem::kNpm).comparator());
   ASSERT_FALSE(refused);
   EXPECT_NE(refused.error().message().find("version cannot be compared: "), std::string::npos) << refused.error().message();
   EXPECT_GT(refused.error().message().size(), std::string("version cannot be compared: ").size());
   const Affected limit{"npm", "x",
                        {{AffectedRange::kSemver, {{RangeEvent::kIntroduced, "0"}, {RangeEvent::kLimit, "not-a-version"}}}}, {}, ""};
-  EXPECT_FALSE(evaluate_affected(limit, "1.0.0", comparator_for(VersionScheme::kSemver)));
+  EXPECT_FALSE(evaluate_affected(limit, "1.0.0", ecosystem_info(Ecosystem::kNpm).comparator()));
 }
 
 TEST(Matcher, MatchesBySourcePackageOnlyInTheDistroFeedAndMergesAliases) {
@@ -242,26 +242,26 @@ TEST(FeedConformance, RealFeedsConvertAndMatch) {
   // Real records of each range shape, evaluated with their ecosystems' comparators.
   struct RealCase {
     const char* file;
-    VersionScheme scheme;
+    Ecosystem scheme;
     const char* version;
     bool affected;
     const char* fixed;  // "" when not affected or unfixed
   };
   for (const RealCase& c : std::vector<RealCase>{
            // Go, three SEMVER windows: [0,1.27.3) [1.28.0,1.28.3) [1.29.0,1.29.1)
-           {"osv/go/GO-2024-2458.json", VersionScheme::kGo, "1.27.2", true, "1.27.3"},
-           {"osv/go/GO-2024-2458.json", VersionScheme::kGo, "1.27.9", false, ""},
-           {"osv/go/GO-2024-2458.json", VersionScheme::kGo, "v1.28.1", true, "1.28.3"},
-           {"osv/go/GO-2024-2458.json", VersionScheme::kGo, "1.29.1", false, ""},
+           {"osv/go/GO-2024-2458.json", Ecosystem::kGolang, "1.27.2", true, "1.27.3"},
+           {"osv/go/GO-2024-2458.json", Ecosystem::kGolang, "1.27.9", false, ""},
+           {"osv/go/GO-2024-2458.json", Ecosystem::kGolang, "v1.28.1", true, "1.28.3"},
+           {"osv/go/GO-2024-2458.json", Ecosystem::kGolang, "1.29.1", false, ""},
            // crates.io with pre-release lower bounds ("0.4.0-0")
-           {"osv/crates.io/RUSTSEC-2024-0003.json", VersionScheme::kSemver, "0.4.1", true, "0.4.2"},
-           {"osv/crates.io/RUSTSEC-2024-0003.json", VersionScheme::kSemver, "0.3.24", false, ""},
+           {"osv/crates.io/RUSTSEC-2024-0003.json", Ecosystem::kNpm, "0.4.1", true, "0.4.2"},
+           {"osv/crates.io/RUSTSEC-2024-0003.json", Ecosystem::kNpm, "0.3.24", false, ""},
            // PyPI ECOSYSTEM range starting above 0, with an explicit versions list
-           {"osv/pypi/PYSEC-2023-1.json", VersionScheme::kPep440, "2.1.0", false, ""},
-           {"osv/pypi/PYSEC-2023-1.json", VersionScheme::kPep440, "7.0.0", true, "7.1.0"},
+           {"osv/pypi/PYSEC-2023-1.json", Ecosystem::kPypi, "2.1.0", false, ""},
+           {"osv/pypi/PYSEC-2023-1.json", Ecosystem::kPypi, "7.0.0", true, "7.1.0"},
            // Maven (GHSA), with a large enumerated versions list
-           {"osv/ghsa-maven/GHSA-2268-98wh-qfhf.json", VersionScheme::kMaven, "3.24.1", true, "3.25.0"},
-           {"osv/ghsa-maven/GHSA-2268-98wh-qfhf.json", VersionScheme::kMaven, "3.25.0", false, ""},
+           {"osv/ghsa-maven/GHSA-2268-98wh-qfhf.json", Ecosystem::kMaven, "3.24.1", true, "3.25.0"},
+           {"osv/ghsa-maven/GHSA-2268-98wh-qfhf.json", Ecosystem::kMaven, "3.25.0", false, ""},
        }) {
     SCOPED_TRACE(std::string(c.file) + " " + c.version);
     auto record = parse_osv(test::read_file(feeds + c.file));

@@ -145,7 +145,7 @@ TEST(LayerWalk, CorruptDatabaseIsAWarningNotAFailure) {
 // An analyzer that decides by magic bytes sees only ELF files, whatever their names.
 class ElfCounter final : public Analyzer {
  public:
-  AnalyzerId id() const override { return AnalyzerId::kOs; }
+  std::string_view name() const override { return "os"; }
   std::uint32_t version() const override { return 1; }
   Want wants(const EntryInfo& e) const override {
     return e.type == EntryType::kRegular ? Want::kIfMagic : Want::kNo;

@@ -25,7 +25,7 @@ class BinaryAnalyzer : public Analyzer {
     auto bytes = content.bytes();
     if (!bytes) {
       // One warning per executable, not one per binary analyzer: the Go analyzer names it.
-      if (id() != AnalyzerId::kGolang) return {};
+      if (name() != to_string(Ecosystem::kGolang)) return {};
       return fail(bytes.error().code(), "executable not read for build info (Go, cargo-auditable): " +
                                             bytes.error().message());
     }
@@ -35,7 +35,7 @@ class BinaryAnalyzer : public Analyzer {
       return std::unexpected(parsed.error());
     }
     PackageDatabase db{std::string(entry.path), ecosystem, std::move(parsed->packages)};
-    for (auto& w : parsed->skipped) out.warnings.push_back(std::string(to_string(id())) + ": " + std::move(w));
+    for (auto& w : parsed->skipped) out.warnings.push_back(std::string(name()) + ": " + std::move(w));
     out.databases.push_back(std::move(db));
     return {};
   }

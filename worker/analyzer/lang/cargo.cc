@@ -9,7 +9,7 @@ namespace {
 
 class CargoAnalyzer final : public BinaryAnalyzer {
  public:
-  AnalyzerId id() const override { return AnalyzerId::kCargo; }
+  std::string_view name() const override { return "cargo"; }
   std::uint32_t version() const override { return 1; }
   Want wants(const EntryInfo& entry) const override {
     if (entry.type == EntryType::kRegular && is_cargo_lock(entry.path)) return Want::kYes;
@@ -28,6 +28,7 @@ class CargoAnalyzer final : public BinaryAnalyzer {
 
 }  // namespace
 
-std::unique_ptr<Analyzer> make_cargo_analyzer() { return std::make_unique<CargoAnalyzer>(); }
+template <>
+std::unique_ptr<Analyzer> make_package_analyzer<Ecosystem::kCargo>() { return std::make_unique<CargoAnalyzer>(); }
 
 }  // namespace strata::worker

@@ -6,9 +6,10 @@
 
 namespace strata::worker {
 
-std::unique_ptr<Analyzer> make_composer_analyzer() {
+template <>
+std::unique_ptr<Analyzer> make_package_analyzer<Ecosystem::kComposer>() {
   return std::make_unique<FileAnalyzer>(
-      AnalyzerId::kComposer, 1, Ecosystem::kComposer, is_composer_file,
+       1, Ecosystem::kComposer, is_composer_file,
       [](std::span<const std::byte> bytes, std::string_view path) { return parse_composer(as_chars(bytes), path); });
 }
 

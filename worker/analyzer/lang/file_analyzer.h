@@ -1,5 +1,5 @@
 // Most language analyzers read one kind of file, chosen by its path, and parse it whole: this is
-// that analyzer, given its id, the path test and the parser. The file becomes a package
+// that analyzer, given its ecosystem (which names it), the path test and the parser. The file becomes a package
 // database at its path, so a later layer's copy replaces it and a whiteout removes it.
 #pragma once
 
@@ -14,21 +14,20 @@ using FileParser = Result<ParsedPackages> (*)(std::span<const std::byte> bytes, 
 
 class FileAnalyzer final : public Analyzer {
  public:
-  FileAnalyzer(AnalyzerId id, std::uint32_t version, Ecosystem ecosystem, PathTest wanted, FileParser parse)
-      : id_(id), version_(version), ecosystem_(ecosystem), wanted_(wanted), parse_(parse) {}
+  FileAnalyzer(std::uint32_t version, Ecosystem ecosystem, PathTest wanted, FileParser parse)
+      : version_(version), ecosystem_(ecosystem), wanted_(wanted), parse_(parse) {}
 
-  AnalyzerId id() const override { return id_; }
+  std::string_view name() const override { return to_string(ecosystem_); }
   std::uint32_t version() const override { return version_; }
   Want wants(const EntryInfo& entry) const override {
     return entry.type == EntryType::kRegular && wanted_(entry.path) ? Want::kYes : Want::kNo;
   }
   Result<void> analyze(const EntryInfo& entry, EntryContent& content, LayerAnalysis& out) const override {
-    return record_database(entry, content, ecosystem_, to_string(id_), out,
+    return record_database(entry, content, ecosystem_, name(), out,
                            [&](std::span<const std::byte> bytes) { return parse_(bytes, entry.path); });
   }
 
  private:
-  AnalyzerId id_;
   std::uint32_t version_;
   Ecosystem ecosystem_;
   PathTest wanted_;

@@ -6,9 +6,10 @@
 
 namespace strata::worker {
 
-std::unique_ptr<Analyzer> make_gem_analyzer() {
+template <>
+std::unique_ptr<Analyzer> make_package_analyzer<Ecosystem::kGem>() {
   return std::make_unique<FileAnalyzer>(
-      AnalyzerId::kGem, 1, Ecosystem::kGem, [](std::string_view p) { return is_gemspec(p) || is_gemfile_lock(p); },
+       1, Ecosystem::kGem, [](std::string_view p) { return is_gemspec(p) || is_gemfile_lock(p); },
       [](std::span<const std::byte> bytes, std::string_view path) {
         return is_gemfile_lock(path) ? parse_gemfile_lock(as_chars(bytes), path) : parse_gemspec(as_chars(bytes), path);
       });

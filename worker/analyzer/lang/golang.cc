@@ -10,7 +10,7 @@ namespace {
 
 class GolangAnalyzer final : public BinaryAnalyzer {
  public:
-  AnalyzerId id() const override { return AnalyzerId::kGolang; }
+  std::string_view name() const override { return "golang"; }
   std::uint32_t version() const override { return 1; }
   Result<void> analyze(const EntryInfo& entry, EntryContent& content, LayerAnalysis& out) const override {
     return record_binary(entry, content, Ecosystem::kGolang, out,
@@ -20,6 +20,7 @@ class GolangAnalyzer final : public BinaryAnalyzer {
 
 }  // namespace
 
-std::unique_ptr<Analyzer> make_golang_analyzer() { return std::make_unique<GolangAnalyzer>(); }
+template <>
+std::unique_ptr<Analyzer> make_package_analyzer<Ecosystem::kGolang>() { return std::make_unique<GolangAnalyzer>(); }
 
 }  // namespace strata::worker

@@ -6,9 +6,10 @@
 
 namespace strata::worker {
 
-std::unique_ptr<Analyzer> make_maven_analyzer() {
+template <>
+std::unique_ptr<Analyzer> make_package_analyzer<Ecosystem::kMaven>() {
   return std::make_unique<FileAnalyzer>(
-      AnalyzerId::kMaven, 1, Ecosystem::kMaven, is_java_archive,
+       1, Ecosystem::kMaven, is_java_archive,
       [](std::span<const std::byte> bytes, std::string_view path) { return parse_java_archive(bytes, path); });
 }
 

@@ -22,8 +22,9 @@ Result<ParsedPackages> parse(std::span<const std::byte> bytes, std::string_view 
 
 }  // namespace
 
-std::unique_ptr<Analyzer> make_npm_analyzer() {
-  return std::make_unique<FileAnalyzer>(AnalyzerId::kNpm, 1, Ecosystem::kNpm, wanted, parse);
+template <>
+std::unique_ptr<Analyzer> make_package_analyzer<Ecosystem::kNpm>() {
+  return std::make_unique<FileAnalyzer>(1, Ecosystem::kNpm, wanted, parse);
 }
 
 }  // namespace strata::worker

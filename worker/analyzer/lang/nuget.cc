@@ -6,9 +6,10 @@
 
 namespace strata::worker {
 
-std::unique_ptr<Analyzer> make_nuget_analyzer() {
+template <>
+std::unique_ptr<Analyzer> make_package_analyzer<Ecosystem::kNuget>() {
   return std::make_unique<FileAnalyzer>(
-      AnalyzerId::kNuget, 1, Ecosystem::kNuget, is_dotnet_deps,
+       1, Ecosystem::kNuget, is_dotnet_deps,
       [](std::span<const std::byte> bytes, std::string_view path) { return parse_dotnet_deps(as_chars(bytes), path); });
 }
 

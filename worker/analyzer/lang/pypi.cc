@@ -6,9 +6,10 @@
 
 namespace strata::worker {
 
-std::unique_ptr<Analyzer> make_pypi_analyzer() {
+template <>
+std::unique_ptr<Analyzer> make_package_analyzer<Ecosystem::kPypi>() {
   return std::make_unique<FileAnalyzer>(
-      AnalyzerId::kPypi, 1, Ecosystem::kPypi, is_python_metadata,
+       1, Ecosystem::kPypi, is_python_metadata,
       [](std::span<const std::byte> bytes, std::string_view path) { return parse_python_metadata(as_chars(bytes), path); });
 }
 

@@ -62,7 +62,7 @@ Result<ParsedPackages> parse_cargo_auditable(std::span<const std::byte> elf, std
 // composer.lock ("packages" and "packages-dev").
 Result<ParsedPackages> parse_composer(std::string_view text, std::string_view path);
 
-// NAME.deps.json ("libraries" of type "package") and NuGet's packages.lock.json.
+// NAME.deps.json ("libraries" of type "package") and packages.lock.json.
 Result<ParsedPackages> parse_dotnet_deps(std::string_view text, std::string_view path);
 
 }  // namespace strata::worker
