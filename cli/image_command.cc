@@ -9,11 +9,11 @@
 #include <sstream>
 
 #include "cli/db/db_path.h"
-#include "common/vulndb/sqlite/sqlite_vuln_db.h"
 #include "cli/image_flags.h"
 #include "cli/output.h"
+#include "common/assess/assess_image.h"
 #include "common/report/formats.h"
-#include "common/report/vuln_report.h"
+#include "common/vulndb/sqlite/sqlite_vuln_db.h"
 
 namespace strata::cli {
 namespace {
@@ -67,58 +67,36 @@ int run(ScanArgs& args) {
   // no database is opened, so a first scan works before any feed has been imported.
   const bool vuln = std::ranges::find(args.image.scanners, "vuln") != args.image.scanners.end();
   std::unique_ptr<SqliteVulnDb> db;
-  DbStamp stamp;
   if (vuln) {
     auto opened = SqliteVulnDb::open(resolve_db_path(args.db), /*create=*/false);
     if (!opened) return fail_with(opened.error());
-    auto info = (*opened)->info();
-    if (!info) return fail_with(info.error());
     db = std::move(*opened);
-    stamp = {info->generation, info->updated_at};
   }
   auto inventories = inventory_from_args(args.image);
   if (!inventories) return fail_with(inventories.error());
 
-  const std::string format = !args.format.empty() ? args.format
-                             : (args.output.empty() && ::isatty(STDOUT_FILENO)) ? "table"
-                                                                                 : "json";
-  if (inventories->size() > 1 && format != "json" && format != "table") {
+  const bool terminal = args.output.empty() && ::isatty(STDOUT_FILENO);
+  const ReportFormatInfo& format = args.format.empty()
+                                       ? report_format(terminal ? ReportFormat::kTable : ReportFormat::kJson)
+                                       : *find_report_format(args.format);  // CLI11 checked the name
+  if (inventories->size() > 1 && !format.many_images) {
     return fail_with(Error(ErrorCode::kInvalidInput, args.image.ref + ": --platform all gives " +
                                                          std::to_string(inventories->size()) +
-                                                         " images; --format " + format +
+                                                         " images; --format " + std::string(format.name) +
                                                          " describes one, so pick one with --platform or use json"));
   }
+  const bool json_array = format.id == ReportFormat::kJson && inventories->size() > 1;
   std::string text;
   std::size_t remaining = 0;
-  if (format == "json" && inventories->size() > 1) text += "[\n";
+  if (json_array) text += "[\n";
   for (std::size_t i = 0; i < inventories->size(); ++i) {
-    auto& inventory = (*inventories)[i];
-    if (format == "json" && i > 0) text += ",\n";
-    ScanReport report;
-    MatchReport match = db ? match_image(inventory.view, *db) : MatchReport{};
-    report.inventory = std::move(inventory);
-    report.db = stamp;
-    report.warnings = std::move(match.warnings);
-    Policy image_policy = policy;
-    image_policy.image_ref = report.inventory.ref;
-    image_policy.image_digest = report.inventory.digest;
-    image_policy.distro = report.inventory.view.distro;
-    report.result = apply_policy(std::move(match.findings), image_policy);
-    apply_policy_to_image(report.inventory, image_policy, report.result);
-    remaining += remaining_findings(report.result);
-    if (format == "table") {
-      text += report_table(report, args.output.empty() && ::isatty(STDOUT_FILENO));
-    } else if (format == "sarif") {
-      text += report_sarif(report);
-    } else if (format == "cyclonedx") {
-      text += report_cyclonedx(report);
-    } else if (format == "csv") {
-      text += report_csv(report);
-    } else {
-      text += report_json(report);
-    }
+    if (json_array && i > 0) text += ",\n";
+    auto report = assess_image(std::move((*inventories)[i]), db.get(), policy);
+    if (!report) return fail_with(report.error());
+    remaining += remaining_findings(report->result);
+    text += format.write(*report, terminal);
   }
-  if (format == "json" && inventories->size() > 1) text += "]\n";
+  if (json_array) text += "]\n";
   if (const int rc = write_output(args.output, text); rc != 0) return rc;
   return remaining > 0 ? args.exit_code : 0;
 }
@@ -131,8 +109,8 @@ void add_image_command(CLI::App& app, int* exit_code) {
   add_image_flags(cmd, args->image);
   cmd->add_option("--db", args->db, "vulnerability database file");
   cmd->add_option("--format,-f", args->format,
-                  "table (default on a terminal), json (default otherwise), sarif, cyclonedx or csv")
-      ->check(CLI::IsMember({"json", "table", "sarif", "cyclonedx", "csv"}));
+                  report_format_list() + " (default: table on a terminal, json otherwise)")
+      ->check(CLI::IsMember(report_format_names()));
   cmd->add_option("--output,-o", args->output, "write the report to FILE instead of stdout");
   cmd->add_option("--severity", args->severity, "report only these severities, e.g. HIGH,CRITICAL");
   cmd->add_flag("--ignore-unfixed", args->ignore_unfixed, "leave out vulnerabilities with no fixed version");

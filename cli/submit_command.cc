@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "common/client/api_client.h"
+#include "common/report/formats.h"
 #include "common/json_fields.h"
 
 namespace strata::cli {
@@ -149,10 +150,14 @@ void add_submit_command(CLI::App& app, int* exit_code) {
       ->check(CLI::IsMember({"interactive", "bulk"}))
       ->capture_default_str();
   cmd->add_flag("--wait", args->wait, "wait for the reports and print them (else print the scan id)");
+  // The report formats, each as `strata image` writes it (json: one report per line, in the order
+  // given), and summary: one line per image.
+  std::vector<std::string> formats = report_format_names();
+  formats.emplace_back("summary");
   cmd->add_option("--format,-f", args->format,
-                  "with --wait: json (one report per line, in the order given), table, sarif, cyclonedx, csv "
-                  "(each as `strata image` writes it), or summary (one line per image)")
-      ->check(CLI::IsMember({"json", "table", "sarif", "cyclonedx", "csv", "summary"}))
+                  "with --wait: " + report_format_list() + " (each as `strata image` writes it; json one report "
+                  "per line, in the order given), or summary (one line per image)")
+      ->check(CLI::IsMember(formats))
       ->capture_default_str();
   cmd->add_option("--exit-code", args->exit_code, "with --wait: exit with N when any image has findings")
       ->capture_default_str();

@@ -22,7 +22,8 @@
 #include "coordinator/scan/scan_runner.h"
 #include "coordinator/store/job_log.h"
 #include "coordinator/store/migrations.h"
-#include "coordinator/store/store.h"
+#include "coordinator/store/job_store.h"
+#include "coordinator/store/scan_store.h"
 #include "coordinator/tenancy/credential_vault.h"
 #include "worker/api/analyzer_registry.h"
 #include "common/cache/layer_cache.h"
@@ -73,11 +74,12 @@ int serve(const Options& o) {
   if (o.vulndb.empty()) return fail_with(Error(ErrorCode::kInvalidInput, "no vulnerability database: pass --db or set STRATA_DB"));
   if (auto db = admin::migrated(o.database_url); !db) return fail_with(db.error());
   PgPool pool(o.database_url, o.assemblers + 4);
-  Store store(pool);
+  ScanStore scans(pool);
+  JobStore jobs(pool);
   const std::chrono::seconds quarantine_for(std::uint64_t{o.quarantine_hours} * 3600);
-  auto quarantined = store.quarantined_layers(quarantine_for);
+  auto quarantined = jobs.quarantined_layers(quarantine_for);
   if (!quarantined) return fail_with(quarantined.error());
-  auto max_job = store.max_job_id();
+  auto max_job = jobs.max_job_id();
   if (!max_job) return fail_with(max_job.error());
 
   MetricsRegistry metrics;
@@ -99,7 +101,7 @@ int serve(const Options& o) {
   LayerCache cache(cache_config, metrics);
   if (!cache.enabled()) log_warn("cache", "no Redis URL: every layer is analysed on every scan");
 
-  JobLog job_log(store);
+  JobLog job_log(jobs);
   DispatcherConfig dc;
   dc.bind = o.worker_bind;
   dc.scheduler.lease = std::chrono::seconds(o.lease_seconds);
@@ -160,15 +162,15 @@ int serve(const Options& o) {
   runner_config.listing_threads = o.listing_threads;
   runner_config.max_images_per_scan = o.api.max_images_per_scan;
   runner_config.oci_roots = o.oci_roots;
-  ScanRunner runner(runner_config, store, cache, dispatcher, metrics);
+  ScanRunner runner(runner_config, scans, cache, dispatcher, metrics);
   ApiConfig api_config = o.api;
   api_config.oci_roots = o.oci_roots;
-  HttpApi api(api_config, store, runner, tenants, audit, quotas, stored_credentials, secret_rules, metrics);
+  HttpApi api(api_config, scans, runner, tenants, audit, quotas, stored_credentials, secret_rules, metrics);
   auto port = api.start();
   if (!port) return fail_with(port.error());
 
   // Scans acknowledged before a restart resume where they stopped.
-  auto unfinished = store.unfinished_scans();
+  auto unfinished = scans.unfinished_scans();
   if (!unfinished) return fail_with(unfinished.error());
   for (const auto& scan : *unfinished) runner.submit(scan);
   if (!unfinished->empty()) log_info("scan", "resuming " + std::to_string(unfinished->size()) + " unfinished scans");

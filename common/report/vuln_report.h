@@ -7,14 +7,10 @@
 
 #include "common/inventory.h"
 #include "common/match/matcher.h"
+#include "common/vulndb/vuln_db.h"
 #include "common/policy/filter.h"
 
 namespace strata {
-
-struct DbStamp {
-  std::uint64_t generation = 0;
-  std::string updated_at;
-};
 
 struct ScanReport {
   ImageInventory inventory;

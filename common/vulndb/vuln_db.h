@@ -13,6 +13,12 @@
 
 namespace strata {
 
+// Which generation of the feeds a database holds: what a report cites, and what a rescan compares.
+struct DbStamp {
+  std::uint64_t generation = 0;
+  std::string updated_at;
+};
+
 struct DbInfo {
   std::string path;  // where the adapter keeps it, for messages
   std::uint64_t generation = 0;
@@ -24,7 +30,8 @@ struct DbInfo {
 
 class VulnDb : public VulnerabilitySource {
  public:
-  virtual Result<DbInfo> info() = 0;
+  virtual Result<DbStamp> stamp() = 0;  // cheap: read per image
+  virtual Result<DbInfo> info() = 0;    // counts every record: for `strata db info`
 };
 
 }  // namespace strata

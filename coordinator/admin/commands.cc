@@ -9,6 +9,7 @@
 #include "coordinator/tenancy/credential_vault.h"
 #include "coordinator/tenancy/registry_credentials.h"
 #include "coordinator/tenancy/tenants.h"
+#include "coordinator/store/job_store.h"
 
 namespace strata::coordinator::admin {
 namespace {
@@ -202,8 +203,8 @@ int key_rotate(const std::string& url, const std::string& name, const std::strin
 int quarantine_list(const std::string& url, unsigned quarantine_hours) {
   auto db = open_db(url);
   if (!db) return fail_with(db.error());
-  Store store(*db->pool);
-  auto rows = store.list_quarantines(std::chrono::seconds(std::uint64_t{quarantine_hours} * 3600));
+  JobStore jobs(*db->pool);
+  auto rows = jobs.list_quarantines(std::chrono::seconds(std::uint64_t{quarantine_hours} * 3600));
   if (!rows) return fail_with(rows.error());
   for (const auto& q : *rows) {
     std::cout << q.diff_id << "  " << q.digest << "  failures " << q.failures << "  since " << q.quarantined_at
@@ -215,8 +216,8 @@ int quarantine_list(const std::string& url, unsigned quarantine_hours) {
 int quarantine_lift(const std::string& url, const std::string& diff_id) {
   auto db = open_db(url);
   if (!db) return fail_with(db.error());
-  Store store(*db->pool);
-  auto lifted = store.lift_quarantine(diff_id);
+  JobStore jobs(*db->pool);
+  auto lifted = jobs.lift_quarantine(diff_id);
   if (!lifted) return fail_with(lifted.error());
   if (!*lifted) return fail_with(Error(ErrorCode::kNotFound, diff_id + " is not quarantined"));
   std::cout << "lifted the quarantine of " << diff_id << "\n";

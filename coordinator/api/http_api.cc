@@ -22,7 +22,7 @@ int bind_listener(httplib::Server& server, const std::string& host, int port) {
 
 }  // namespace
 
-HttpApi::HttpApi(ApiConfig config, Store& store, ScanRunner& runner, Tenants& tenants, AuditLog& audit, Quotas& quotas,
+HttpApi::HttpApi(ApiConfig config, ScanStore& store, ScanRunner& runner, Tenants& tenants, AuditLog& audit, Quotas& quotas,
                  RegistryCredentials& registries, SecretRulesStore& secret_rules, MetricsRegistry& metrics)
     : config_(std::move(config)),
       services_{config_, store, runner, tenants, audit, quotas, registries, secret_rules},
@@ -53,6 +53,7 @@ Result<int> HttpApi::start() {
   }
   configure(*server_);
   add_scan_routes(*this, services_);
+  add_image_routes(*this, services_);
   add_key_routes(*this, services_);
   add_registry_routes(*this, services_);
   add_audit_routes(*this, services_);

@@ -18,7 +18,7 @@
 #include "coordinator/api/rate_limiter.h"
 #include "coordinator/api/routes.h"
 #include "coordinator/scan/scan_runner.h"
-#include "coordinator/store/store.h"
+#include "coordinator/store/scan_store.h"
 #include "coordinator/tenancy/audit_log.h"
 #include "coordinator/tenancy/quotas.h"
 #include "coordinator/tenancy/registry_credentials.h"
@@ -53,7 +53,7 @@ struct ApiConfig {
 
 class HttpApi : private Routes {
  public:
-  HttpApi(ApiConfig config, Store& store, ScanRunner& runner, Tenants& tenants, AuditLog& audit, Quotas& quotas,
+  HttpApi(ApiConfig config, ScanStore& store, ScanRunner& runner, Tenants& tenants, AuditLog& audit, Quotas& quotas,
           RegistryCredentials& registries, SecretRulesStore& secret_rules, MetricsRegistry& metrics);
   ~HttpApi() override;
 

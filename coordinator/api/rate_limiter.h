@@ -7,8 +7,9 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <optional>
 
-#include "coordinator/store/store.h"
+#include "coordinator/store/tenant_id.h"
 
 namespace strata::coordinator {
 

@@ -17,7 +17,7 @@ struct Response;
 namespace strata::coordinator {
 
 class ScanRunner;
-class Store;
+class ScanStore;
 class AuditLog;
 class Quotas;
 class RegistryCredentials;
@@ -45,7 +45,7 @@ class Routes {
 // What the routes work with.
 struct ApiServices {
   const ApiConfig& config;
-  Store& store;
+  ScanStore& store;
   ScanRunner& runner;
   Tenants& tenants;
   AuditLog& audit;
@@ -55,6 +55,7 @@ struct ApiServices {
 };
 
 void add_scan_routes(Routes& routes, ApiServices& services);
+void add_image_routes(Routes& routes, ApiServices& services);
 void add_key_routes(Routes& routes, ApiServices& services);
 void add_registry_routes(Routes& routes, ApiServices& services);
 void add_audit_routes(Routes& routes, ApiServices& services);

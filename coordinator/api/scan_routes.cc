@@ -1,10 +1,7 @@
-// Scans, the images they stored, and the tenant's quotas:
+// Scans and the tenant's quotas:
 //   POST   /v1/scans                       scan   submit images, repositories or registries (listed
 //                                                 later, off the API's threads: "listing" until then)
 //   GET    /v1/scans/ID                    read   a scan and its images' states
-//   GET    /v1/images/DIGEST[?format=F]    read   an image's report (json, sarif, cyclonedx, csv, table)
-//   GET    /v1/images/DIGEST/inventory     read   an image's inventory
-//   DELETE /v1/images/DIGEST               scan   forget a stored image
 //   GET    /v1/quotas                      read   the tenant's quotas and what it used
 #include "coordinator/api/api_json.h"
 #include "coordinator/api/http_api.h"
@@ -123,37 +120,6 @@ void add_scan_routes(Routes& routes, ApiServices& s) {
     if (!scan) return send_error(call.res, 503, "the scan cannot be read now; try again shortly");
     if (!*scan) return send_error(call.res, 404, "no scan " + std::string(call.req.matches[1]));
     send_json(call.res, 200, scan_json(**scan));
-  });
-
-  routes.add(Method::kGet, R"(/v1/images/(sha256:[0-9a-f]{64}))", kScopeRead, "", [&s](Call& call) {
-    // ?format= as `strata image --format`: the same bytes.
-    static const std::map<std::string, std::string, std::less<>> kTypes = {
-        {"json", "application/json"}, {"sarif", "application/sarif+json"},
-        {"cyclonedx", "application/vnd.cyclonedx+json"}, {"csv", "text/csv"}, {"table", "text/plain"}};
-    const std::string format = call.req.has_param("format") ? call.req.get_param_value("format") : "json";
-    const auto type = kTypes.find(format);
-    if (type == kTypes.end()) {
-      return send_error(call.res, 400, "format '" + format + "' is not one of json, sarif, cyclonedx, csv, table");
-    }
-    auto report = s.store.image_report(call.caller.tenant, call.req.matches[1], format);
-    if (!report) return send_error(call.res, 503, "the image cannot be read now; try again shortly");
-    if (!*report) return send_error(call.res, 404, "no image " + std::string(call.req.matches[1]));
-    call.res.set_content(**report, type->second);
-  });
-
-  routes.add(Method::kGet, R"(/v1/images/(sha256:[0-9a-f]{64})/inventory)", kScopeRead, "", [&s](Call& call) {
-    auto inventory = s.store.image_inventory(call.caller.tenant, call.req.matches[1]);
-    if (!inventory) return send_error(call.res, 503, "the image cannot be read now; try again shortly");
-    if (!*inventory) return send_error(call.res, 404, "no image " + std::string(call.req.matches[1]));
-    call.res.set_content(**inventory, "application/json");
-  });
-
-  routes.add(Method::kDelete, R"(/v1/images/(sha256:[0-9a-f]{64}))", kScopeScan, "image.delete", [&s](Call& call) {
-    call.target = call.req.matches[1];
-    auto deleted = s.store.delete_image(call.caller.tenant, call.target);
-    if (!deleted) return send_error(call.res, 503, "the image cannot be deleted now; try again shortly");
-    if (!*deleted) return send_error(call.res, 404, "no image " + call.target);
-    call.res.status = 204;
   });
 
   routes.add(Method::kGet, "/v1/quotas", kScopeRead, "", [&s](Call& call) {

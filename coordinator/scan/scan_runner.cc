@@ -6,11 +6,10 @@
 #include <filesystem>
 #include <thread>
 
-#include "common/vulndb/sqlite/sqlite_vuln_db.h"
+#include "common/assess/assess_image.h"
 #include "common/log.h"
-#include "common/report/formats.h"
-#include "common/report/inventory_json.h"
-#include "common/report/vuln_report.h"
+#include "common/report/report_document.h"
+#include "common/vulndb/sqlite/sqlite_vuln_db.h"
 #include "coordinator/scan/registry_targets.h"
 #include "coordinator/scan/tenant_reference.h"
 
@@ -66,7 +65,7 @@ struct ScanRunner::ImageTask {
   mutable std::atomic<bool> ended{false};  // counted out of the images in flight once
 };
 
-ScanRunner::ScanRunner(ScanRunnerConfig config, Store& store, LayerCache& cache, Dispatcher& dispatcher,
+ScanRunner::ScanRunner(ScanRunnerConfig config, ScanStore& store, LayerCache& cache, Dispatcher& dispatcher,
                        MetricsRegistry& metrics)
     : config_(std::move(config)),
       store_(store),
@@ -381,27 +380,13 @@ void ScanRunner::assemble(const std::shared_ptr<ImageTask>& task) {
 
   auto db = thread_vulndb(config_.vulndb_path);
   if (!db) return fail_image(*task, db.error().message());
-  auto info = (*db)->info();
-  if (!info) return fail_image(*task, info.error().message());
-  // The same steps, in the same order, as `strata image` with no filters: equal reports.
-  ScanReport report;
-  MatchReport match = match_image(inventory.view, **db);
-  report.inventory = std::move(inventory);
-  report.db = {info->generation, info->updated_at};
-  report.warnings = std::move(match.warnings);
+  // The same path as `strata image` with no filters: equal reports.
   Policy policy;
   policy.today = utc_today();
-  policy.image_ref = report.inventory.ref;
-  policy.image_digest = report.inventory.digest;
-  policy.distro = report.inventory.view.distro;
-  report.result = apply_policy(std::move(match.findings), policy);
-  apply_policy_to_image(report.inventory, policy, report.result);
+  auto report = assess_image(std::move(inventory), *db, policy);
+  if (!report) return fail_image(*task, report.error().message());
 
-  StoredImage stored{&report, report_json(report), inventory_json(report.inventory),
-                     {{"sarif", report_sarif(report)},
-                      {"cyclonedx", report_cyclonedx(report)},
-                      {"csv", report_csv(report)},
-                      {"table", report_table(report, /*color=*/false)}}};
+  const StoredImage stored{&*report, encode_report_document(*report)};
   if (auto r = until_stored(stopping_, task->scan + " image " + std::to_string(task->position),
                             [&] { return store_.image_done(task->tenant, task->scan, task->position, stored); });
       !r) {

@@ -19,7 +19,7 @@
 #include "coordinator/scan/tenant_registries.h"
 #include "coordinator/scan/work_pool.h"
 #include "coordinator/scheduler/fair_queue.h"
-#include "coordinator/store/store.h"
+#include "coordinator/store/scan_store.h"
 #include "coordinator/tenancy/quotas.h"
 #include "coordinator/tenancy/secret_fingerprints.h"
 #include "coordinator/tenancy/secret_rules.h"
@@ -59,7 +59,7 @@ struct ScanRunnerConfig {
 
 class ScanRunner {
  public:
-  ScanRunner(ScanRunnerConfig config, Store& store, LayerCache& cache, Dispatcher& dispatcher,
+  ScanRunner(ScanRunnerConfig config, ScanStore& store, LayerCache& cache, Dispatcher& dispatcher,
              MetricsRegistry& metrics);
   ~ScanRunner();
 
@@ -90,7 +90,7 @@ class ScanRunner {
   void guarded(const ImageTask& task, const std::function<void()>& step);
 
   ScanRunnerConfig config_;
-  Store& store_;
+  ScanStore& store_;
   LayerCache& cache_;
   Dispatcher& dispatcher_;
   Counter& images_done_;

@@ -11,7 +11,7 @@
 #include <memory>
 #include <mutex>
 
-#include "coordinator/store/store.h"
+#include "coordinator/store/tenant_id.h"
 #include "coordinator/tenancy/registry_credentials.h"
 #include "worker/api/registry_client.h"
 

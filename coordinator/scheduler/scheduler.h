@@ -16,7 +16,8 @@
 #include <vector>
 
 #include "coordinator/scheduler/fair_queue.h"
-#include "coordinator/store/store.h"
+#include "coordinator/store/job_store.h"
+#include "coordinator/store/scan_store.h"
 #include "worker/api/image_inventory.h"
 
 namespace strata::coordinator {

@@ -6,7 +6,7 @@
 
 namespace strata::coordinator {
 
-JobLog::JobLog(Store& store) : store_(store), thread_([this] { loop(); }) {}
+JobLog::JobLog(JobStore& store) : store_(store), thread_([this] { loop(); }) {}
 
 JobLog::~JobLog() { stop(); }
 

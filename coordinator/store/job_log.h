@@ -10,13 +10,13 @@
 #include <thread>
 #include <vector>
 
-#include "coordinator/store/store.h"
+#include "coordinator/store/job_store.h"
 
 namespace strata::coordinator {
 
 class JobLog {
  public:
-  explicit JobLog(Store& store);
+  explicit JobLog(JobStore& store);
   ~JobLog();
 
   void record(std::vector<JobEvent> events);
@@ -34,7 +34,7 @@ class JobLog {
   };
   void loop();
 
-  Store& store_;
+  JobStore& store_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::vector<JobEvent> events_;

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "coordinator/store/pg.h"
-#include "coordinator/store/store.h"
+#include "coordinator/store/tenant_id.h"
 
 namespace strata::coordinator {
 

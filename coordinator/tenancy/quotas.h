@@ -10,7 +10,7 @@
 #include <string>
 
 #include "coordinator/store/pg.h"
-#include "coordinator/store/store.h"
+#include "coordinator/store/tenant_id.h"
 
 namespace strata::coordinator {
 
@@ -47,7 +47,7 @@ class Quotas {
   Result<void> set(TenantId tenant, const QuotaOverrides& overrides);
   Result<QuotaUsage> usage(TenantId tenant);
 
-  // Inside the transaction that creates a scan of `images` images (Store::Admission): a refusal,
+  // Inside the transaction that creates a scan of `images` images (ScanStore::Admission): a refusal,
   // or nothing. The tenant's admissions are serialized by an advisory lock, so that concurrent
   // requests cannot all squeeze under the per-minute limit.
   Result<std::optional<QuotaRefusal>> admit_scan(PgConnection& db, TenantId tenant, std::size_t images);

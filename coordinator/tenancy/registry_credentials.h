@@ -10,7 +10,7 @@
 
 #include "common/registry/docker_config.h"
 #include "coordinator/store/pg.h"
-#include "coordinator/store/store.h"
+#include "coordinator/store/tenant_id.h"
 #include "coordinator/tenancy/credential_vault.h"
 
 namespace strata::coordinator {

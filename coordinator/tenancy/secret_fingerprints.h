@@ -12,7 +12,7 @@
 #include <string_view>
 
 #include "common/error.h"
-#include "coordinator/store/store.h"
+#include "coordinator/store/tenant_id.h"
 
 namespace strata::coordinator {
 

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "coordinator/store/pg.h"
-#include "coordinator/store/store.h"
+#include "coordinator/store/tenant_id.h"
 #include "worker/api/secret_scanner.h"
 
 namespace strata::coordinator {

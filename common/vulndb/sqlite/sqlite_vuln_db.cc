@@ -147,24 +147,40 @@ Result<ImportSummary> SqliteVulnDb::import(const std::vector<std::pair<std::stri
   return summary;
 }
 
+namespace {
+
+// Runs `sql` and hands each row to `row`.
+template <class Row>
+void each_row(sqlite3* db, const char* sql, Row&& row) {
+  sqlite3_stmt* raw = nullptr;
+  sqlite3_prepare_v2(db, sql, -1, &raw, nullptr);
+  Stmt s(raw);
+  while (s && sqlite3_step(s.get()) == SQLITE_ROW) row(s.get());
+}
+
+}  // namespace
+
+Result<DbStamp> SqliteVulnDb::stamp() {
+  DbStamp stamp;
+  each_row(db_, "SELECT key, value FROM meta WHERE key IN ('generation', 'updated_at')", [&](sqlite3_stmt* s) {
+    if (text_column(s, 0) == "generation") stamp.generation = std::stoull(text_column(s, 1));
+    if (text_column(s, 0) == "updated_at") stamp.updated_at = text_column(s, 1);
+  });
+  return stamp;
+}
+
 Result<DbInfo> SqliteVulnDb::info() {
   DbInfo info;
   info.path = path_;
-  auto query = [&](const char* sql, auto&& row) {
-    sqlite3_stmt* raw = nullptr;
-    sqlite3_prepare_v2(db_, sql, -1, &raw, nullptr);
-    Stmt s(raw);
-    while (s && sqlite3_step(s.get()) == SQLITE_ROW) row(s.get());
-  };
-  query("SELECT key, value FROM meta", [&](sqlite3_stmt* s) {
-    if (text_column(s, 0) == "generation") info.generation = std::stoull(text_column(s, 1));
-    if (text_column(s, 0) == "updated_at") info.updated_at = text_column(s, 1);
-  });
-  query("SELECT source, count(*) FROM records GROUP BY source", [&](sqlite3_stmt* s) {
+  auto stamped = stamp();
+  if (!stamped) return std::unexpected(stamped.error());
+  info.generation = stamped->generation;
+  info.updated_at = stamped->updated_at;
+  each_row(db_, "SELECT source, count(*) FROM records GROUP BY source", [&](sqlite3_stmt* s) {
     info.by_source[text_column(s, 0)] = static_cast<std::uint64_t>(sqlite3_column_int64(s, 1));
     info.records += static_cast<std::uint64_t>(sqlite3_column_int64(s, 1));
   });
-  query("SELECT ecosystem_key, count(*) FROM affected GROUP BY ecosystem_key", [&](sqlite3_stmt* s) {
+  each_row(db_, "SELECT ecosystem_key, count(*) FROM affected GROUP BY ecosystem_key", [&](sqlite3_stmt* s) {
     info.by_ecosystem[text_column(s, 0)] = static_cast<std::uint64_t>(sqlite3_column_int64(s, 1));
   });
   return info;

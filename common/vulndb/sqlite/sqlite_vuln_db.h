@@ -33,6 +33,7 @@ class SqliteVulnDb final : public VulnDb {
   // Adds the batches in one transaction and bumps the generation. A record whose id is already
   // stored is merged: its affected entries for ecosystems the new record names are replaced.
   Result<ImportSummary> import(const std::vector<std::pair<std::string, FeedBatch>>& batches);
+  Result<DbStamp> stamp() override;
   Result<DbInfo> info() override;
   Result<std::vector<Vulnerability>> candidates(std::string_view ecosystem_key,
                                                 std::string_view package) override;

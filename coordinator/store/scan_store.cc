@@ -1,34 +1,17 @@
-#include "coordinator/store/store.h"
+#include "coordinator/store/scan_store.h"
 
-#include "common/digest.h"
 #include "common/purl.h"
+#include "coordinator/store/finding_store.h"
 #include "coordinator/store/random_hex.h"
+#include "coordinator/store/sql.h"
 
 namespace strata::coordinator {
+
+using sql::err;
+using sql::kRowsPerStatement;
+using sql::placeholders;
+
 namespace {
-
-template <class T>
-std::unexpected<Error> err(const Result<T>& r) {
-  return std::unexpected(r.error());
-}
-
-// "($1,$2,$3),($4,$5,$6)" for `rows` rows of `columns` parameters.
-std::string placeholders(std::size_t rows, std::size_t columns) {
-  std::string out;
-  std::size_t n = 1;
-  for (std::size_t r = 0; r < rows; ++r) {
-    out += r > 0 ? ",(" : "(";
-    for (std::size_t c = 0; c < columns; ++c) {
-      if (c > 0) out += ',';
-      out += '$' + std::to_string(n++);
-    }
-    out += ')';
-  }
-  return out;
-}
-
-// Rows per multi-row statement: PostgreSQL takes at most 65,535 parameters.
-constexpr std::size_t kRowsPerStatement = 400;
 
 // Queued scan_images rows for `refs`, at positions first, first + 1, … (in the caller's transaction).
 Result<void> insert_images(PgConnection& db, const std::string& tenant, const std::string& scan, std::int64_t first,
@@ -60,7 +43,7 @@ std::optional<Priority> parse_priority(std::string_view text) {
   return std::nullopt;
 }
 
-Result<std::string> Store::create_scan(TenantId tenant, Priority priority, const std::vector<std::string>& refs,
+Result<std::string> ScanStore::create_scan(TenantId tenant, Priority priority, const std::vector<std::string>& refs,
                                        const Admission& admit, const std::optional<std::string>& targets) {
   auto db = pool_.acquire();
   if (!db) return err(db);
@@ -117,7 +100,7 @@ ScanRow scan_row(const PgResult& r, int i) {
 
 }  // namespace
 
-Result<std::optional<ScanRow>> Store::scan(TenantId tenant, const std::string& id) {
+Result<std::optional<ScanRow>> ScanStore::scan(TenantId tenant, const std::string& id) {
   auto db = pool_.acquire();
   if (!db) return err(db);
   auto r = (*db)->exec(std::string("SELECT ") + kScanColumns + " FROM scans WHERE tenant_id = $1 AND id = $2",
@@ -131,7 +114,7 @@ Result<std::optional<ScanRow>> Store::scan(TenantId tenant, const std::string& i
   return std::optional<ScanRow>(std::move(s));
 }
 
-Result<std::vector<ScanRow>> Store::unfinished_scans() {
+Result<std::vector<ScanRow>> ScanStore::unfinished_scans() {
   auto db = pool_.acquire();
   if (!db) return err(db);
   auto r = (*db)->exec(std::string("SELECT ") + kScanColumns + " FROM scans WHERE state <> 'done' ORDER BY created_at");
@@ -147,7 +130,7 @@ Result<std::vector<ScanRow>> Store::unfinished_scans() {
   return out;
 }
 
-Result<void> Store::image_planned(TenantId tenant, const std::string& scan, int position, const std::string& digest,
+Result<void> ScanStore::image_planned(TenantId tenant, const std::string& scan, int position, const std::string& digest,
                                   int layers_total, int layers_cached) {
   auto db = pool_.acquire();
   if (!db) return err(db);
@@ -166,7 +149,7 @@ Result<void> Store::image_planned(TenantId tenant, const std::string& scan, int 
   return r;
 }
 
-Result<void> Store::image_failed(TenantId tenant, const std::string& scan, int position, const std::string& error) {
+Result<void> ScanStore::image_failed(TenantId tenant, const std::string& scan, int position, const std::string& error) {
   auto db = pool_.acquire();
   if (!db) return err(db);
   auto r = (*db)->exec("UPDATE scan_images SET state = 'failed', error = $4, finished_at = now() "
@@ -176,7 +159,7 @@ Result<void> Store::image_failed(TenantId tenant, const std::string& scan, int p
   return {};
 }
 
-Result<void> Store::image_done(TenantId tenant, const std::string& scan, int position, const StoredImage& image) {
+Result<void> ScanStore::image_done(TenantId tenant, const std::string& scan, int position, const StoredImage& image) {
   auto db = pool_.acquire();
   if (!db) return err(db);
   const ScanReport& report = *image.report;
@@ -186,12 +169,11 @@ Result<void> Store::image_done(TenantId tenant, const std::string& scan, int pos
   return in_transaction(**db, [&]() -> Result<void> {
     const PgParam distro = inv.view.distro ? PgParam(inv.view.distro->namespace_) : std::nullopt;
     auto i = (*db)->exec(
-        "INSERT INTO images (tenant_id, digest, ref, config_digest, os, arch, distro, db_generation, report, inventory) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (tenant_id, digest) DO UPDATE SET "
+        "INSERT INTO images (tenant_id, digest, ref, config_digest, os, arch, distro, db_generation, document) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (tenant_id, digest) DO UPDATE SET "
         "ref = EXCLUDED.ref, distro = EXCLUDED.distro, db_generation = EXCLUDED.db_generation, "
-        "report = EXCLUDED.report, inventory = EXCLUDED.inventory, last_scanned = now()",
-        {t, inv.digest, inv.ref, inv.config_digest, inv.os, inv.arch, distro, generation, image.report_json,
-         image.inventory_json});
+        "document = EXCLUDED.document, report = NULL, inventory = NULL, last_scanned = now()",
+        {t, inv.digest, inv.ref, inv.config_digest, inv.os, inv.arch, distro, generation, image.document});
     if (!i) return err(i);
     for (const char* table : {"image_layers", "packages", "image_reports"}) {
       auto d = (*db)->exec(std::string("DELETE FROM ") + table + " WHERE tenant_id = $1 AND image_digest = $2",
@@ -221,11 +203,6 @@ Result<void> Store::image_done(TenantId tenant, const std::string& scan, int pos
         !c) {
       return c;
     }
-    std::vector<std::vector<PgParam>> report_rows;
-    for (const auto& [format, body] : image.other_formats) report_rows.push_back({t, inv.digest, format, body});
-    if (auto c = (*db)->copy_in("image_reports", {"tenant_id", "image_digest", "format", "body"}, report_rows); !c) {
-      return c;
-    }
     std::vector<std::vector<PgParam>> package_rows;
     for (const ImagePackage& ip : inv.view.packages) {
       const Package& p = ip.package;
@@ -240,35 +217,7 @@ Result<void> Store::image_done(TenantId tenant, const std::string& scan, int pos
         !c) {
       return c;
     }
-    const auto& kept = report.result.kept;
-    for (std::size_t start = 0; start < kept.size(); start += kRowsPerStatement) {
-      const std::size_t n = std::min(kRowsPerStatement, kept.size() - start);
-      PgParams params;
-      for (std::size_t k = start; k < start + n; ++k) {
-        const Finding& f = kept[k];
-        const Package& p = f.package.package;
-        params.insert(params.end(),
-                      {t, inv.digest, f.id, p.name, p.version, p.path, f.installed_version, f.fixed_version,
-                       std::string(strata::to_string(f.severity)),
-                       f.cvss_score ? PgParam(std::to_string(*f.cvss_score)) : std::nullopt, generation, p.arch});
-      }
-      auto u = (*db)->exec(
-          "INSERT INTO findings (tenant_id, image_digest, vuln_id, package_name, package_version, package_path, "
-          "installed_version, fixed_version, severity, cvss_score, db_generation, package_arch) SELECT v.a::bigint, "
-          "v.b, v.c, v.d, v.e, v.f, v.g, v.h, v.i, v.j::double precision, v.k::bigint, v.l FROM (VALUES " +
-              placeholders(n, 12) +
-              ") AS v(a, b, c, d, e, f, g, h, i, j, k, l) ON CONFLICT (tenant_id, image_digest, vuln_id, package_name, "
-              "package_version, package_arch, package_path) DO UPDATE SET last_seen = now(), resolved_at = NULL, "
-              "installed_version = EXCLUDED.installed_version, fixed_version = EXCLUDED.fixed_version, "
-              "severity = EXCLUDED.severity, cvss_score = EXCLUDED.cvss_score, db_generation = EXCLUDED.db_generation",
-          params);
-      if (!u) return err(u);
-    }
-    // now() is the transaction's start: what this scan did not find again is resolved.
-    auto resolved = (*db)->exec("UPDATE findings SET resolved_at = now() WHERE tenant_id = $1 AND image_digest = $2 "
-                                "AND last_seen < now() AND resolved_at IS NULL",
-                                {t, inv.digest});
-    if (!resolved) return err(resolved);
+    if (auto r = FindingStore::record(**db, tenant, report); !r) return r;
     auto s = (*db)->exec("UPDATE scan_images SET state = 'done', image_digest = $4, error = NULL, finished_at = now() "
                          "WHERE tenant_id = $1 AND scan_id = $2 AND position = $3",
                          {t, scan, std::to_string(position), inv.digest});
@@ -277,7 +226,7 @@ Result<void> Store::image_done(TenantId tenant, const std::string& scan, int pos
   });
 }
 
-Result<void> Store::add_listed_images(TenantId tenant, const std::string& scan, const std::vector<std::string>& refs) {
+Result<void> ScanStore::add_listed_images(TenantId tenant, const std::string& scan, const std::vector<std::string>& refs) {
   auto db = pool_.acquire();
   if (!db) return err(db);
   const std::string t = std::to_string(tenant);
@@ -295,7 +244,7 @@ Result<void> Store::add_listed_images(TenantId tenant, const std::string& scan, 
   });
 }
 
-Result<void> Store::targets_failed(TenantId tenant, const std::string& scan, const std::string& error) {
+Result<void> ScanStore::targets_failed(TenantId tenant, const std::string& scan, const std::string& error) {
   auto db = pool_.acquire();
   if (!db) return err(db);
   auto r = (*db)->exec("UPDATE scans SET targets = NULL, error = $3 WHERE tenant_id = $1 AND id = $2",
@@ -304,7 +253,7 @@ Result<void> Store::targets_failed(TenantId tenant, const std::string& scan, con
   return {};
 }
 
-Result<bool> Store::finish_scan_if_complete(TenantId tenant, const std::string& scan) {
+Result<bool> ScanStore::finish_scan_if_complete(TenantId tenant, const std::string& scan) {
   auto db = pool_.acquire();
   if (!db) return err(db);
   auto r = (*db)->exec("UPDATE scans SET state = 'done', finished_at = now() WHERE tenant_id = $1 AND id = $2 "
@@ -315,31 +264,24 @@ Result<bool> Store::finish_scan_if_complete(TenantId tenant, const std::string& 
   return r->affected() > 0;
 }
 
-Result<std::optional<std::string>> Store::image_report(TenantId tenant, const std::string& digest,
-                                                     const std::string& format) {
+Result<std::optional<StoredReport>> ScanStore::image_report(TenantId tenant, const std::string& digest,
+                                                      const std::string& format) {
   auto db = pool_.acquire();
   if (!db) return err(db);
-  auto r = format == "json"
-               ? (*db)->exec("SELECT report FROM images WHERE tenant_id = $1 AND digest = $2",
-                             {std::to_string(tenant), digest})
-               : (*db)->exec("SELECT body FROM image_reports WHERE tenant_id = $1 AND image_digest = $2 AND format = $3",
-                             {std::to_string(tenant), digest, format});
+  auto r = (*db)->exec(
+      "SELECT document, CASE $3 WHEN 'json' THEN report WHEN 'inventory' THEN inventory ELSE "
+      "(SELECT body FROM image_reports WHERE tenant_id = $1 AND image_digest = $2 AND format = $3) END "
+      "FROM images WHERE tenant_id = $1 AND digest = $2",
+      {std::to_string(tenant), digest, format});
   if (!r) return err(r);
-  if (r->rows() == 0) return std::optional<std::string>();
-  return std::optional<std::string>(std::string(r->get(0, 0)));
+  if (r->rows() == 0) return std::optional<StoredReport>();
+  StoredReport stored;
+  if (!r->null(0, 0)) stored.document = std::string(r->get(0, 0));
+  if (!r->null(0, 1)) stored.rendered = std::string(r->get(0, 1));
+  return std::optional<StoredReport>(std::move(stored));
 }
 
-Result<std::optional<std::string>> Store::image_inventory(TenantId tenant, const std::string& digest) {
-  auto db = pool_.acquire();
-  if (!db) return err(db);
-  auto r = (*db)->exec("SELECT inventory FROM images WHERE tenant_id = $1 AND digest = $2",
-                       {std::to_string(tenant), digest});
-  if (!r) return err(r);
-  if (r->rows() == 0) return std::optional<std::string>();
-  return std::optional<std::string>(std::string(r->get(0, 0)));
-}
-
-Result<bool> Store::delete_image(TenantId tenant, const std::string& digest) {
+Result<bool> ScanStore::delete_image(TenantId tenant, const std::string& digest) {
   auto db = pool_.acquire();
   if (!db) return err(db);
   // Its layers, packages, findings and other report formats go with it (ON DELETE CASCADE).
@@ -348,123 +290,13 @@ Result<bool> Store::delete_image(TenantId tenant, const std::string& digest) {
   return r->affected() > 0;
 }
 
-Result<std::map<std::string, std::int64_t>> Store::scans_by_state() {
+Result<std::map<std::string, std::int64_t>> ScanStore::scans_by_state() {
   auto db = pool_.acquire();
   if (!db) return err(db);
   auto r = (*db)->exec("SELECT state, count(*) FROM scans GROUP BY state");
   if (!r) return err(r);
   std::map<std::string, std::int64_t> out;
   for (int i = 0; i < r->rows(); ++i) out.emplace(std::string(r->get(i, 0)), r->integer(i, 1));
-  return out;
-}
-
-Result<std::uint64_t> Store::max_job_id() {
-  auto db = pool_.acquire();
-  if (!db) return err(db);
-  auto r = (*db)->exec("SELECT COALESCE(max(id), 0) FROM jobs");
-  if (!r) return err(r);
-  return static_cast<std::uint64_t>(r->integer(0, 0));
-}
-
-Result<void> Store::record_jobs(const std::vector<JobEvent>& events) {
-  if (events.empty()) return {};
-  auto db = pool_.acquire();
-  if (!db) return err(db);
-  return in_transaction(**db, [&]() -> Result<void> {
-    for (std::size_t start = 0; start < events.size(); start += kRowsPerStatement) {
-      const std::size_t n = std::min(kRowsPerStatement, events.size() - start);
-      PgParams params;
-      for (std::size_t k = start; k < start + n; ++k) {
-        const JobEvent& e = events[k];
-        params.insert(params.end(), {std::to_string(e.id), e.diff_id, e.digest, e.state, std::to_string(e.attempts),
-                                     e.worker.empty() ? PgParam() : PgParam(e.worker),
-                                     e.error.empty() ? PgParam() : PgParam(e.error)});
-      }
-      // Events of one job may share a batch; the last one wins, as DISTINCT ON keeps it.
-      auto r = (*db)->exec(
-          "INSERT INTO jobs (id, diff_id, digest, state, attempts, worker, last_error) "
-          "SELECT DISTINCT ON (id) id, diff_id, digest, state, attempts, worker, last_error FROM (SELECT "
-          "v.a::bigint AS id, v.b AS diff_id, v.c AS digest, v.d AS state, v.e::int AS attempts, v.f AS worker, "
-          "v.g AS last_error, v.ord FROM (VALUES " +
-              [&] {
-                // placeholders plus an ordinal column so DISTINCT ON can keep the latest
-                std::string out;
-                std::size_t p = 1;
-                for (std::size_t r = 0; r < n; ++r) {
-                  out += r > 0 ? ",(" : "(";
-                  for (int c = 0; c < 7; ++c) out += '$' + std::to_string(p++) + ",";
-                  out += std::to_string(r) + ")";
-                }
-                return out;
-              }() +
-              ") AS v(a, b, c, d, e, f, g, ord)) AS x ORDER BY id, ord DESC "
-              "ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, attempts = EXCLUDED.attempts, "
-              "worker = EXCLUDED.worker, last_error = COALESCE(EXCLUDED.last_error, jobs.last_error), updated_at = now()",
-          params);
-      if (!r) return err(r);
-    }
-    return {};
-  });
-}
-
-Result<void> Store::quarantine_layer(const std::string& diff_id, const std::string& digest, int failures,
-                                     const std::string& error) {
-  auto db = pool_.acquire();
-  if (!db) return err(db);
-  auto r = (*db)->exec("INSERT INTO layers (diff_id, digest, size, media_type, failures, last_error, quarantined_at) "
-                       "VALUES ($1, $2, 0, '', $3, $4, now()) ON CONFLICT (diff_id) DO UPDATE SET "
-                       "failures = EXCLUDED.failures, last_error = EXCLUDED.last_error, quarantined_at = now()",
-                       {diff_id, digest, std::to_string(failures), error});
-  if (!r) return err(r);
-  return {};
-}
-
-Result<std::map<std::string, std::string>> Store::quarantined_layers(std::chrono::seconds lasting) {
-  auto rows = list_quarantines(lasting);
-  if (!rows) return std::unexpected(rows.error());
-  std::map<std::string, std::string> out;
-  for (auto& q : *rows) out.emplace(std::move(q.diff_id), std::move(q.error));
-  return out;
-}
-
-Result<std::vector<Store::QuarantineRow>> Store::list_quarantines(std::chrono::seconds lasting) {
-  auto db = pool_.acquire();
-  if (!db) return err(db);
-  auto r = (*db)->exec(
-      "SELECT diff_id, digest, coalesce(last_error, ''), failures, "
-      "to_char(quarantined_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-      "to_char((quarantined_at + make_interval(secs => $1::bigint)) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
-      "FROM layers WHERE quarantined_at IS NOT NULL AND quarantined_at > now() - make_interval(secs => $1::bigint) "
-      "ORDER BY quarantined_at, diff_id",
-      {std::to_string(lasting.count())});
-  if (!r) return err(r);
-  std::vector<QuarantineRow> out;
-  for (int i = 0; i < r->rows(); ++i) {
-    out.push_back({std::string(r->get(i, 0)), std::string(r->get(i, 1)), std::string(r->get(i, 2)),
-                   std::string(r->get(i, 4)), std::string(r->get(i, 5)), static_cast<int>(r->integer(i, 3))});
-  }
-  return out;
-}
-
-Result<bool> Store::lift_quarantine(const std::string& diff_id) {
-  auto db = pool_.acquire();
-  if (!db) return err(db);
-  auto r = (*db)->exec("UPDATE layers SET quarantined_at = NULL, quarantine_lifted_at = now(), failures = 0 "
-                       "WHERE diff_id = $1 AND quarantined_at IS NOT NULL",
-                       {diff_id});
-  if (!r) return err(r);
-  return r->affected() > 0;
-}
-
-Result<std::vector<std::string>> Store::recently_lifted(std::chrono::seconds window) {
-  auto db = pool_.acquire();
-  if (!db) return err(db);
-  auto r = (*db)->exec("SELECT diff_id FROM layers WHERE quarantined_at IS NULL AND quarantine_lifted_at > "
-                       "now() - make_interval(secs => $1::bigint)",
-                       {std::to_string(window.count())});
-  if (!r) return err(r);
-  std::vector<std::string> out;
-  for (int i = 0; i < r->rows(); ++i) out.emplace_back(r->get(i, 0));
   return out;
 }
 

@@ -1,7 +1,8 @@
-// What the coordinator keeps in PostgreSQL, as domain operations. Every operation on tenant-owned
-// rows takes the tenant id and filters by it: a foreign id finds nothing, exactly like an unknown
-// one. The only cross-tenant reads are the scheduler's (unfinished scans at start, quarantined
-// layers), which never reach the API.
+// Scans and the images they stored, in PostgreSQL. Every operation takes the tenant id and
+// filters by it: a foreign id finds nothing, exactly like an unknown one. The only cross-tenant
+// reads are the coordinator's own (unfinished scans at start, scans by state for metrics), which
+// never reach the API. The other roles: tenancy/tenants (tenants and keys), finding_store
+// (findings), job_store (jobs and quarantine).
 #pragma once
 
 #include <cstdint>
@@ -14,6 +15,7 @@
 
 #include "common/report/vuln_report.h"
 #include "coordinator/store/pg.h"
+#include "coordinator/store/tenant_id.h"
 
 namespace strata::coordinator {
 
@@ -23,7 +25,6 @@ std::optional<Priority> parse_priority(std::string_view text);
 // The FairQueue class a priority maps to: interactive first.
 inline int queue_class(Priority priority) { return priority == Priority::kInteractive ? 0 : 1; }
 
-using TenantId = std::int64_t;
 
 struct ScanImageRow {
   int position = 0;
@@ -47,28 +48,23 @@ struct ScanRow {
   std::vector<ScanImageRow> images;
 };
 
-// A finished image as the coordinator stores it.
+// A finished image as the coordinator stores it: its report, whose packages and findings become
+// rows, and the report document (common/report/report_document.h) every format is rendered from.
 struct StoredImage {
   const ScanReport* report = nullptr;
-  std::string report_json;
-  std::string inventory_json;
-  std::map<std::string, std::string> other_formats{};  // "sarif", "cyclonedx", "csv", "table" → text
+  std::string document;
 };
 
-// A job's state change, written in batches.
-struct JobEvent {
-  std::uint64_t id = 0;
-  std::string diff_id;
-  std::string digest;
-  std::string state;  // queued, leased, done, failed, quarantined
-  int attempts = 0;
-  std::string worker;
-  std::string error;
+// What the store holds of an image's report: the document, or for an image stored before
+// migration 011, the pre-rendered text of the format asked for (empty when it was not stored).
+struct StoredReport {
+  std::optional<std::string> document;
+  std::optional<std::string> rendered;
 };
 
-class Store {
+class ScanStore {
  public:
-  explicit Store(PgPool& pool) : pool_(pool) {}
+  explicit ScanStore(PgPool& pool) : pool_(pool) {}
 
   // Runs inside create_scan's transaction before anything is written; an error ends it unwritten
   // (a tenant's quota: checked and consumed atomically, however many requests race).
@@ -90,32 +86,16 @@ class Store {
   // Marks the scan done when none of its images is still queued or analyzing; true if it did.
   Result<bool> finish_scan_if_complete(TenantId tenant, const std::string& scan);
 
-  // The report in `format`: "json" (strata.report/v1) or one of StoredImage::other_formats.
-  Result<std::optional<std::string>> image_report(TenantId tenant, const std::string& digest,
-                                                  const std::string& format = "json");
-  Result<std::optional<std::string>> image_inventory(TenantId tenant, const std::string& digest);
+  // The image's report document, or what an image stored before documents has in `format`
+  // ("json", "inventory", or a format's name); nullopt when the tenant has no such image.
+  Result<std::optional<StoredReport>> image_report(TenantId tenant, const std::string& digest,
+                                                   const std::string& format);
   // Forgets a stored image (its report, inventory, packages and findings); false when the tenant
   // has no such image.
   Result<bool> delete_image(TenantId tenant, const std::string& digest);
 
   // Across tenants, for the coordinator's metrics.
   Result<std::map<std::string, std::int64_t>> scans_by_state();
-
-  Result<std::uint64_t> max_job_id();
-  Result<void> record_jobs(const std::vector<JobEvent>& events);
-  Result<void> quarantine_layer(const std::string& diff_id, const std::string& digest, int failures,
-                                const std::string& error);
-  // Quarantines younger than `lasting` and not lifted: diff_id → the error.
-  Result<std::map<std::string, std::string>> quarantined_layers(std::chrono::seconds lasting);
-  struct QuarantineRow {
-    std::string diff_id, digest, error, quarantined_at, expires_at;
-    int failures = 0;
-  };
-  Result<std::vector<QuarantineRow>> list_quarantines(std::chrono::seconds lasting);
-  // Ends a quarantine now; false when the layer was not quarantined.
-  Result<bool> lift_quarantine(const std::string& diff_id);
-  // Layers lifted in the last `window` (and not quarantined again since), for running coordinators.
-  Result<std::vector<std::string>> recently_lifted(std::chrono::seconds window);
 
  private:
   PgPool& pool_;
