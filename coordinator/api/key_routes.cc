@@ -49,86 +49,104 @@ Result<std::optional<std::int64_t>> whole_number(const Json& doc, const char* ke
   return std::optional<std::int64_t>(v.get<std::int64_t>());
 }
 
+// What POST /v1/keys asks for; an error names the field that is wrong.
+struct KeyRequest {
+  std::string name;
+  Scopes scopes = 0;
+  std::optional<std::chrono::seconds> lifetime;
+};
+
+Result<KeyRequest> parse_key_request(const Json& doc) {
+  KeyRequest request;
+  for (const auto& [field, value] : doc.items()) {
+    if (field == "name") {
+      if (!value.is_string()) return fail(ErrorCode::kInvalidInput, "\"name\" must be a string");
+      request.name = value.get<std::string>();
+    } else if (field == "scopes") {
+      if (!value.is_array() || value.empty()) {
+        return fail(ErrorCode::kInvalidInput, "\"scopes\" must be a non-empty array of read, scan, admin");
+      }
+      for (const auto& v : value) {
+        auto scope = v.is_string() ? parse_scope(v.get<std::string>())
+                                   : Result<Scope>(fail(ErrorCode::kInvalidInput, "\"scopes\" must hold strings"));
+        if (!scope) return std::unexpected(scope.error());
+        request.scopes |= *scope;
+      }
+    } else if (field != "expires_in_days") {
+      return fail(ErrorCode::kInvalidInput, "unknown field \"" + field + "\" (known: name, scopes, expires_in_days)");
+    }
+  }
+  if (request.scopes == 0) return fail(ErrorCode::kInvalidInput, "name the new key's \"scopes\": any of read, scan, admin");
+  auto days = whole_number(doc, "expires_in_days", 3650);
+  if (!days) return std::unexpected(days.error());
+  if (*days && **days == 0) return fail(ErrorCode::kInvalidInput, "\"expires_in_days\" must be at least 1");
+  if (*days) request.lifetime = std::chrono::seconds(**days * 86400);
+  return request;
+}
+
+void list_keys(ApiServices& s, Call& call) {
+  auto keys = s.tenants.keys(call.caller.tenant);
+  if (!keys) return send_error(call.res, 503, "the keys cannot be read now; try again shortly");
+  Json list = Json::array();
+  for (const auto& k : *keys) list.push_back(key_json(k));
+  send_json(call.res, 200, {{"keys", list}});
+}
+
+void create_key(ApiServices& s, Call& call) {
+  const auto doc = json_body(call.req, call.res);
+  if (!doc) return;
+  auto request = parse_key_request(*doc);
+  if (!request) return send_error(call.res, 400, request.error().message());
+  auto key = s.tenants.create_key(call.caller.tenant, request->name, request->scopes, request->lifetime);
+  if (!key) {
+    if (key.error().code() == ErrorCode::kInvalidInput) return send_error(call.res, 400, key.error().message());
+    return send_error(call.res, 503, "the key could not be made now; try again shortly");
+  }
+  call.target = "key " + std::to_string(key->row.id);
+  send_json(call.res, 201, new_key_json(*key));
+}
+
+void revoke_key(ApiServices& s, Call& call) {
+  call.target = "key " + std::string(call.req.matches[1]);
+  const auto id = key_id(call.req.matches[1]);
+  if (!id) return send_error(call.res, 404, "no key " + std::string(call.req.matches[1]));
+  auto revoked = s.tenants.revoke_key(call.caller.tenant, *id);
+  if (!revoked) return send_error(call.res, 503, "the key could not be revoked now; try again shortly");
+  if (!*revoked) return send_error(call.res, 404, "no key " + std::to_string(*id));
+  call.res.status = 204;
+}
+
+void rotate_key(ApiServices& s, Call& call) {
+  call.target = "key " + std::string(call.req.matches[1]);
+  const auto id = key_id(call.req.matches[1]);
+  if (!id) return send_error(call.res, 404, "no key " + std::string(call.req.matches[1]));
+  std::int64_t grace = 0;
+  if (!call.req.body.empty()) {
+    const auto doc = json_body(call.req, call.res);
+    if (!doc) return;
+    for (const auto& [field, value] : doc->items()) {
+      if (field != "grace_seconds") return send_error(call.res, 400, "unknown field \"" + field + "\" (known: grace_seconds)");
+    }
+    auto g = whole_number(*doc, "grace_seconds", 30 * 86400);
+    if (!g) return send_error(call.res, 400, g.error().message());
+    grace = g->value_or(0);
+  }
+  auto rotated = s.tenants.rotate_key(call.caller.tenant, *id, std::chrono::seconds(grace));
+  if (!rotated) return send_error(call.res, 503, "the key could not be rotated now; try again shortly");
+  if (!*rotated) return send_error(call.res, 404, "no live key " + std::to_string(*id));
+  call.target += " -> key " + std::to_string((*rotated)->row.id);
+  send_json(call.res, 201, new_key_json(**rotated));
+}
+
 }  // namespace
 
 void add_key_routes(Routes& routes, ApiServices& s) {
-  routes.add(Method::kGet, "/v1/keys", kScopeAdmin, "", [&s](Call& call) {
-    auto keys = s.tenants.keys(call.caller.tenant);
-    if (!keys) return send_error(call.res, 503, "the keys cannot be read now; try again shortly");
-    Json list = Json::array();
-    for (const auto& k : *keys) list.push_back(key_json(k));
-    send_json(call.res, 200, {{"keys", list}});
-  });
-
-  routes.add(Method::kPost, "/v1/keys", kScopeAdmin, "key.create", [&s](Call& call) {
-    const auto doc = json_body(call.req, call.res);
-    if (!doc) return;
-    std::string name;
-    Scopes scopes = 0;
-    for (const auto& [field, value] : doc->items()) {
-      if (field == "name") {
-        if (!value.is_string()) return send_error(call.res, 400, "\"name\" must be a string");
-        name = value.get<std::string>();
-      } else if (field == "scopes") {
-        if (!value.is_array() || value.empty()) {
-          return send_error(call.res, 400, "\"scopes\" must be a non-empty array of read, scan, admin");
-        }
-        for (const auto& v : value) {
-          auto scope = v.is_string() ? parse_scope(v.get<std::string>())
-                                     : Result<Scope>(fail(ErrorCode::kInvalidInput, "\"scopes\" must hold strings"));
-          if (!scope) return send_error(call.res, 400, scope.error().message());
-          scopes |= *scope;
-        }
-      } else if (field != "expires_in_days") {
-        return send_error(call.res, 400, "unknown field \"" + field + "\" (known: name, scopes, expires_in_days)");
-      }
-    }
-    if (scopes == 0) return send_error(call.res, 400, "name the new key's \"scopes\": any of read, scan, admin");
-    auto days = whole_number(*doc, "expires_in_days", 3650);
-    if (!days) return send_error(call.res, 400, days.error().message());
-    if (*days && **days == 0) return send_error(call.res, 400, "\"expires_in_days\" must be at least 1");
-    std::optional<std::chrono::seconds> lifetime;
-    if (*days) lifetime = std::chrono::seconds(**days * 86400);
-    auto key = s.tenants.create_key(call.caller.tenant, name, scopes, lifetime);
-    if (!key) {
-      if (key.error().code() == ErrorCode::kInvalidInput) return send_error(call.res, 400, key.error().message());
-      return send_error(call.res, 503, "the key could not be made now; try again shortly");
-    }
-    call.target = "key " + std::to_string(key->row.id);
-    send_json(call.res, 201, new_key_json(*key));
-  });
-
-  routes.add(Method::kDelete, R"(/v1/keys/([^/]{1,32}))", kScopeAdmin, "key.revoke", [&s](Call& call) {
-    call.target = "key " + std::string(call.req.matches[1]);
-    const auto id = key_id(call.req.matches[1]);
-    if (!id) return send_error(call.res, 404, "no key " + std::string(call.req.matches[1]));
-    auto revoked = s.tenants.revoke_key(call.caller.tenant, *id);
-    if (!revoked) return send_error(call.res, 503, "the key could not be revoked now; try again shortly");
-    if (!*revoked) return send_error(call.res, 404, "no key " + std::to_string(*id));
-    call.res.status = 204;
-  });
-
-  routes.add(Method::kPost, R"(/v1/keys/([^/]{1,32})/rotate)", kScopeAdmin, "key.rotate", [&s](Call& call) {
-    call.target = "key " + std::string(call.req.matches[1]);
-    const auto id = key_id(call.req.matches[1]);
-    if (!id) return send_error(call.res, 404, "no key " + std::string(call.req.matches[1]));
-    std::int64_t grace = 0;
-    if (!call.req.body.empty()) {
-      const auto doc = json_body(call.req, call.res);
-      if (!doc) return;
-      for (const auto& [field, value] : doc->items()) {
-        if (field != "grace_seconds") return send_error(call.res, 400, "unknown field \"" + field + "\" (known: grace_seconds)");
-      }
-      auto g = whole_number(*doc, "grace_seconds", 30 * 86400);
-      if (!g) return send_error(call.res, 400, g.error().message());
-      grace = g->value_or(0);
-    }
-    auto rotated = s.tenants.rotate_key(call.caller.tenant, *id, std::chrono::seconds(grace));
-    if (!rotated) return send_error(call.res, 503, "the key could not be rotated now; try again shortly");
-    if (!*rotated) return send_error(call.res, 404, "no live key " + std::to_string(*id));
-    call.target += " -> key " + std::to_string((*rotated)->row.id);
-    send_json(call.res, 201, new_key_json(**rotated));
-  });
+  routes.add(Method::kGet, "/v1/keys", kScopeAdmin, "", [&s](Call& call) { list_keys(s, call); });
+  routes.add(Method::kPost, "/v1/keys", kScopeAdmin, "key.create", [&s](Call& call) { create_key(s, call); });
+  routes.add(Method::kDelete, R"(/v1/keys/([^/]{1,32}))", kScopeAdmin, "key.revoke",
+             [&s](Call& call) { revoke_key(s, call); });
+  routes.add(Method::kPost, R"(/v1/keys/([^/]{1,32})/rotate)", kScopeAdmin, "key.rotate",
+             [&s](Call& call) { rotate_key(s, call); });
 }
 
 }  // namespace strata::coordinator

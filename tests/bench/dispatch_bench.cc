@@ -8,14 +8,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <condition_variable>
-#include <thread>
+#include <mutex>
 
-#include "common/wire/layer_codec.h"
 #include "coordinator/dispatch/dispatcher.h"
-#include "schema/messages.capnp.h"
-#include "common/wire/frames.h"
+#include "tests/support/scripted_worker.h"
 
 namespace strata::coordinator {
 namespace {
@@ -32,53 +29,6 @@ int free_port() {
   return ntohs(addr.sin_port);
 }
 
-// A worker that answers every job immediately.
-class EchoWorker {
- public:
-  EchoWorker(const std::string& address, int slots, const std::string& name) {
-    thread_ = std::thread([=, this] {
-      zmq::context_t context;
-      zmq::socket_t socket(context, zmq::socket_type::dealer);
-      socket.set(zmq::sockopt::routing_id, name);
-      socket.set(zmq::sockopt::linger, 0);
-      socket.set(zmq::sockopt::rcvtimeo, 100);
-      socket.connect(address);
-      {
-        capnp::MallocMessageBuilder m;
-        auto ready = m.initRoot<wire::WorkerMessage>().initReady();
-        ready.setName(name);
-        ready.setSlots(static_cast<unsigned>(slots));
-        ready.setProtocol(wire::PROTOCOL_VERSION);
-        socket.send(strata::to_frame(m), zmq::send_flags::none);
-      }
-      const auto empty = encode_layer_analysis(LayerAnalysis{});
-      while (!stop_.load()) {
-        zmq::message_t frame;
-        if (!socket.recv(frame)) continue;
-        strata::FrameReader reader(frame);
-        const auto msg = reader.root<wire::CoordinatorMessage>();
-        if (msg.which() != wire::CoordinatorMessage::JOB) continue;
-        const auto job = msg.getJob();
-        capnp::MallocMessageBuilder m;
-        auto r = m.initRoot<wire::WorkerMessage>().initResult();
-        r.setJobId(job.getJobId());
-        r.setDiffId(job.getDiffId());
-        r.setDigest(job.getDigest());
-        r.setAnalysis(kj::arrayPtr(reinterpret_cast<const kj::byte*>(empty.data()), empty.size()));
-        socket.send(strata::to_frame(m), zmq::send_flags::none);
-      }
-    });
-  }
-  ~EchoWorker() {
-    stop_.store(true);
-    thread_.join();
-  }
-
- private:
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
-
 void BM_DispatchRate(benchmark::State& state) {
   const int workers = static_cast<int>(state.range(0));
   const int slots = static_cast<int>(state.range(1));
@@ -91,8 +41,12 @@ void BM_DispatchRate(benchmark::State& state) {
     state.SkipWithError("cannot bind");
     return;
   }
-  std::vector<std::unique_ptr<EchoWorker>> fleet;
-  for (int w = 0; w < workers; ++w) fleet.push_back(std::make_unique<EchoWorker>(config.bind, slots, "echo-" + std::to_string(w)));
+  std::vector<std::unique_ptr<test::ScriptedWorker>> fleet;
+  for (int w = 0; w < workers; ++w) {
+    fleet.push_back(std::make_unique<test::ScriptedWorker>(
+        config.bind, test::ScriptedWorkerOptions{.name = "echo-" + std::to_string(w), .slots = static_cast<unsigned>(slots), .record = false},
+        test::empty_analysis));
+  }
   std::uint64_t round = 0;
   for (auto _ : state) {
     std::mutex mutex;
