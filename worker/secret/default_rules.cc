@@ -1,5 +1,5 @@
 // strata's built-in secret rules, in the same TOML as --secret-config files. Each rule is tested
-// on a true positive and a near miss (tests/unit/worker/secret_rules_test.cc). Severities:
+// on a true positive and a near miss (tests/unit/worker/secret/secret_rules_test.cc). Severities:
 // CRITICAL for keys that grant cloud or signing power outright, HIGH for service tokens,
 // MEDIUM for generic assignments whose meaning depends on context.
 #include "worker/api/secret_rules.h"

@@ -4,53 +4,18 @@
 // scope or tenant gets.
 #include <gtest/gtest.h>
 
-#include "common/cache/memory_store.h"
 #include "common/report/formats.h"
 #include "common/report/inventory_json.h"
 #include "common/report/report_document.h"
-#include "coordinator/api/http_api.h"
-#include "coordinator/dispatch/dispatcher.h"
-#include "coordinator/scan/scan_runner.h"
-#include "coordinator/tenancy/audit_log.h"
-#include "coordinator/tenancy/quotas.h"
-#include "coordinator/tenancy/registry_credentials.h"
-#include "coordinator/tenancy/secret_rules.h"
-#include "tests/unit/coordinator/store/store_fixture.h"
+#include "tests/unit/coordinator/api/api_fixture.h"
 
 namespace strata::coordinator::test_store {
 namespace {
 
 const std::string kDigest = "sha256:" + std::string(64, 'e');
 
-class ImageRoutes : public StoreTest {
+class ImageRoutes : public ApiTest {
  protected:
-  void SetUp() override {
-    StoreTest::SetUp();
-    audit_ = std::make_unique<AuditLog>(*pool_);
-    quotas_ = std::make_unique<Quotas>(*pool_, QuotaLimits{});
-    credentials_ = std::make_unique<RegistryCredentials>(*pool_, nullptr);
-    rules_ = std::make_unique<SecretRulesStore>(*pool_);
-    cache_ = std::make_unique<LayerCache>(std::make_shared<MemoryStore>(), "a cache secret of 32 bytes......", 60,
-                                          metrics_);
-    dispatcher_ = std::make_unique<Dispatcher>(DispatcherConfig{}, metrics_, nullptr, 1,
-                                               std::map<std::string, std::string>{});
-    runner_ = std::make_unique<ScanRunner>(ScanRunnerConfig{}, *scans_, *cache_, *dispatcher_, metrics_);
-    ApiConfig config;
-    config.port = 0;
-    config.operator_port = -1;
-    api_ = std::make_unique<HttpApi>(config, *scans_, *runner_, *tenants_, *audit_, *quotas_, *credentials_, *rules_,
-                                     metrics_);
-    auto port = api_->start();
-    ASSERT_TRUE(port) << port.error().message();
-    base_ = "http://127.0.0.1:" + std::to_string(*port);
-    auto tenant = tenants_->create("owner");
-    ASSERT_TRUE(tenant);
-    tenant_ = *tenant;
-  }
-  void TearDown() override {
-    api_->stop();
-    runner_->stop();
-  }
   ScanReport stored_report() {
     ScanReport report;
     report.inventory.ref = "oci:/layouts/app:1";
@@ -67,18 +32,6 @@ class ImageRoutes : public StoreTest {
     ASSERT_TRUE(scan);
     ASSERT_TRUE(scans_->image_done(tenant_.id, *scan, 0, {&report, encode_report_document(report)}));
   }
-
-  MetricsRegistry metrics_;
-  std::unique_ptr<AuditLog> audit_;
-  std::unique_ptr<Quotas> quotas_;
-  std::unique_ptr<RegistryCredentials> credentials_;
-  std::unique_ptr<SecretRulesStore> rules_;
-  std::unique_ptr<LayerCache> cache_;
-  std::unique_ptr<Dispatcher> dispatcher_;
-  std::unique_ptr<ScanRunner> runner_;
-  std::unique_ptr<HttpApi> api_;
-  std::string base_;
-  NewTenant tenant_;
 };
 
 TEST_F(ImageRoutes, EveryFormatIsRenderedFromTheStoredDocumentWithItsType) {
