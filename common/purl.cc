@@ -47,11 +47,15 @@ std::string language_package_url(const Package& package) {
   out += '/';
   for (std::size_t p = 0; !ns.empty() && p <= ns.size();) {
     const auto slash = std::min(ns.find('/', p), ns.size());
-    out += encode(ns.substr(p, slash - p)) + "/";
+    out += encode(ns.substr(p, slash - p));
+    out += '/';
     p = slash + 1;
   }
   out += encode(name);
-  if (!package.version.empty()) out += "@" + encode(package.version);
+  if (!package.version.empty()) {
+    out += '@';
+    out += encode(package.version);
+  }
   return out;
 }
 
