@@ -76,12 +76,23 @@ std::string package_url(const Package& package, const std::optional<Distro>& dis
       version = version.substr(colon + 1);
     }
   }
-  std::string out = "pkg:" + std::string(to_string(package.ecosystem)) + "/" +
-                    encode(purl_namespace(package, distro)) + "/" + encode(package.name);
-  if (!version.empty()) out += "@" + encode(version);
+  // Appended piece by piece, as above.
+  std::string out = "pkg:";
+  out += to_string(package.ecosystem);
+  out += '/';
+  out += encode(purl_namespace(package, distro));
+  out += '/';
+  out += encode(package.name);
+  if (!version.empty()) {
+    out += '@';
+    out += encode(version);
+  }
   char separator = '?';
   for (const auto& [key, value] : qualifiers) {
-    out += separator + key + "=" + encode(value);
+    out += separator;
+    out += key;
+    out += '=';
+    out += encode(value);
     separator = '&';
   }
   return out;
