@@ -4,30 +4,16 @@
 // the Cap'n Proto messages, the sockets and the result decoding: everything but the analysis.
 // The target: at least 20,000 jobs/s, so that dispatch is never what limits a fleet scan.
 #include <benchmark/benchmark.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <condition_variable>
 #include <mutex>
 
 #include "coordinator/dispatch/dispatcher.h"
+#include "tests/support/ports.h"
 #include "tests/support/scripted_worker.h"
 
 namespace strata::coordinator {
 namespace {
-
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 void BM_DispatchRate(benchmark::State& state) {
   const int workers = static_cast<int>(state.range(0));
@@ -35,7 +21,7 @@ void BM_DispatchRate(benchmark::State& state) {
   constexpr int kJobs = 20'000;
   MetricsRegistry metrics;
   DispatcherConfig config;
-  config.bind = "tcp://127.0.0.1:" + std::to_string(free_port());
+  config.bind = "tcp://127.0.0.1:" + std::to_string(test::free_port());
   Dispatcher dispatcher(config, metrics, nullptr, 1, {});
   if (!dispatcher.start()) {
     state.SkipWithError("cannot bind");

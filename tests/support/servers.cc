@@ -112,19 +112,6 @@ void drop_database(const std::string& url) {
   if (!ok) throw std::runtime_error("DROP DATABASE " + name + ": " + why);
 }
 
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 void make_test_certificates(const std::string& dir) {
   fs::create_directories(dir);
   const auto made = run_command(

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/ports.h"
+
 namespace strata::test {
 
 // A PostgreSQL URL of a database no other test uses.
@@ -18,8 +20,6 @@ std::string fresh_database_url();
 // Drops the database `url` names (made by fresh_database_url), ending its connections.
 void drop_database(const std::string& url);
 
-// A free TCP port on 127.0.0.1 (bound and released; good enough for tests).
-int free_port();
 // A TCP connection to 127.0.0.1:port; the socket, or -1.
 int connect_loopback(int port);
 

@@ -5,14 +5,12 @@
 #include "coordinator/dispatch/dispatcher.h"
 
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <condition_variable>
 #include <future>
 
+#include "tests/support/ports.h"
 #include "tests/support/scripted_worker.h"
 
 namespace strata::coordinator {
@@ -20,18 +18,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using Answer = Result<std::shared_ptr<const LayerAnalysis>>;
-
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 LayerAnalysis analysis_saying(const std::string& word) {
   LayerAnalysis a;
@@ -42,7 +28,7 @@ LayerAnalysis analysis_saying(const std::string& word) {
 class DispatcherTest : public ::testing::Test {
  protected:
   DispatcherTest() {
-    config_.bind = "tcp://127.0.0.1:" + std::to_string(free_port());
+    config_.bind = "tcp://127.0.0.1:" + std::to_string(test::free_port());
     config_.analyzer_set = 7;
     config_.heartbeat = 100ms;
     config_.scheduler.retry_backoff = 10ms;
