@@ -5,6 +5,7 @@
 
 #include "common/log.h"
 #include "coordinator/api/api_json.h"
+#include "coordinator/api/health_routes.h"
 
 namespace strata::coordinator {
 namespace {
@@ -58,7 +59,7 @@ Result<int> HttpApi::start() {
   add_registry_routes(*this, services_);
   add_audit_routes(*this, services_);
   add_secret_rule_routes(*this, services_);
-  server_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
+  add_health_route(*server_);
 
   const int port = bind_listener(*server_, config_.host, config_.port);
   if (port <= 0) {
@@ -208,20 +209,8 @@ void HttpApi::operator_routes() {
     guard_.head_received(req.remote_addr, req.remote_port);
     return httplib::Server::HandlerResponse::Unhandled;
   });
-  s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-    std::string body = metrics_.render();
-    // Scans by state come from the store, so that every coordinator of a deployment agrees.
-    if (auto states = services_.store.scans_by_state()) {
-      body += "# HELP strata_scans Scans by state\n# TYPE strata_scans gauge\n";
-      for (const char* state : {"queued", "running", "done"}) {
-        const auto it = states->find(state);
-        body += std::string("strata_scans{state=\"") + state + "\"} " +
-                std::to_string(it == states->end() ? 0 : it->second) + "\n";
-      }
-    }
-    res.set_content(body, "text/plain; version=0.0.4");
-  });
-  s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
+  add_metrics_route(s, metrics_, services_.store);
+  add_health_route(s);
 }
 
 }  // namespace strata::coordinator
