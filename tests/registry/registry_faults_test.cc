@@ -324,8 +324,8 @@ TEST_F(RegistryFaults, RequestsToOneRegistryAreCapped) {
     EXPECT_TRUE(blob) << blob.error().message();
     opened = true;
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  EXPECT_FALSE(opened.load());
+  ASSERT_TRUE(test::eventually(10, [&] { return client.waiting_for_slot() == 1; }));
+  EXPECT_FALSE(opened.load());  // waiting for the slot, not opened
   first->reset();
   second.join();
   EXPECT_TRUE(opened.load());

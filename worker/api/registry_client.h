@@ -95,6 +95,8 @@ class RegistryClient {
   // Waits for one of the `max_concurrent` request slots; the slot is freed when the result dies.
   class Permit;
   std::shared_ptr<Permit> acquire();
+  // Requests waiting for a slot now.
+  unsigned waiting_for_slot() const;
 
   const RegistryOptions& options() const { return options_; }
 
@@ -114,9 +116,10 @@ class RegistryClient {
   RegistryOptions options_;
   bool plain_http_ = false;
 
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable slot_freed_;
   unsigned in_flight_ = 0;
+  unsigned waiting_ = 0;
   std::map<std::string, Token> tokens_;  // by scope
   std::string basic_;                     // "Basic …" once the registry asked for it
   bool given_refused_ = false;            // options_.given_authorization was tried and refused

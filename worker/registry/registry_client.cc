@@ -160,9 +160,16 @@ RegistryClient::RegistryClient(std::string registry, RegistryOptions options)
 
 std::shared_ptr<RegistryClient::Permit> RegistryClient::acquire() {
   std::unique_lock lock(mutex_);
+  ++waiting_;
   slot_freed_.wait(lock, [&] { return in_flight_ < options_.max_concurrent; });
+  --waiting_;
   ++in_flight_;
   return std::make_shared<Permit>(*this);
+}
+
+unsigned RegistryClient::waiting_for_slot() const {
+  std::lock_guard lock(mutex_);
+  return waiting_;
 }
 
 void RegistryClient::release() {
