@@ -8,7 +8,7 @@
 
 #include "cli/db/db_path.h"
 #include "cli/db/download.h"
-#include "cli/db/feed_files.h"
+#include "common/vulndb/feed_files.h"
 #include "common/ecosystems.h"
 #include "common/vulndb/sqlite/sqlite_vuln_db.h"
 

@@ -381,6 +381,15 @@ int main(int argc, char** argv) {
   CLI::App* rekey_cmd = rc_cmd->add_subcommand("rekey", "seal every stored credential again under the current key");
   rekey_cmd->add_option("--credentials-key-file", o.credentials_key_file, "the new key (else STRATA_CREDENTIALS_KEY)");
   rekey_cmd->add_option("--previous-credentials-key-file", o.previous_credentials_keys, "a former key; repeatable");
+  std::vector<std::string> feed_paths;
+  std::size_t show_skipped = 20;
+  CLI::App* feeds_cmd = app.add_subcommand("feeds", "the cluster's vulnerability feeds, in PostgreSQL");
+  feeds_cmd->require_subcommand(1);
+  CLI::App* feeds_import_cmd = feeds_cmd->add_subcommand(
+      "import", "import OSV JSON (files, directories, all.zip), Alpine secdb JSON, the Debian tracker JSON and "
+                "DSA/DLA lists as one generation (none when nothing changed)");
+  feeds_import_cmd->add_option("paths", feed_paths, "files or directories")->required();
+  feeds_import_cmd->add_option("--show-skipped", show_skipped, "skipped records to list")->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -410,6 +419,7 @@ int main(int argc, char** argv) {
   if (key_revoke_cmd->parsed()) return admin::key_revoke(o.database_url, tenant_name, key_id);
   if (key_rotate_cmd->parsed()) return admin::key_rotate(o.database_url, tenant_name, key_id, key_options);
   if (credentials_key_cmd->parsed()) return admin::credentials_key(credentials_key_path);
+  if (feeds_import_cmd->parsed()) return admin::feeds_import(o.database_url, feed_paths, show_skipped);
   if (rekey_cmd->parsed()) {
     return admin::credentials_rekey(o.database_url, o.credentials_key_file, o.previous_credentials_keys);
   }

@@ -4,12 +4,14 @@
 #include <iostream>
 
 #include "common/log.h"
+#include "common/vulndb/feed_files.h"
+#include "coordinator/feeds/pg_vuln_db.h"
 #include "coordinator/store/migrations.h"
 #include "coordinator/tenancy/audit_log.h"
 #include "coordinator/tenancy/credential_vault.h"
 #include "coordinator/tenancy/registry_credentials.h"
-#include "coordinator/tenancy/tenants.h"
 #include "coordinator/store/job_store.h"
+#include "coordinator/tenancy/tenants.h"
 
 namespace strata::coordinator::admin {
 namespace {
@@ -243,6 +245,30 @@ int credentials_rekey(const std::string& url, const std::string& key_file, const
   auto n = stored.rekey();
   if (!n) return fail_with(n.error());
   std::cout << "sealed " << *n << " stored credentials again under key " << (*vault)->key_id() << "\n";
+  return 0;
+}
+
+int feeds_import(const std::string& url, const std::vector<std::string>& paths, std::size_t show_skipped) {
+  auto db = open_db(url);
+  if (!db) return fail_with(db.error());
+  PgVulnDb feeds(*db->pool);
+  auto imported = feeds.import(read_feed_paths(paths));
+  if (!imported) return fail_with(imported.error());
+  if (imported->generation == 0) {
+    std::cout << "nothing changed (" << imported->unchanged << " records as stored): no new generation\n";
+  } else {
+    std::cout << "generation " << imported->generation << ": " << imported->records << " records added or changed, "
+              << imported->unchanged << " unchanged, " << imported->changed.size() << " packages to rescan\n";
+  }
+  if (!imported->skipped.empty()) {
+    std::cout << "skipped " << imported->skipped.size() << ":\n";
+    for (std::size_t i = 0; i < imported->skipped.size() && i < show_skipped; ++i) {
+      std::cout << "  " << imported->skipped[i] << "\n";
+    }
+    if (imported->skipped.size() > show_skipped) {
+      std::cout << "  … and " << imported->skipped.size() - show_skipped << " more (--show-skipped N)\n";
+    }
+  }
   return 0;
 }
 

@@ -1,4 +1,4 @@
-// The operator's commands (strata-coordinator tenant|key|quarantine|registry-credentials): each
+// The operator's commands (strata-coordinator tenant|key|quarantine|registry-credentials|feeds): each
 // connects to PostgreSQL (migrating it first), does one thing, prints what it did, and writes
 // what it changed for a tenant to that tenant's audit log (as the operator, with no key id).
 // Each returns the process's exit status: 0, or 2 after printing the error.
@@ -37,6 +37,10 @@ int quarantine_list(const std::string& database_url, unsigned quarantine_hours);
 int quarantine_lift(const std::string& database_url, const std::string& diff_id);
 
 int credentials_key(const std::string& path);
+// The feeds under `paths` (as `strata db import` reads them) into the cluster's feed store as one
+// generation, or none when nothing changed; prints the generation, the records written and
+// unchanged, the packages changed, and the first `show_skipped` records the converters skipped.
+int feeds_import(const std::string& database_url, const std::vector<std::string>& paths, std::size_t show_skipped);
 int credentials_rekey(const std::string& database_url, const std::string& key_file,
                       const std::vector<std::string>& previous_key_files);
 

@@ -12,7 +12,7 @@
 #include <set>
 #include <sstream>
 
-#include "cli/db/feed_files.h"
+#include "common/vulndb/feed_files.h"
 #include "common/vulndb/sqlite/sqlite_vuln_db.h"
 #include "common/image/layer_merge.h"
 #include "worker/parser/dpkg_status.h"
@@ -32,7 +32,7 @@ const std::string& bench_db() {
     const std::string p = (fs::temp_directory_path() / "strata-bench-vulndb.sqlite").string();
     fs::remove(p);
     auto db = SqliteVulnDb::open(p, true);
-    (void)(*db)->import(cli::read_feed_paths({feeds_dir()}));
+    (void)(*db)->import(read_feed_paths({feeds_dir()}));
     return p;
   }();
   return path;
@@ -83,7 +83,7 @@ void BM_MatchImage(benchmark::State& state) {
 
 void BM_Import(benchmark::State& state) {
   if (!have_feeds(state)) return;
-  const auto batches = cli::read_feed_paths({feeds_dir()});
+  const auto batches = read_feed_paths({feeds_dir()});
   std::size_t records = 0;
   for (const auto& [source, batch] : batches) records += batch.records.size();
   const std::string path = (fs::temp_directory_path() / "strata-bench-import.sqlite").string();
@@ -105,7 +105,7 @@ void BM_MatchVulnerableImage(benchmark::State& state) {
   if (!have_feeds(state)) return;
   auto db = SqliteVulnDb::open(bench_db(), false);
   std::set<std::string> names;
-  for (const auto& [source, batch] : cli::read_feed_paths({feeds_dir()})) {
+  for (const auto& [source, batch] : read_feed_paths({feeds_dir()})) {
     for (const auto& v : batch.records) {
       for (const auto& a : v.affected) {
         if (a.ecosystem == "Debian:11") names.insert(a.package);

@@ -1,4 +1,4 @@
-#include "cli/db/feed_files.h"
+#include "common/vulndb/feed_files.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -11,7 +11,7 @@
 
 #include "common/vulndb/osv_json.h"
 
-namespace strata::cli {
+namespace strata {
 namespace {
 
 namespace fs = std::filesystem;
@@ -142,4 +142,4 @@ std::vector<std::pair<std::string, FeedBatch>> read_feed_paths(const std::vector
   return out;
 }
 
-}  // namespace strata::cli
+}  // namespace strata

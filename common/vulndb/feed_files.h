@@ -1,4 +1,4 @@
-// Finding and reading feed files for `strata db import`: directories are walked; OSV JSON
+// Finding and reading feed files, for `strata db import` and `strata-coordinator feeds import`: directories are walked; OSV JSON
 // records, OSV all.zip archives, Alpine secdb JSON, the Debian tracker JSON and DSA/DLA lists are
 // told apart by name and content. A file that is none of them is named in the summary, skipped.
 #pragma once
@@ -9,10 +9,10 @@
 
 #include "common/vulndb/feed_batch.h"
 
-namespace strata::cli {
+namespace strata {
 
 // (source label, batch) per feed file found under `paths`; sources are "osv", "alpine-secdb",
 // "debian-tracker", "debian-dsa", "debian-dla".
 std::vector<std::pair<std::string, FeedBatch>> read_feed_paths(const std::vector<std::string>& paths);
 
-}  // namespace strata::cli
+}  // namespace strata
