@@ -69,15 +69,7 @@ int import_paths(const DbArgs& args, const std::vector<std::string>& paths) {
   }
   std::cout << "imported " << total << " records (" << per_source << ") into " << path << ", generation "
             << summary->generation << "\n";
-  if (!summary->skipped.empty()) {
-    std::cout << "skipped " << summary->skipped.size() << ":\n";
-    for (std::size_t i = 0; i < summary->skipped.size() && i < args.show_skipped; ++i) {
-      std::cout << "  " << summary->skipped[i] << "\n";
-    }
-    if (summary->skipped.size() > args.show_skipped) {
-      std::cout << "  … and " << summary->skipped.size() - args.show_skipped << " more (--show-skipped N)\n";
-    }
-  }
+  std::cout << skipped_summary(summary->skipped, args.show_skipped);
   return 0;
 }
 

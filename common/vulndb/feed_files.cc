@@ -142,4 +142,12 @@ std::vector<std::pair<std::string, FeedBatch>> read_feed_paths(const std::vector
   return out;
 }
 
+std::string skipped_summary(const std::vector<std::string>& skipped, std::size_t shown) {
+  if (skipped.empty()) return "";
+  std::string out = "skipped " + std::to_string(skipped.size()) + ":\n";
+  for (std::size_t i = 0; i < skipped.size() && i < shown; ++i) out += "  " + skipped[i] + "\n";
+  if (skipped.size() > shown) out += "  … and " + std::to_string(skipped.size() - shown) + " more (--show-skipped N)\n";
+  return out;
+}
+
 }  // namespace strata

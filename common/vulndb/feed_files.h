@@ -15,4 +15,9 @@ namespace strata {
 // "debian-tracker", "debian-dsa", "debian-dla".
 std::vector<std::pair<std::string, FeedBatch>> read_feed_paths(const std::vector<std::string>& paths);
 
+// What an import skipped, for people: "skipped N:" and the first `shown`, one per line, then how
+// many more; "" when nothing was skipped. `strata db import` and `strata-coordinator feeds
+// import` both print it.
+std::string skipped_summary(const std::vector<std::string>& skipped, std::size_t shown);
+
 }  // namespace strata

@@ -260,15 +260,7 @@ int feeds_import(const std::string& url, const std::vector<std::string>& paths, 
     std::cout << "generation " << imported->generation << ": " << imported->records << " records added or changed, "
               << imported->unchanged << " unchanged, " << imported->changed.size() << " packages to rescan\n";
   }
-  if (!imported->skipped.empty()) {
-    std::cout << "skipped " << imported->skipped.size() << ":\n";
-    for (std::size_t i = 0; i < imported->skipped.size() && i < show_skipped; ++i) {
-      std::cout << "  " << imported->skipped[i] << "\n";
-    }
-    if (imported->skipped.size() > show_skipped) {
-      std::cout << "  … and " << imported->skipped.size() - show_skipped << " more (--show-skipped N)\n";
-    }
-  }
+  std::cout << skipped_summary(imported->skipped, show_skipped);
   return 0;
 }
 
