@@ -153,6 +153,87 @@ RecordSeverity record_severity(const Vulnerability& v, const Affected* affected)
   return {};
 }
 
+std::vector<Finding> match_package(const ImagePackage& ip, const MatchQuery& query,
+                                   const std::vector<Vulnerability>& records, std::vector<std::string>& warnings) {
+  std::vector<Finding> out;
+  // Per package: each matching record, then merged by alias.
+  std::vector<Finding> hits;
+  for (const auto& v : records) {
+    if (v.withdrawn) continue;
+    for (const auto& a : v.affected) {
+      if (ecosystem_key(a.ecosystem) != query.ecosystem_key ||
+          normalize_package_name(query.ecosystem_key, a.package) != query.package) {
+        continue;
+      }
+      const EcosystemInfo* ordered_by = ecosystem_of_osv(a.ecosystem);
+      if (ordered_by == nullptr) continue;
+      auto verdict = evaluate_affected(a, query.version, ordered_by->comparator());
+      if (!verdict) {
+        warnings.push_back(v.id + " for " + ip.package.name + " " + query.version + ": " +
+                                  verdict.error().message());
+        continue;
+      }
+      if (!verdict->affected) continue;
+      Finding f;
+      f.id = v.id;
+      f.aliases = v.aliases;
+      f.summary = v.summary;
+      f.package = ip;
+      f.installed_version = query.version;
+      f.fixed_version = verdict->fixed_version;
+      const RecordSeverity s = record_severity(v, &a);
+      f.severity = s.level;
+      f.severity_source = s.source;
+      f.cvss_score = s.score;
+      f.cvss_vector = s.vector;
+      hits.push_back(std::move(f));
+      break;
+    }
+  }
+  // Union records whose id sets meet.
+  std::vector<std::size_t> parent(hits.size());
+  for (std::size_t i = 0; i < hits.size(); ++i) parent[i] = i;
+  auto find = [&](std::size_t i) {
+    while (parent[i] != i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  std::map<std::string, std::size_t> owner;
+  for (std::size_t i = 0; i < hits.size(); ++i) {
+    std::vector<std::string> ids = hits[i].aliases;
+    ids.push_back(hits[i].id);
+    for (const auto& id : ids) {
+      const auto [it, fresh] = owner.emplace(id, i);
+      if (!fresh) parent[find(i)] = find(it->second);
+    }
+  }
+  std::map<std::size_t, std::vector<const Finding*>> groups;
+  for (std::size_t i = 0; i < hits.size(); ++i) groups[find(i)].push_back(&hits[i]);
+  for (const auto& [root, members] : groups) {
+    std::set<std::string> ids;
+    for (const Finding* f : members) {
+      ids.insert(f->id);
+      ids.insert(f->aliases.begin(), f->aliases.end());
+    }
+    Finding merged = *members.front();
+    const auto cve = std::find_if(ids.begin(), ids.end(), [](const std::string& id) { return id.starts_with("CVE-"); });
+    merged.id = cve != ids.end() ? *cve : *ids.begin();
+    merged.aliases.assign(ids.begin(), ids.end());
+    std::erase(merged.aliases, merged.id);
+    for (const Finding* f : members) {
+      if (f->severity > merged.severity) {
+        merged.severity = f->severity;
+        merged.severity_source = f->severity_source;
+        merged.cvss_score = f->cvss_score;
+        merged.cvss_vector = f->cvss_vector;
+      }
+      if (!merged.fixed_version && f->fixed_version) merged.fixed_version = f->fixed_version;
+      if (merged.summary.empty()) merged.summary = f->summary;
+    }
+    out.push_back(std::move(merged));
+  }
+  return out;
+}
+
 MatchReport match_image(const ImageView& view, VulnerabilitySource& source) {
   MatchReport report;
   const auto os_packages = std::count_if(view.packages.begin(), view.packages.end(),
@@ -177,81 +258,7 @@ MatchReport match_image(const ImageView& view, VulnerabilitySource& source) {
       report.warnings.push_back(ip.package.name + ": " + records.error().message());
       continue;
     }
-    // Per package: each matching record, then merged by alias.
-    std::vector<Finding> hits;
-    for (const auto& v : *records) {
-      if (v.withdrawn) continue;
-      for (const auto& a : v.affected) {
-        if (ecosystem_key(a.ecosystem) != query->ecosystem_key ||
-            normalize_package_name(query->ecosystem_key, a.package) != query->package) {
-          continue;
-        }
-        const EcosystemInfo* ordered_by = ecosystem_of_osv(a.ecosystem);
-        if (ordered_by == nullptr) continue;
-        auto verdict = evaluate_affected(a, query->version, ordered_by->comparator());
-        if (!verdict) {
-          report.warnings.push_back(v.id + " for " + ip.package.name + " " + query->version + ": " +
-                                    verdict.error().message());
-          continue;
-        }
-        if (!verdict->affected) continue;
-        Finding f;
-        f.id = v.id;
-        f.aliases = v.aliases;
-        f.summary = v.summary;
-        f.package = ip;
-        f.installed_version = query->version;
-        f.fixed_version = verdict->fixed_version;
-        const RecordSeverity s = record_severity(v, &a);
-        f.severity = s.level;
-        f.severity_source = s.source;
-        f.cvss_score = s.score;
-        f.cvss_vector = s.vector;
-        hits.push_back(std::move(f));
-        break;
-      }
-    }
-    // Union records whose id sets meet.
-    std::vector<std::size_t> parent(hits.size());
-    for (std::size_t i = 0; i < hits.size(); ++i) parent[i] = i;
-    auto find = [&](std::size_t i) {
-      while (parent[i] != i) i = parent[i] = parent[parent[i]];
-      return i;
-    };
-    std::map<std::string, std::size_t> owner;
-    for (std::size_t i = 0; i < hits.size(); ++i) {
-      std::vector<std::string> ids = hits[i].aliases;
-      ids.push_back(hits[i].id);
-      for (const auto& id : ids) {
-        const auto [it, fresh] = owner.emplace(id, i);
-        if (!fresh) parent[find(i)] = find(it->second);
-      }
-    }
-    std::map<std::size_t, std::vector<const Finding*>> groups;
-    for (std::size_t i = 0; i < hits.size(); ++i) groups[find(i)].push_back(&hits[i]);
-    for (const auto& [root, members] : groups) {
-      std::set<std::string> ids;
-      for (const Finding* f : members) {
-        ids.insert(f->id);
-        ids.insert(f->aliases.begin(), f->aliases.end());
-      }
-      Finding merged = *members.front();
-      const auto cve = std::find_if(ids.begin(), ids.end(), [](const std::string& id) { return id.starts_with("CVE-"); });
-      merged.id = cve != ids.end() ? *cve : *ids.begin();
-      merged.aliases.assign(ids.begin(), ids.end());
-      std::erase(merged.aliases, merged.id);
-      for (const Finding* f : members) {
-        if (f->severity > merged.severity) {
-          merged.severity = f->severity;
-          merged.severity_source = f->severity_source;
-          merged.cvss_score = f->cvss_score;
-          merged.cvss_vector = f->cvss_vector;
-        }
-        if (!merged.fixed_version && f->fixed_version) merged.fixed_version = f->fixed_version;
-        if (merged.summary.empty()) merged.summary = f->summary;
-      }
-      report.findings.push_back(std::move(merged));
-    }
+    for (auto& f : match_package(ip, *query, *records, report.warnings)) report.findings.push_back(std::move(f));
   }
   std::sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
     if (a.package.package.name != b.package.package.name) return a.package.package.name < b.package.package.name;

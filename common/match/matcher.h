@@ -10,6 +10,7 @@
 
 #include "common/image/layer_merge.h"
 #include "common/version/comparator.h"
+#include "common/vulndb/ecosystem.h"
 #include "common/vulndb/model.h"
 
 namespace strata {
@@ -53,6 +54,12 @@ struct MatchReport {
 };
 
 MatchReport match_image(const ImageView& view, VulnerabilitySource& source);
+
+// One package's findings from the records its query found (the inner step of match_image): each
+// record that affects the version, merged by alias; records that cannot be evaluated become
+// warnings. What a rescan evaluates once per distinct (ecosystem key, package, version).
+std::vector<Finding> match_package(const ImagePackage& package, const MatchQuery& query,
+                                   const std::vector<Vulnerability>& records, std::vector<std::string>& warnings);
 
 // The severity a record gives, and where it came from: a CVSS v3 vector's computed score first,
 // then a CVSS v4 vector's, then the record's own rating, then the affected package's distro

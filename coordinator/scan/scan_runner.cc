@@ -386,7 +386,7 @@ void ScanRunner::assemble(const std::shared_ptr<ImageTask>& task) {
   auto report = assess_image(std::move(inventory), *db, policy);
   if (!report) return fail_image(*task, report.error().message());
 
-  const StoredImage stored{&*report, encode_report_document(*report)};
+  const StoredImage stored{&*report, encode_report_document(*report), config_.analyzer_set};
   if (auto r = until_stored(stopping_, task->scan + " image " + std::to_string(task->position),
                             [&] { return store_.image_done(task->tenant, task->scan, task->position, stored); });
       !r) {

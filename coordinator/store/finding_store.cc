@@ -1,5 +1,8 @@
 #include "coordinator/store/finding_store.h"
 
+#include <nlohmann/json.hpp>
+
+#include "common/vulndb/ecosystem.h"
 #include "coordinator/store/sql.h"
 
 namespace strata::coordinator {
@@ -19,20 +22,26 @@ Result<void> FindingStore::record(PgConnection& db, TenantId tenant, const ScanR
     for (std::size_t k = start; k < start + n; ++k) {
       const Finding& f = kept[k];
       const Package& p = f.package.package;
+      const auto query = match_query(p, inv.view.distro);  // a finding's package always has one
       params.insert(params.end(),
                     {t, inv.digest, f.id, p.name, p.version, p.path, f.installed_version, f.fixed_version,
                      std::string(strata::to_string(f.severity)),
-                     f.cvss_score ? PgParam(std::to_string(*f.cvss_score)) : std::nullopt, generation, p.arch});
+                     f.cvss_score ? PgParam(std::to_string(*f.cvss_score)) : std::nullopt, generation, p.arch,
+                     query ? PgParam(query->ecosystem_key) : std::nullopt,
+                     query ? PgParam(query->package) : std::nullopt, nlohmann::json(f.aliases).dump()});
     }
     auto u = db.exec(
         "INSERT INTO findings (tenant_id, image_digest, vuln_id, package_name, package_version, package_path, "
-        "installed_version, fixed_version, severity, cvss_score, db_generation, package_arch) SELECT v.a::bigint, "
-        "v.b, v.c, v.d, v.e, v.f, v.g, v.h, v.i, v.j::double precision, v.k::bigint, v.l FROM (VALUES " +
-            placeholders(n, 12) +
-            ") AS v(a, b, c, d, e, f, g, h, i, j, k, l) ON CONFLICT (tenant_id, image_digest, vuln_id, package_name, "
-            "package_version, package_arch, package_path) DO UPDATE SET last_seen = now(), resolved_at = NULL, "
-            "installed_version = EXCLUDED.installed_version, fixed_version = EXCLUDED.fixed_version, "
-            "severity = EXCLUDED.severity, cvss_score = EXCLUDED.cvss_score, db_generation = EXCLUDED.db_generation",
+        "installed_version, fixed_version, severity, cvss_score, db_generation, package_arch, match_ecosystem, "
+        "match_package, aliases) SELECT v.a::bigint, v.b, v.c, v.d, v.e, v.f, v.g, v.h, v.i, v.j::double precision, "
+        "v.k::bigint, v.l, v.m, v.n, v.o FROM (VALUES " +
+            placeholders(n, 15) +
+            ") AS v(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o) ON CONFLICT (tenant_id, image_digest, vuln_id, "
+            "package_name, package_version, package_arch, package_path) DO UPDATE SET last_seen = now(), "
+            "resolved_at = NULL, installed_version = EXCLUDED.installed_version, fixed_version = EXCLUDED.fixed_version, "
+            "severity = EXCLUDED.severity, cvss_score = EXCLUDED.cvss_score, db_generation = EXCLUDED.db_generation, "
+            "match_ecosystem = EXCLUDED.match_ecosystem, match_package = EXCLUDED.match_package, "
+            "aliases = EXCLUDED.aliases",
         params);
     if (!u) return err(u);
   }

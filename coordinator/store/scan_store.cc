@@ -1,6 +1,7 @@
 #include "coordinator/store/scan_store.h"
 
 #include "common/purl.h"
+#include "common/vulndb/ecosystem.h"
 #include "coordinator/store/finding_store.h"
 #include "coordinator/store/random_hex.h"
 #include "coordinator/store/sql.h"
@@ -169,11 +170,14 @@ Result<void> ScanStore::image_done(TenantId tenant, const std::string& scan, int
   return in_transaction(**db, [&]() -> Result<void> {
     const PgParam distro = inv.view.distro ? PgParam(inv.view.distro->namespace_) : std::nullopt;
     auto i = (*db)->exec(
-        "INSERT INTO images (tenant_id, digest, ref, config_digest, os, arch, distro, db_generation, document) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (tenant_id, digest) DO UPDATE SET "
+        "INSERT INTO images (tenant_id, digest, ref, config_digest, os, arch, distro, db_generation, document, "
+        "analyzer_set) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (tenant_id, digest) DO UPDATE SET "
         "ref = EXCLUDED.ref, distro = EXCLUDED.distro, db_generation = EXCLUDED.db_generation, "
-        "document = EXCLUDED.document, report = NULL, inventory = NULL, last_scanned = now()",
-        {t, inv.digest, inv.ref, inv.config_digest, inv.os, inv.arch, distro, generation, image.document});
+        "document = EXCLUDED.document, analyzer_set = EXCLUDED.analyzer_set, document_stale = false, "
+        "reanalysis_scan = NULL, "
+        "report = NULL, inventory = NULL, last_scanned = now()",
+        {t, inv.digest, inv.ref, inv.config_digest, inv.os, inv.arch, distro, generation, image.document,
+         std::to_string(image.analyzer_set)});
     if (!i) return err(i);
     for (const char* table : {"image_layers", "packages", "image_reports"}) {
       auto d = (*db)->exec(std::string("DELETE FROM ") + table + " WHERE tenant_id = $1 AND image_digest = $2",
@@ -206,13 +210,18 @@ Result<void> ScanStore::image_done(TenantId tenant, const std::string& scan, int
     std::vector<std::vector<PgParam>> package_rows;
     for (const ImagePackage& ip : inv.view.packages) {
       const Package& p = ip.package;
+      // The key a rescan finds it by (none: no feed can name it, e.g. an OS package without a distro).
+      const auto query = match_query(p, inv.view.distro);
       package_rows.push_back({t, inv.digest, std::string(strata::to_string(p.ecosystem)), p.name, p.version,
                               p.source_name, p.source_version, p.arch, p.path, ip.layer,
-                              package_url(p, inv.view.distro)});
+                              package_url(p, inv.view.distro), query ? PgParam(query->ecosystem_key) : std::nullopt,
+                              query ? PgParam(query->package) : std::nullopt,
+                              query ? PgParam(query->version) : std::nullopt});
     }
     if (auto c = (*db)->copy_in("packages",
                                 {"tenant_id", "image_digest", "ecosystem", "name", "version", "source_name",
-                                 "source_version", "arch", "path", "layer", "purl"},
+                                 "source_version", "arch", "path", "layer", "purl", "match_ecosystem",
+                                 "match_package", "match_version"},
                                 package_rows);
         !c) {
       return c;

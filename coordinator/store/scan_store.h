@@ -53,6 +53,7 @@ struct ScanRow {
 struct StoredImage {
   const ScanReport* report = nullptr;
   std::string document;
+  std::uint64_t analyzer_set = 0;  // of the inventory: a rescan re-matches only its own set's
 };
 
 // What the store holds of an image's report: the document, or for an image stored before

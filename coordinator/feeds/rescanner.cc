@@ -1,0 +1,452 @@
+#include "coordinator/feeds/rescanner.h"
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <span>
+#include <unordered_map>
+
+#include "common/assess/assess_image.h"
+#include "common/log.h"
+#include "common/match/matcher.h"
+#include "common/policy/filter.h"
+#include "common/report/report_document.h"
+#include "common/vulndb/osv_json.h"
+#include "coordinator/store/sql.h"
+
+namespace strata::coordinator {
+
+using sql::err;
+
+namespace {
+
+using Pair = std::pair<std::string, std::string>;  // (ecosystem key, package)
+
+// The finding's identity: the findings table's key without the tenant and image.
+constexpr const char* kSameFinding =
+    "n.tenant_id = c.tenant_id AND n.image_digest = c.image_digest AND n.vuln_id = c.vuln_id AND "
+    "n.package_name = c.package_name AND n.package_version = c.package_version AND "
+    "n.package_arch = c.package_arch AND n.package_path = c.package_path";
+
+// Images the rescan re-matches: those whose inventory the coordinator's own analyzer set made.
+constexpr const char* kOwnImage =
+    "JOIN images i ON i.tenant_id = p.tenant_id AND i.digest = p.image_digest AND i.analyzer_set = $1";
+
+Result<void> run(PgConnection& db, std::string_view statement, const PgParams& params = {}) {
+  auto r = db.exec(statement, params);
+  if (!r) return err(r);
+  return {};
+}
+
+Result<std::int64_t> affected(PgConnection& db, std::string_view statement, const PgParams& params) {
+  auto r = db.exec(statement, params);
+  if (!r) return err(r);
+  return r->affected();
+}
+
+struct ChunkCounts {
+  std::uint64_t keys = 0;
+  std::int64_t added = 0;
+  std::int64_t resolved = 0;
+  std::int64_t changed = 0;
+};
+
+// The distinct stored keys among the chunk's pairs, matched once each against the records that
+// name their pair, into the temporary table rescan_matches.
+Result<std::uint64_t> match_keys(PgConnection& db, const std::string& analyzer_set) {
+  auto keys = db.exec(std::string("SELECT DISTINCT p.match_ecosystem, p.match_package, p.match_version "
+                                  "FROM packages p JOIN rescan_pairs q ON p.match_ecosystem = q.ecosystem_key AND "
+                                  "p.match_package = q.package ") + kOwnImage,
+                      {analyzer_set});
+  if (!keys) return err(keys);
+  auto found = db.exec(
+      "SELECT a.ecosystem_key, a.package, r.id, r.record FROM rescan_pairs q JOIN feed_affected a ON "
+      "a.ecosystem_key = q.ecosystem_key AND a.package = q.package JOIN feed_records r ON r.id = a.id");
+  if (!found) return err(found);
+  std::unordered_map<std::string, Vulnerability> parsed;
+  std::map<Pair, std::vector<Vulnerability>> records;
+  for (int i = 0; i < found->rows(); ++i) {
+    const std::string id(found->get(i, 2));
+    auto it = parsed.find(id);
+    if (it == parsed.end()) {
+      auto v = parse_osv(found->get(i, 3));
+      if (!v) return fail(ErrorCode::kCorrupt, "feed record " + id + " is damaged: " + v.error().message());
+      it = parsed.emplace(id, std::move(*v)).first;
+    }
+    records[{std::string(found->get(i, 0)), std::string(found->get(i, 1))}].push_back(it->second);
+  }
+  static const std::vector<Vulnerability> kNone;
+  std::vector<std::vector<PgParam>> rows;
+  std::vector<std::string> warnings;  // the documents, assessed again, carry them
+  for (int i = 0; i < keys->rows(); ++i) {
+    const MatchQuery query{std::string(keys->get(i, 0)), std::string(keys->get(i, 1)), std::string(keys->get(i, 2))};
+    const auto named = records.find({query.ecosystem_key, query.package});
+    ImagePackage package;
+    package.package.name = query.package;
+    for (const Finding& f : match_package(package, query, named == records.end() ? kNone : named->second, warnings)) {
+      rows.push_back({query.ecosystem_key, query.package, query.version, f.id, nlohmann::json(f.aliases).dump(),
+                      f.installed_version, f.fixed_version, std::string(strata::to_string(f.severity)),
+                      f.cvss_score ? PgParam(std::to_string(*f.cvss_score)) : std::nullopt});
+    }
+  }
+  if (auto c = db.copy_in("rescan_matches",
+                          {"match_ecosystem", "match_package", "match_version", "vuln_id", "aliases",
+                           "installed_version", "fixed_version", "severity", "cvss_score"},
+                          rows);
+      !c) {
+    return std::unexpected(c.error());
+  }
+  return static_cast<std::uint64_t>(keys->rows());
+}
+
+// One chunk of pairs, in the caller's transaction: the findings of every own-set image holding
+// a package of these pairs become what matching them now finds, and each change is an event.
+Result<ChunkCounts> apply_chunk(PgConnection& db, std::span<const Pair> pairs, const std::string& analyzer_set,
+                                const std::string& generation) {
+  ChunkCounts counts;
+  if (auto r = run(db, "CREATE TEMPORARY TABLE rescan_pairs (ecosystem_key TEXT, package TEXT) ON COMMIT DROP"); !r) return std::unexpected(r.error());
+  std::vector<std::vector<PgParam>> pair_rows;
+  for (const auto& [key, package] : pairs) pair_rows.push_back({key, package});
+  if (auto c = db.copy_in("rescan_pairs", {"ecosystem_key", "package"}, pair_rows); !c) return std::unexpected(c.error());
+  if (auto r = run(db, "ANALYZE rescan_pairs"); !r) return std::unexpected(r.error());
+  if (auto r = run(db, "CREATE TEMPORARY TABLE rescan_matches (match_ecosystem TEXT, match_package TEXT, "
+                       "match_version TEXT, vuln_id TEXT, aliases TEXT, installed_version TEXT, fixed_version TEXT, "
+                       "severity TEXT, cvss_score DOUBLE PRECISION) ON COMMIT DROP");
+      !r) {
+    return std::unexpected(r.error());
+  }
+  auto keys = match_keys(db, analyzer_set);
+  if (!keys) return std::unexpected(keys.error());
+  counts.keys = *keys;
+  if (auto r = run(db, "ANALYZE rescan_matches"); !r) return std::unexpected(r.error());
+
+  // What matching finds now (n), and the open findings it replaces (c).
+  if (auto r = run(db,
+                   std::string("CREATE TEMPORARY TABLE rescan_found ON COMMIT DROP AS SELECT DISTINCT p.tenant_id, "
+                               "p.image_digest, m.vuln_id, p.name AS package_name, p.version AS package_version, "
+                               "p.arch AS package_arch, p.path AS package_path, m.installed_version, m.fixed_version, "
+                               "m.severity, m.cvss_score, m.aliases, p.match_ecosystem, p.match_package "
+                               "FROM packages p JOIN rescan_matches m ON p.match_ecosystem = m.match_ecosystem AND "
+                               "p.match_package = m.match_package AND p.match_version = m.match_version ") +
+                       kOwnImage,
+                   {analyzer_set});
+      !r) {
+    return std::unexpected(r.error());
+  }
+  if (auto r = run(db, std::string("CREATE TEMPORARY TABLE rescan_current ON COMMIT DROP AS SELECT f.tenant_id, "
+                                   "f.image_digest, f.vuln_id, f.package_name, f.package_version, f.package_arch, "
+                                   "f.package_path, f.installed_version, f.fixed_version, f.severity, f.aliases "
+                                   "FROM findings f JOIN rescan_pairs q ON f.match_ecosystem = q.ecosystem_key AND "
+                                   "f.match_package = q.package JOIN images i ON i.tenant_id = f.tenant_id AND "
+                                   "i.digest = f.image_digest AND i.analyzer_set = $1 WHERE f.resolved_at IS NULL"),
+                   {analyzer_set});
+      !r) {
+    return std::unexpected(r.error());
+  }
+  for (const char* table : {"rescan_found", "rescan_current"}) {
+    if (auto r = run(db, std::string("CREATE INDEX ON ") + table +
+                             " (tenant_id, image_digest, vuln_id, package_name, package_version, package_arch, package_path)");
+        !r) {
+      return std::unexpected(r.error());
+    }
+    if (auto r = run(db, std::string("ANALYZE ") + table); !r) return std::unexpected(r.error());
+  }
+
+  const std::string event_columns =
+      "INSERT INTO finding_events (tenant_id, kind, generation, image_digest, vuln_id, aliases, package_name, "
+      "package_version, package_arch, package_path, installed_version, fixed_version, severity, previous_severity, "
+      "previous_fixed) ";
+  const std::string event_order = " ORDER BY 1, 4, 5, 7, 8, 9, 10";
+  // Changed: the same finding with another severity or fix.
+  auto changed = affected(db,
+                          event_columns + "SELECT n.tenant_id, 'finding.changed', $1::bigint, n.image_digest, n.vuln_id, "
+                                          "n.aliases, n.package_name, n.package_version, n.package_arch, n.package_path, "
+                                          "n.installed_version, n.fixed_version, n.severity, c.severity, c.fixed_version "
+                                          "FROM rescan_found n JOIN rescan_current c ON " +
+                              kSameFinding +
+                              " WHERE n.severity <> c.severity OR n.fixed_version IS DISTINCT FROM c.fixed_version" +
+                              event_order,
+                          {generation});
+  if (!changed) return std::unexpected(changed.error());
+  counts.changed = *changed;
+  if (auto r = run(db,
+                   std::string("UPDATE findings f SET installed_version = n.installed_version, fixed_version = "
+                               "n.fixed_version, severity = n.severity, cvss_score = n.cvss_score, aliases = n.aliases, "
+                               "db_generation = $1::bigint, last_seen = now() FROM rescan_found n WHERE ") +
+                       "f.tenant_id = n.tenant_id AND f.image_digest = n.image_digest AND f.vuln_id = n.vuln_id AND "
+                       "f.package_name = n.package_name AND f.package_version = n.package_version AND "
+                       "f.package_arch = n.package_arch AND f.package_path = n.package_path AND f.resolved_at IS NULL "
+                       "AND (f.installed_version, f.fixed_version, f.severity, f.cvss_score, f.aliases) IS DISTINCT FROM "
+                       "(n.installed_version, n.fixed_version, n.severity, n.cvss_score, n.aliases)",
+                   {generation});
+      !r) {
+    return std::unexpected(r.error());
+  }
+  // Resolved: open findings matching no longer finds.
+  const std::string gone = std::string(" FROM rescan_current c WHERE NOT EXISTS (SELECT 1 FROM rescan_found n WHERE ") +
+                           kSameFinding + ")";
+  auto resolved = affected(db,
+                           event_columns + "SELECT c.tenant_id, 'finding.resolved', $1::bigint, c.image_digest, c.vuln_id, "
+                                           "c.aliases, c.package_name, c.package_version, c.package_arch, c.package_path, "
+                                           "c.installed_version, c.fixed_version, c.severity, NULL, NULL" +
+                               gone + event_order,
+                           {generation});
+  if (!resolved) return std::unexpected(resolved.error());
+  counts.resolved = *resolved;
+  if (auto r = run(db,
+                   "UPDATE findings f SET resolved_at = now() FROM (SELECT c.*" + gone +
+                       ") g WHERE f.tenant_id = g.tenant_id AND f.image_digest = g.image_digest AND f.vuln_id = g.vuln_id "
+                       "AND f.package_name = g.package_name AND f.package_version = g.package_version AND "
+                       "f.package_arch = g.package_arch AND f.package_path = g.package_path");
+      !r) {
+    return std::unexpected(r.error());
+  }
+  // New: found now and not open before (a finding resolved earlier opens again).
+  const std::string fresh = std::string(" FROM rescan_found n WHERE NOT EXISTS (SELECT 1 FROM rescan_current c WHERE ") +
+                            kSameFinding + ")";
+  auto added = affected(db,
+                        event_columns + "SELECT n.tenant_id, 'finding.new', $1::bigint, n.image_digest, n.vuln_id, "
+                                        "n.aliases, n.package_name, n.package_version, n.package_arch, n.package_path, "
+                                        "n.installed_version, n.fixed_version, n.severity, NULL, NULL" +
+                            fresh + event_order,
+                        {generation});
+  if (!added) return std::unexpected(added.error());
+  counts.added = *added;
+  if (auto r = run(db,
+                   "INSERT INTO findings (tenant_id, image_digest, vuln_id, package_name, package_version, package_arch, "
+                   "package_path, installed_version, fixed_version, severity, cvss_score, db_generation, match_ecosystem, "
+                   "match_package, aliases) SELECT n.tenant_id, n.image_digest, n.vuln_id, n.package_name, "
+                   "n.package_version, n.package_arch, n.package_path, n.installed_version, n.fixed_version, n.severity, "
+                   "n.cvss_score, $1::bigint, n.match_ecosystem, n.match_package, n.aliases" +
+                       fresh +
+                       " ON CONFLICT (tenant_id, image_digest, vuln_id, package_name, package_version, package_arch, "
+                       "package_path) DO UPDATE SET resolved_at = NULL, last_seen = now(), installed_version = "
+                       "EXCLUDED.installed_version, fixed_version = EXCLUDED.fixed_version, severity = EXCLUDED.severity, "
+                       "cvss_score = EXCLUDED.cvss_score, db_generation = EXCLUDED.db_generation, aliases = EXCLUDED.aliases",
+                   {generation});
+      !r) {
+    return std::unexpected(r.error());
+  }
+  // Every own-set image holding one of these packages gets its document assessed again: its
+  // findings, their summaries or its warnings may have moved.
+  if (auto r = run(db,
+                   "UPDATE images i SET document_stale = true FROM (SELECT DISTINCT p.tenant_id, p.image_digest FROM "
+                   "packages p JOIN rescan_pairs q ON p.match_ecosystem = q.ecosystem_key AND p.match_package = q.package) t "
+                   "WHERE i.tenant_id = t.tenant_id AND i.digest = t.image_digest AND i.analyzer_set = $1 AND "
+                   "NOT i.document_stale AND i.document IS NOT NULL",
+                   {analyzer_set});
+      !r) {
+    return std::unexpected(r.error());
+  }
+  if (counts.added + counts.resolved + counts.changed > 0) {
+    if (auto r = run(db, "SELECT pg_notify('strata_events', $1)", {generation}); !r) return std::unexpected(r.error());
+  }
+  return counts;
+}
+
+// Holds the rescan lock of one session: only one coordinator rescans at a time, and a
+// coordinator that dies gives it up with its connection.
+class RescanLock {
+ public:
+  explicit RescanLock(PgConnection& db) : db_(db) {}
+  ~RescanLock() {
+    if (held_) (void)db_.exec("SELECT pg_advisory_unlock(hashtext('strata.rescan'))");
+  }
+  Result<bool> take() {
+    auto r = db_.exec("SELECT pg_try_advisory_lock(hashtext('strata.rescan'))");
+    if (!r) return err(r);
+    held_ = r->get(0, 0) == "t";
+    return held_;
+  }
+
+ private:
+  PgConnection& db_;
+  bool held_ = false;
+};
+
+}  // namespace
+
+Result<std::optional<RescanOutcome>> Rescanner::run() {
+  auto lease = pool_.acquire();
+  if (!lease) return err(lease);
+  PgConnection& db = **lease;
+  RescanLock lock(db);
+  auto taken = lock.take();
+  if (!taken) return std::unexpected(taken.error());
+  if (!*taken) return std::optional<RescanOutcome>();
+  const std::string analyzer_set = std::to_string(config_.analyzer_set);
+
+  RescanOutcome out;
+  std::uint64_t pairs_done = 0;
+  auto running = db.exec("SELECT generation, since, pairs_done FROM rescans WHERE state = 'running' "
+                         "ORDER BY generation LIMIT 1");
+  if (!running) return err(running);
+  if (running->rows() > 0) {
+    out.generation = static_cast<std::uint64_t>(running->integer(0, 0));
+    out.since = static_cast<std::uint64_t>(running->integer(0, 1));
+    pairs_done = static_cast<std::uint64_t>(running->integer(0, 2));
+    out.resumed = true;
+  } else {
+    // After the last rescan's generation; before any, after the oldest generation an image was
+    // assessed with (the scan runner matched it with everything up to there).
+    auto latest = db.exec("SELECT COALESCE(max(generation), 0), COALESCE((SELECT max(generation) FROM rescans), "
+                          "(SELECT min(db_generation) FROM images WHERE analyzer_set = $1), max(generation), 0) "
+                          "FROM feed_generations",
+                          {analyzer_set});
+    if (!latest) return err(latest);
+    out.generation = static_cast<std::uint64_t>(latest->integer(0, 0));
+    out.since = static_cast<std::uint64_t>(latest->integer(0, 1));
+    auto last = db.exec("SELECT COALESCE(max(generation), 0) FROM rescans");
+    if (!last) return err(last);
+    if (out.generation <= static_cast<std::uint64_t>(last->integer(0, 0))) return std::optional<RescanOutcome>();
+    if (out.generation <= out.since) {
+      // Every image was assessed with this generation already: nothing to match, but the
+      // generation counts as rescanned, and images of another set are still analysed again.
+      auto requeued = requeue_other_sets();
+      if (!requeued) return std::unexpected(requeued.error());
+      out.images_requeued = *requeued;
+      auto noted = db.exec("INSERT INTO rescans (generation, since, state, pairs_total, images_requeued, finished_at) "
+                           "VALUES ($1, $2, 'done', 0, $3, now())",
+                           {std::to_string(out.generation), std::to_string(out.since), std::to_string(*requeued)});
+      if (!noted) return err(noted);
+      out.finished = true;
+      return std::optional<RescanOutcome>(out);
+    }
+    auto started = db.exec(
+        "INSERT INTO rescans (generation, since, state, pairs_total) SELECT $1, $2, 'running', count(*) FROM "
+        "(SELECT DISTINCT ecosystem_key, package FROM feed_changes WHERE generation > $2 AND generation <= $1) c",
+        {std::to_string(out.generation), std::to_string(out.since)});
+    if (!started) return err(started);
+  }
+  auto requeued = requeue_other_sets();
+  if (!requeued) return std::unexpected(requeued.error());
+  out.images_requeued = *requeued;
+
+  auto changed = db.exec("SELECT DISTINCT ecosystem_key, package FROM feed_changes WHERE generation > $2 AND "
+                         "generation <= $1",
+                         {std::to_string(out.generation), std::to_string(out.since)});
+  if (!changed) return err(changed);
+  std::vector<Pair> pairs;
+  pairs.reserve(static_cast<std::size_t>(changed->rows()));
+  for (int i = 0; i < changed->rows(); ++i) pairs.emplace_back(changed->get(i, 0), changed->get(i, 1));
+  std::sort(pairs.begin(), pairs.end());  // byte order: the same chunks on every run
+  out.pairs = pairs.size();
+  log_info("rescan", std::string(out.resumed ? "resuming" : "starting") + " the rescan to generation " +
+                         std::to_string(out.generation) + ": " + std::to_string(pairs.size()) +
+                         " changed packages, " + std::to_string(pairs_done) + " done");
+
+  const std::string generation = std::to_string(out.generation);
+  const std::size_t chunk = std::max<std::size_t>(1, config_.pairs_per_chunk);
+  for (std::size_t start = pairs_done; start < pairs.size(); start += chunk) {
+    if (config_.stop != nullptr && config_.stop->load()) {
+      log_info("rescan", "stopping the rescan to generation " + generation + " after " + std::to_string(start) +
+                             " of " + std::to_string(pairs.size()) + " changed packages; the next start resumes it");
+      return std::optional<RescanOutcome>(out);
+    }
+    const std::size_t n = std::min(chunk, pairs.size() - start);
+    auto counts = in_transaction(db, [&]() -> Result<ChunkCounts> {
+      auto c = apply_chunk(db, std::span(pairs).subspan(start, n), analyzer_set, generation);
+      if (!c) return c;
+      auto progress = db.exec("UPDATE rescans SET pairs_done = $2, findings_new = findings_new + $3, "
+                              "findings_resolved = findings_resolved + $4, findings_changed = findings_changed + $5 "
+                              "WHERE generation = $1",
+                              {generation, std::to_string(start + n), std::to_string(c->added),
+                               std::to_string(c->resolved), std::to_string(c->changed)});
+      if (!progress) return err(progress);
+      return c;
+    });
+    if (!counts) return std::unexpected(counts.error());
+    out.keys += counts->keys;
+    out.findings_new += static_cast<std::uint64_t>(counts->added);
+    out.findings_resolved += static_cast<std::uint64_t>(counts->resolved);
+    out.findings_changed += static_cast<std::uint64_t>(counts->changed);
+    if (config_.progress) config_.progress(start + n, pairs.size());
+  }
+  auto done = db.exec("UPDATE rescans SET state = 'done', finished_at = now(), images_requeued = images_requeued + $2 "
+                      "WHERE generation = $1",
+                      {generation, std::to_string(out.images_requeued)});
+  if (!done) return err(done);
+  out.finished = true;
+  log_info("rescan", "findings at generation " + generation + ": " + std::to_string(out.findings_new) + " new, " +
+                         std::to_string(out.findings_resolved) + " resolved, " + std::to_string(out.findings_changed) +
+                         " changed, from " + std::to_string(out.keys) + " package versions matched");
+  return std::optional<RescanOutcome>(out);
+}
+
+Result<std::uint64_t> Rescanner::requeue_other_sets() {
+  auto lease = pool_.acquire();
+  if (!lease) return err(lease);
+  auto stale = (*lease)->exec("SELECT tenant_id, digest, ref FROM images WHERE analyzer_set IS DISTINCT FROM $1 AND "
+                              "reanalysis_scan IS NULL ORDER BY tenant_id, digest",
+                              {std::to_string(config_.analyzer_set)});
+  if (!stale) return err(stale);
+  std::map<TenantId, std::vector<std::pair<std::string, std::string>>> by_tenant;  // (digest, ref)
+  for (int i = 0; i < stale->rows(); ++i) {
+    by_tenant[static_cast<TenantId>(stale->integer(i, 0))].emplace_back(stale->get(i, 1), stale->get(i, 2));
+  }
+  std::uint64_t requeued = 0;
+  for (const auto& [tenant, images] : by_tenant) {
+    constexpr std::size_t kImagesPerScan = 1000;
+    for (std::size_t start = 0; start < images.size(); start += kImagesPerScan) {
+      const auto part = std::span(images).subspan(start, std::min(kImagesPerScan, images.size() - start));
+      std::vector<std::string> refs;
+      for (const auto& [digest, ref] : part) refs.push_back(ref);
+      auto scan = scans_.create_scan(tenant, Priority::kBulk, refs);
+      if (!scan) return std::unexpected(scan.error());
+      for (const auto& [digest, ref] : part) {
+        auto marked = (*lease)->exec("UPDATE images SET reanalysis_scan = $3 WHERE tenant_id = $1 AND digest = $2",
+                                     {std::to_string(tenant), digest, *scan});
+        if (!marked) return err(marked);
+      }
+      requeued += part.size();
+      log_info("rescan", "tenant " + std::to_string(tenant) + ": " + std::to_string(part.size()) +
+                             " images from another analyzer set are analysed again (scan " + *scan + ")");
+      if (config_.scan_created) config_.scan_created(tenant, *scan);
+    }
+  }
+  return requeued;
+}
+
+Result<std::string> Rescanner::current_document(TenantId tenant, const std::string& digest, std::string document,
+                                                std::uint64_t document_generation, bool stale) {
+  auto stamp = db_.stamp();
+  if (!stamp) return std::unexpected(stamp.error());
+  if (!stale && stamp->generation <= document_generation) return document;
+  auto report = decode_report_document(document, "the stored report of " + digest);
+  if (!report) return std::unexpected(report.error());
+  // The same assessment as the scan runner's, with the database as it is now.
+  Policy policy;
+  policy.today = utc_today();
+  auto assessed = assess_image(std::move(report->inventory), &db_, policy);
+  if (!assessed) return std::unexpected(assessed.error());
+  std::string fresh = encode_report_document(*assessed);
+  auto lease = pool_.acquire();
+  if (!lease) return err(lease);
+  // Not over a document a later scan stored.
+  auto stored = (*lease)->exec("UPDATE images SET document = $3, db_generation = $4, document_stale = false "
+                               "WHERE tenant_id = $1 AND digest = $2 AND db_generation <= $4",
+                               {std::to_string(tenant), digest, fresh, std::to_string(assessed->db.generation)});
+  if (!stored) return err(stored);
+  return fresh;
+}
+
+Result<std::size_t> Rescanner::refresh_documents(std::size_t limit) {
+  auto stale = [&]() -> Result<PgResult> {
+    auto lease = pool_.acquire();
+    if (!lease) return err(lease);
+    return (*lease)->exec("SELECT tenant_id, digest, document, db_generation FROM images WHERE document_stale "
+                          "AND document IS NOT NULL LIMIT $1",
+                          {std::to_string(limit)});
+  }();
+  if (!stale) return err(stale);
+  std::size_t done = 0;
+  for (int i = 0; i < stale->rows(); ++i) {
+    auto r = current_document(static_cast<TenantId>(stale->integer(i, 0)), std::string(stale->get(i, 1)),
+                              std::string(stale->get(i, 2)), static_cast<std::uint64_t>(stale->integer(i, 3)), true);
+    if (!r) return std::unexpected(r.error());
+    ++done;
+  }
+  return done;
+}
+
+}  // namespace strata::coordinator

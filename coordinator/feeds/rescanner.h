@@ -1,0 +1,80 @@
+// The rescan after a feed update: brings every stored image's findings to the newest generation
+// of the feed store without a layer, a registry or a worker. It reads only what the generations
+// changed: the (ecosystem key, package) pairs of feed_changes select the stored packages they can
+// affect; each distinct (ecosystem key, package, version) among them is matched once, and the
+// outcome is applied to every image that holds it, in SQL: new findings inserted, findings no
+// longer matched resolved, severity or fix changes updated, each change a tenant's event. The
+// images touched are marked for a new report document (refresh_documents, and on read).
+//
+// Pairs are taken in a fixed order and committed a chunk at a time with the rescan's progress,
+// so a rescan cut short (kill -9, PostgreSQL restarting) resumes at its next chunk and ends
+// exactly as an uninterrupted one. One coordinator rescans at a time (a session advisory lock).
+// Images whose inventory came from another analyzer set are not re-matched: they are queued once
+// for analysis again, as a bulk scan of their tenant.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "coordinator/feeds/pg_vuln_db.h"
+#include "coordinator/store/pg.h"
+#include "coordinator/store/scan_store.h"
+
+namespace strata::coordinator {
+
+struct RescanConfig {
+  std::uint64_t analyzer_set = 0;   // the coordinator's: images of another set are re-analysed
+  std::size_t pairs_per_chunk = 2000;
+  // A bulk scan the rescan created to analyse images again, for the scan runner to take.
+  std::function<void(TenantId, const std::string& scan)> scan_created;
+  // Checked between chunks: a coordinator stopping leaves the rest to its next start.
+  const std::atomic<bool>* stop = nullptr;
+  // After each chunk commits: pairs done, of how many (the coordinator's progress metric).
+  std::function<void(std::uint64_t done, std::uint64_t total)> progress;
+};
+
+struct RescanOutcome {
+  std::uint64_t generation = 0;  // the findings are now at this generation
+  std::uint64_t since = 0;       // from this one
+  std::uint64_t pairs = 0;       // (ecosystem key, package) pairs the generations changed
+  std::uint64_t keys = 0;        // distinct stored (ecosystem key, package, version) matched, this run
+  std::uint64_t findings_new = 0;
+  std::uint64_t findings_resolved = 0;
+  std::uint64_t findings_changed = 0;
+  std::uint64_t images_requeued = 0;
+  bool resumed = false;          // it went on with a rescan an earlier run left unfinished
+  bool finished = false;         // false: stopped between chunks, to be resumed
+};
+
+class Rescanner {
+ public:
+  Rescanner(PgPool& pool, PgVulnDb& db, ScanStore& scans, RescanConfig config)
+      : pool_(pool), db_(db), scans_(scans), config_(std::move(config)) {}
+
+  // Resumes a rescan left unfinished, else rescans the generations after the last rescan's.
+  // nullopt: nothing to do, or another coordinator is rescanning.
+  Result<std::optional<RescanOutcome>> run();
+
+  // Assesses up to `limit` images whose findings a rescan changed again from their documents'
+  // inventories, so that each stored document is what `strata image` prints with the new
+  // database; how many it did.
+  Result<std::size_t> refresh_documents(std::size_t limit);
+  // One image's document, assessed again when its findings or the database moved since it was
+  // stored (and stored so); unchanged otherwise. For reads of a report.
+  Result<std::string> current_document(TenantId tenant, const std::string& digest, std::string document,
+                                       std::uint64_t document_generation, bool stale);
+
+ private:
+  // Images of another analyzer set, not queued yet: bulk scans of their tenants; how many.
+  Result<std::uint64_t> requeue_other_sets();
+
+  PgPool& pool_;
+  PgVulnDb& db_;
+  ScanStore& scans_;
+  RescanConfig config_;
+};
+
+}  // namespace strata::coordinator

@@ -1,0 +1,264 @@
+// The rescan against the fixture's PostgreSQL: images stored with one generation of the feed
+// store, a second generation imported, and the rescan must leave every image's findings and
+// document exactly what assessing it now finds, with one event per change, for its tenant only;
+// nothing again when nothing changed; and a rescan stopped between chunks resumes to the same end.
+#include "coordinator/feeds/rescanner.h"
+
+#include <nlohmann/json.hpp>
+
+#include "common/assess/assess_image.h"
+#include "common/report/report_document.h"
+#include "common/vulndb/osv_json.h"
+#include "tests/unit/coordinator/store/store_fixture.h"
+
+namespace strata::coordinator::test_store {
+namespace {
+
+Vulnerability osv(const std::string& id, const std::string& ecosystem, const std::string& package,
+                  const std::string& fixed, const std::string& severity = "HIGH", bool withdrawn = false) {
+  const std::string json = R"({"id":")" + id + R"(",)" + (withdrawn ? R"("withdrawn":"2026-12-01T00:00:00Z",)" : "") +
+                           R"("database_specific":{"severity":")" + severity + R"("},)" +
+                           R"("affected":[{"package":{"ecosystem":")" + ecosystem + R"(","name":")" + package +
+                           R"("},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":")" + fixed +
+                           R"("}]}]}]})";
+  auto v = parse_osv(json);
+  EXPECT_TRUE(v) << json;
+  return *v;
+}
+
+ImagePackage package(Ecosystem ecosystem, const std::string& name, const std::string& version) {
+  ImagePackage p;
+  p.package = {ecosystem, name, version, name, version, "", "app/lock", ""};
+  p.layer = "sha256:layer";
+  return p;
+}
+
+ImageInventory image(const std::string& digest, std::vector<ImagePackage> packages) {
+  ImageInventory inv;
+  inv.ref = "registry.example/app@" + digest;
+  inv.digest = digest;
+  inv.config_digest = "sha256:config";
+  inv.os = "linux";
+  inv.arch = "amd64";
+  inv.view.packages = std::move(packages);
+  return inv;
+}
+
+constexpr std::uint64_t kAnalyzers = 42;
+
+RescanConfig config(std::size_t pairs_per_chunk = 2000) {
+  RescanConfig c;
+  c.analyzer_set = kAnalyzers;
+  c.pairs_per_chunk = pairs_per_chunk;
+  return c;
+}
+
+class Rescan : public StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    pool_ = std::make_unique<PgPool>(url_, 4);
+    scans_ = std::make_unique<ScanStore>(*pool_);
+    tenants_ = std::make_unique<Tenants>(*pool_);
+    feeds_ = std::make_unique<PgVulnDb>(*pool_);
+    a_ = tenants_->create("a")->id;
+    b_ = tenants_->create("b")->id;
+  }
+
+  void import(std::vector<Vulnerability> records) {
+    auto imported = feeds_->import({{"test", {std::move(records), {}}}});
+    ASSERT_TRUE(imported) << imported.error().message();
+  }
+
+  // Stored as the scan runner stores it: assessed with the feed store as it is now.
+  void store(TenantId tenant, const ImageInventory& inv, std::uint64_t analyzer_set = kAnalyzers) {
+    auto scan = scans_->create_scan(tenant, Priority::kBulk, {inv.ref});
+    ASSERT_TRUE(scan);
+    Policy policy;
+    policy.today = utc_today();
+    auto report = assess_image(inv, feeds_.get(), policy);
+    ASSERT_TRUE(report) << report.error().message();
+    auto done = scans_->image_done(tenant, *scan, 0, {&*report, encode_report_document(*report), analyzer_set});
+    ASSERT_TRUE(done) << done.error().message();
+  }
+
+  std::optional<RescanOutcome> rescan(std::size_t pairs_per_chunk = 2000, const std::atomic<bool>* stop = nullptr) {
+    RescanConfig c = config(pairs_per_chunk);
+    c.stop = stop;
+    Rescanner rescanner(*pool_, *feeds_, *scans_, c);
+    auto out = rescanner.run();
+    EXPECT_TRUE(out) << out.error().message();
+    return out.value_or(std::nullopt);
+  }
+
+  // Open findings of one image: "vuln package fixed severity", sorted.
+  std::vector<std::string> open_findings(TenantId tenant, const std::string& digest) {
+    auto r = db_->exec("SELECT vuln_id || ' ' || package_name || ' ' || COALESCE(fixed_version, '-') || ' ' || severity "
+                       "FROM findings WHERE tenant_id = $1 AND image_digest = $2 AND resolved_at IS NULL ORDER BY 1",
+                       {std::to_string(tenant), digest});
+    std::vector<std::string> out;
+    for (int i = 0; i < r->rows(); ++i) out.emplace_back(r->get(i, 0));
+    return out;
+  }
+  // What assessing the image now keeps, in the same words.
+  std::vector<std::string> assessed_findings(const ImageInventory& inv) {
+    auto report = assess_image(inv, feeds_.get(), Policy{});
+    std::vector<std::string> out;
+    for (const auto& f : report->result.kept) {
+      out.push_back(f.id + " " + f.package.package.name + " " + f.fixed_version.value_or("-") + " " +
+                    std::string(to_string(f.severity)));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  // Events of a tenant: "kind image vuln package severity", in id order.
+  std::vector<std::string> events(TenantId tenant) {
+    auto r = db_->exec("SELECT kind || ' ' || image_digest || ' ' || vuln_id || ' ' || package_name || ' ' || severity "
+                       "FROM finding_events WHERE tenant_id = $1 ORDER BY id",
+                       {std::to_string(tenant)});
+    std::vector<std::string> out;
+    for (int i = 0; i < r->rows(); ++i) out.emplace_back(r->get(i, 0));
+    return out;
+  }
+
+  std::unique_ptr<PgVulnDb> feeds_;
+  TenantId a_ = 0;
+  TenantId b_ = 0;
+  const ImageInventory web_ = image("sha256:web", {package(Ecosystem::kNpm, "lodash", "4.17.20"),
+                                                   package(Ecosystem::kPypi, "requests", "2.19.0"),
+                                                   package(Ecosystem::kNpm, "minimist", "1.2.0")});
+  const ImageInventory api_ = image("sha256:api", {package(Ecosystem::kPypi, "requests", "2.19.0"),
+                                                   package(Ecosystem::kPypi, "django", "3.0.0")});
+};
+
+TEST_F(Rescan, ANewGenerationLeavesFindingsAndDocumentsAsAFreshAssessmentWithOneEventPerChange) {
+  import({osv("GHSA-lodash", "npm", "lodash", "4.17.21"), osv("PYSEC-req", "PyPI", "requests", "2.20.0", "MODERATE"),
+          osv("GHSA-minimist", "npm", "minimist", "1.2.6")});
+  store(a_, web_);
+  store(b_, api_);
+  EXPECT_EQ(open_findings(a_, "sha256:web").size(), 3u);
+
+  // The next generation: requests' severity and fix change, minimist's record is withdrawn, and
+  // django gets its first record; lodash is untouched.
+  import({osv("PYSEC-req", "PyPI", "requests", "2.21.0", "CRITICAL"),
+          osv("GHSA-minimist", "npm", "minimist", "1.2.6", "HIGH", /*withdrawn=*/true),
+          osv("PYSEC-django", "PyPI", "django", "3.0.1")});
+  const auto out = rescan();
+  ASSERT_TRUE(out);
+  EXPECT_TRUE(out->finished);
+  EXPECT_EQ(out->generation, 2u);
+  EXPECT_EQ(out->findings_new, 1u);
+  EXPECT_EQ(out->findings_resolved, 1u);
+  EXPECT_EQ(out->findings_changed, 2u);  // requests, in both tenants' images
+  EXPECT_EQ(out->keys, 3u);              // requests 2.19.0 (once for both), minimist, django: lodash is not read
+
+  for (const auto& [tenant, inv] : {std::pair{a_, web_}, std::pair{b_, api_}}) {
+    EXPECT_EQ(open_findings(tenant, inv.digest), assessed_findings(inv)) << inv.digest;
+  }
+  EXPECT_EQ(events(a_), (std::vector<std::string>{"finding.changed sha256:web PYSEC-req requests CRITICAL",
+                                                  "finding.resolved sha256:web GHSA-minimist minimist HIGH"}));
+  EXPECT_EQ(events(b_), (std::vector<std::string>{"finding.changed sha256:api PYSEC-req requests CRITICAL",
+                                                  "finding.new sha256:api PYSEC-django django HIGH"}));
+  auto changed = db_->exec("SELECT previous_severity, previous_fixed, fixed_version FROM finding_events "
+                           "WHERE kind = 'finding.changed' AND tenant_id = $1",
+                           {std::to_string(a_)});
+  EXPECT_EQ(changed->get(0, 0), "MEDIUM");
+  EXPECT_EQ(changed->get(0, 1), "2.20.0");
+  EXPECT_EQ(changed->get(0, 2), "2.21.0");
+
+  // Both documents are stale until assessed again; then each is what assessing it now gives.
+  Rescanner rescanner(*pool_, *feeds_, *scans_, config());
+  EXPECT_EQ(rescanner.refresh_documents(100).value(), 2u);
+  EXPECT_EQ(rescanner.refresh_documents(100).value(), 0u);
+  for (const auto& [tenant, inv] : {std::pair{a_, web_}, std::pair{b_, api_}}) {
+    Policy policy;
+    policy.today = utc_today();
+    const auto now = assess_image(inv, feeds_.get(), policy);
+    auto stored = db_->exec("SELECT document, db_generation FROM images WHERE tenant_id = $1 AND digest = $2",
+                            {std::to_string(tenant), inv.digest});
+    EXPECT_EQ(stored->get(0, 0), encode_report_document(*now)) << inv.digest;
+    EXPECT_EQ(stored->integer(0, 1), 2);
+  }
+
+  // Nothing more to do, and the same feed again makes no generation and no event.
+  EXPECT_FALSE(rescan());
+  import({osv("PYSEC-req", "PyPI", "requests", "2.21.0", "CRITICAL")});
+  EXPECT_FALSE(rescan());
+  EXPECT_EQ(events(a_).size() + events(b_).size(), 4u);
+}
+
+TEST_F(Rescan, AFindingResolvedAndMatchedAgainIsNewAgain) {
+  import({osv("GHSA-lodash", "npm", "lodash", "4.17.21")});
+  store(a_, web_);
+  import({osv("GHSA-lodash", "npm", "lodash", "4.17.21", "HIGH", /*withdrawn=*/true)});
+  ASSERT_TRUE(rescan());
+  EXPECT_TRUE(open_findings(a_, "sha256:web").empty());
+  import({osv("GHSA-lodash", "npm", "lodash", "4.17.21", "LOW")});
+  ASSERT_TRUE(rescan());
+  EXPECT_EQ(open_findings(a_, "sha256:web"), (std::vector<std::string>{"GHSA-lodash lodash 4.17.21 LOW"}));
+  EXPECT_EQ(events(a_), (std::vector<std::string>{"finding.resolved sha256:web GHSA-lodash lodash HIGH",
+                                                  "finding.new sha256:web GHSA-lodash lodash LOW"}));
+}
+
+TEST_F(Rescan, AStoppedRescanResumesAtItsNextChunkAndEndsAsAnUninterruptedOne) {
+  import({osv("GHSA-lodash", "npm", "lodash", "4.17.21")});
+  store(a_, web_);
+  store(b_, api_);
+  import({osv("GHSA-lodash", "npm", "lodash", "4.17.21", "CRITICAL"), osv("PYSEC-req", "PyPI", "requests", "2.20.0"),
+          osv("GHSA-minimist", "npm", "minimist", "1.2.6"), osv("PYSEC-django", "PyPI", "django", "3.0.1")});
+  // One pair a chunk, stopped after the second of four, as a coordinator stopping would.
+  std::atomic<bool> stop{false};
+  RescanConfig stopping = config(1);
+  stopping.stop = &stop;
+  stopping.progress = [&](std::uint64_t done, std::uint64_t) { stop.store(done == 2); };
+  Rescanner first(*pool_, *feeds_, *scans_, stopping);
+  const auto stopped = first.run();
+  ASSERT_TRUE(stopped && *stopped);
+  EXPECT_FALSE((*stopped)->finished);
+  auto state = db_->exec("SELECT state, pairs_done, pairs_total FROM rescans");
+  EXPECT_EQ(state->get(0, 0), "running");
+  EXPECT_EQ(state->integer(0, 1), 2);
+  EXPECT_EQ(state->integer(0, 2), 4);
+
+  const auto resumed = rescan(1);
+  ASSERT_TRUE(resumed);
+  EXPECT_TRUE(resumed->resumed);
+  EXPECT_TRUE(resumed->finished);
+  EXPECT_EQ(db_->exec("SELECT state FROM rescans")->get(0, 0), "done");
+  for (const auto& [tenant, inv] : {std::pair{a_, web_}, std::pair{b_, api_}}) {
+    EXPECT_EQ(open_findings(tenant, inv.digest), assessed_findings(inv)) << inv.digest;
+  }
+  // In the order of the pairs (byte order: PyPI before npm), each change once.
+  EXPECT_EQ(events(a_), (std::vector<std::string>{"finding.new sha256:web PYSEC-req requests HIGH",
+                                                  "finding.changed sha256:web GHSA-lodash lodash CRITICAL",
+                                                  "finding.new sha256:web GHSA-minimist minimist HIGH"}));
+  EXPECT_EQ(events(b_), (std::vector<std::string>{"finding.new sha256:api PYSEC-django django HIGH",
+                                                  "finding.new sha256:api PYSEC-req requests HIGH"}));
+}
+
+TEST_F(Rescan, ImagesOfAnotherAnalyzerSetAreQueuedForAnalysisOnceNotReMatched) {
+  import({osv("GHSA-lodash", "npm", "lodash", "4.17.21")});
+  store(a_, web_, /*analyzer_set=*/7);
+  import({osv("GHSA-lodash", "npm", "lodash", "4.17.21", "CRITICAL")});
+  std::vector<std::string> created;
+  RescanConfig queueing = config();
+  queueing.scan_created = [&](TenantId, const std::string& scan) { created.push_back(scan); };
+  Rescanner rescanner(*pool_, *feeds_, *scans_, queueing);
+  const auto out = rescanner.run();
+  ASSERT_TRUE(out && *out);
+  EXPECT_EQ((*out)->images_requeued, 1u);
+  EXPECT_EQ((*out)->findings_changed, 0u);
+  ASSERT_EQ(created.size(), 1u);
+  const auto scan = scans_->scan(a_, created[0]);
+  ASSERT_TRUE(scan && *scan);
+  EXPECT_EQ((*scan)->priority, Priority::kBulk);
+  ASSERT_EQ((*scan)->images.size(), 1u);
+  EXPECT_EQ((*scan)->images[0].ref, web_.ref);
+  // Queued once: the next generation's rescan does not queue it again.
+  import({osv("GHSA-lodash", "npm", "lodash", "4.17.21", "LOW")});
+  EXPECT_EQ(rescanner.run().value()->images_requeued, 0u);
+  EXPECT_EQ(created.size(), 1u);
+}
+
+}  // namespace
+}  // namespace strata::coordinator::test_store
