@@ -19,6 +19,10 @@
 #include "coordinator/api/http_api.h"
 #include "coordinator/dispatch/curve_auth.h"
 #include "coordinator/dispatch/dispatcher.h"
+#include "coordinator/feeds/feed_watcher.h"
+#include "coordinator/feeds/pg_vuln_db.h"
+#include "coordinator/feeds/rescanner.h"
+#include "coordinator/store/event_store.h"
 #include "coordinator/scan/scan_runner.h"
 #include "coordinator/store/job_log.h"
 #include "coordinator/store/migrations.h"
@@ -63,6 +67,7 @@ struct Options {
   unsigned listing_threads = 4;
   std::vector<std::string> previous_credentials_keys;
   QuotaLimits quotas;
+  unsigned feed_poll_ms = 5000;
 };
 
 int fail_with(const Error& e) {
@@ -71,9 +76,8 @@ int fail_with(const Error& e) {
 }
 
 int serve(const Options& o) {
-  if (o.vulndb.empty()) return fail_with(Error(ErrorCode::kInvalidInput, "no vulnerability database: pass --db or set STRATA_DB"));
   if (auto db = admin::migrated(o.database_url); !db) return fail_with(db.error());
-  PgPool pool(o.database_url, o.assemblers + 4);
+  PgPool pool(o.database_url, o.assemblers + 6);
   ScanStore scans(pool);
   JobStore jobs(pool);
   const std::chrono::seconds quarantine_for(std::uint64_t{o.quarantine_hours} * 3600);
@@ -151,7 +155,16 @@ int serve(const Options& o) {
   }
   ScanRunnerConfig runner_config;
   runner_config.threads = o.assemblers;
-  runner_config.vulndb_path = o.vulndb;
+  // The feed store in PostgreSQL (`feeds import`), kept current by rescans; or, on one machine,
+  // a SQLite file `strata db` wrote, which nothing rescans.
+  PgVulnDb feed_store(pool);
+  if (o.vulndb.empty()) {
+    runner_config.vulndb = [&feed_store]() -> Result<VulnDb*> { return &feed_store; };
+  } else {
+    runner_config.vulndb = sqlite_per_thread(o.vulndb);
+    log_info("scan", "matching with " + o.vulndb + "; images are not rescanned when it changes (the feed store is "
+                     "used without --db)");
+  }
   runner_config.limits = limits;
   runner_config.analyzer_set = analyzer_set;
   runner_config.registries = std::make_shared<TenantRegistries>(registry_options, &stored_credentials);
@@ -163,9 +176,25 @@ int serve(const Options& o) {
   runner_config.max_images_per_scan = o.api.max_images_per_scan;
   runner_config.oci_roots = o.oci_roots;
   ScanRunner runner(runner_config, scans, cache, dispatcher, metrics);
+
+  // Rescans after every feed generation (with the feed store only).
+  FeedWatcher watcher({.database_url = o.database_url, .poll = std::chrono::milliseconds(o.feed_poll_ms),
+                       .documents_per_batch = 50},
+                      metrics);
+  RescanConfig rescan_config;
+  rescan_config.analyzer_set = analyzer_set;
+  rescan_config.stop = watcher.stop_flag();
+  rescan_config.progress = watcher.progress();
+  rescan_config.scan_created = [&scans, &runner](TenantId tenant, const std::string& id) {
+    if (auto scan = scans.scan(tenant, id); scan && *scan) runner.submit(**scan);
+  };
+  Rescanner rescanner(pool, feed_store, scans, rescan_config);
+  EventStore events(pool);
+
   ApiConfig api_config = o.api;
   api_config.oci_roots = o.oci_roots;
-  HttpApi api(api_config, scans, runner, tenants, audit, quotas, stored_credentials, secret_rules, metrics);
+  HttpApi api(api_config, scans, runner, tenants, audit, quotas, stored_credentials, secret_rules, metrics,
+              {.documents = o.vulndb.empty() ? &rescanner : nullptr, .events = &events});
   auto port = api.start();
   if (!port) return fail_with(port.error());
 
@@ -174,10 +203,12 @@ int serve(const Options& o) {
   if (!unfinished) return fail_with(unfinished.error());
   for (const auto& scan : *unfinished) runner.submit(scan);
   if (!unfinished->empty()) log_info("scan", "resuming " + std::to_string(unfinished->size()) + " unfinished scans");
+  if (o.vulndb.empty()) watcher.start(rescanner);
 
   while (!g_stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   log_info("coordinator", "stopping: no new requests; unfinished scans resume at the next start");
   api.stop();
+  watcher.stop();
   runner.stop();
   dispatcher.stop();
   job_log.stop();
@@ -212,7 +243,13 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--cache-secret-file", o.cache_secret_file,
                         "the cluster's cache secret (else STRATA_CACHE_SECRET): every cached analysis carries a MAC "
                         "under it, and entries that fail the check are ignored");
-  serve_cmd->add_option("--db", o.vulndb, "vulnerability database file (from `strata db`)")->envname("STRATA_DB");
+  serve_cmd->add_option("--db", o.vulndb,
+                        "match with this SQLite file (from `strata db`) instead of the PostgreSQL feed store "
+                        "(`feeds import`); nothing is rescanned when it changes");
+  serve_cmd->add_option("--feed-poll-ms", o.feed_poll_ms,
+                        "how often to look for a new feed generation besides its notification")
+      ->check(CLI::Range(100u, 3'600'000u))
+      ->capture_default_str();
   serve_cmd->add_option("--http-host", o.api.host, "API address")->envname("STRATA_HTTP_HOST")->capture_default_str();
   serve_cmd->add_option("--http-port", o.api.port, "API port; 0 picks a free one")->envname("STRATA_HTTP_PORT")->capture_default_str();
   serve_cmd->add_option("--worker-bind", o.worker_bind, "ZeroMQ address workers connect to")

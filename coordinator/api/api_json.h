@@ -3,7 +3,9 @@
 
 #include <httplib.h>
 
+#include <charconv>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 namespace strata::coordinator {
@@ -32,6 +34,17 @@ inline std::optional<Json> json_body(const httplib::Request& req, httplib::Respo
     return std::nullopt;
   }
   return doc;
+}
+
+// A whole-number query parameter from 0 to `max`; `fallback` when absent, nullopt when malformed.
+inline std::optional<std::int64_t> number_param(const httplib::Request& req, const char* name, std::int64_t fallback,
+                                                std::int64_t max) {
+  if (!req.has_param(name)) return fallback;
+  const std::string text = req.get_param_value(name);
+  std::int64_t n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || n < 0 || n > max) return std::nullopt;
+  return n;
 }
 
 }  // namespace strata::coordinator

@@ -1,24 +1,9 @@
 // The tenant's audit log, for a key with the read scope:
 //   GET /v1/audit[?limit=N][&before=ID]   newest first; page with before= the last id seen
-#include <charconv>
-
 #include "coordinator/api/api_json.h"
 #include "coordinator/api/http_api.h"
 
 namespace strata::coordinator {
-namespace {
-
-std::optional<std::int64_t> number_param(const httplib::Request& req, const char* name, std::int64_t fallback,
-                                         std::int64_t max) {
-  if (!req.has_param(name)) return fallback;
-  const std::string text = req.get_param_value(name);
-  std::int64_t n = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc() || end != text.data() + text.size() || n < 0 || n > max) return std::nullopt;
-  return n;
-}
-
-}  // namespace
 
 void add_audit_routes(Routes& routes, ApiServices& s) {
   routes.add(Method::kGet, "/v1/audit", kScopeRead, "", [&s](Call& call) {

@@ -10,6 +10,7 @@
 #include "common/report/report_document.h"
 #include "coordinator/api/api_json.h"
 #include "coordinator/api/routes.h"
+#include "coordinator/feeds/rescanner.h"
 #include "coordinator/store/scan_store.h"
 
 namespace strata::coordinator {
@@ -26,7 +27,16 @@ void send_rendered(ApiServices& s, Call& call, const std::string& format, std::s
   if (!stored) return send_error(call.res, 503, "the image cannot be read now; try again shortly");
   if (!*stored) return send_error(call.res, 404, "no image " + digest);
   if ((*stored)->document) {
-    auto report = decode_report_document(*(*stored)->document, "image " + digest);
+    std::string document = std::move(*(*stored)->document);
+    if (s.feeds.documents != nullptr) {
+      // Assessed again first when a rescan or a newer generation moved it: what is served is what
+      // `strata image` prints with the database as it is now.
+      auto current = s.feeds.documents->current_document(call.caller.tenant, digest, std::move(document),
+                                                         (*stored)->db_generation, (*stored)->stale);
+      if (!current) return send_error(call.res, 503, "the image cannot be read now; try again shortly");
+      document = std::move(*current);
+    }
+    auto report = decode_report_document(document, "image " + digest);
     if (!report) return send_error(call.res, 500, report.error().message());
     return call.res.set_content(render(*report), std::string(mime_type));
   }

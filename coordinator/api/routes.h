@@ -1,5 +1,5 @@
 // The API's routes, one file per resource (scan_routes.cc, key_routes.cc, registry_routes.cc,
-// audit_routes.cc, secret_rule_routes.cc), all registered through Routes: a route names the scope a key needs and, when
+// audit_routes.cc, secret_rule_routes.cc, event_routes.cc), all registered through Routes: a route names the scope a key needs and, when
 // it changes something, the action the audit log records. Authentication, scopes, rate limits and
 // the audit row are HttpApi's; a handler sees only its caller and the request.
 #pragma once
@@ -22,7 +22,16 @@ class AuditLog;
 class Quotas;
 class RegistryCredentials;
 class SecretRulesStore;
+class Rescanner;
+class EventStore;
 struct ApiConfig;
+
+// What the API serves of the feed store's rescans; each may be null (a coordinator matching with
+// a SQLite file has no rescans: no stale documents, no events).
+struct FeedServices {
+  Rescanner* documents = nullptr;  // assesses a stored document again when the database moved
+  EventStore* events = nullptr;
+};
 
 struct Call {
   const httplib::Request& req;
@@ -52,6 +61,7 @@ struct ApiServices {
   Quotas& quotas;
   RegistryCredentials& registries;
   SecretRulesStore& secret_rules;
+  FeedServices feeds;
 };
 
 void add_scan_routes(Routes& routes, ApiServices& services);
@@ -60,5 +70,6 @@ void add_key_routes(Routes& routes, ApiServices& services);
 void add_registry_routes(Routes& routes, ApiServices& services);
 void add_audit_routes(Routes& routes, ApiServices& services);
 void add_secret_rule_routes(Routes& routes, ApiServices& services);
+void add_event_routes(Routes& routes, ApiServices& services);
 
 }  // namespace strata::coordinator

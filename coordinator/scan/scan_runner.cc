@@ -16,18 +16,6 @@
 namespace strata::coordinator {
 namespace {
 
-// One SQLite connection per pool thread: SqliteVulnDb is not thread-safe, and opening it per image
-// would cost more than matching.
-Result<SqliteVulnDb*> thread_vulndb(const std::string& path) {
-  thread_local std::unique_ptr<SqliteVulnDb> db;
-  if (!db) {
-    auto opened = SqliteVulnDb::open(path, /*create=*/false);
-    if (!opened) return std::unexpected(opened.error());
-    db = std::move(*opened);
-  }
-  return db.get();
-}
-
 // Runs a store write until PostgreSQL takes it. An outage delays the scan, it does not leave the
 // image 'analyzing' for ever (issue 14, defect 12): unavailable is retried with a backoff that
 // grows to 5 s; any other error, or the runner stopping (the scan resumes at the next start),
@@ -378,7 +366,7 @@ void ScanRunner::assemble(const std::shared_ptr<ImageTask>& task) {
     }
   }
 
-  auto db = thread_vulndb(config_.vulndb_path);
+  auto db = config_.vulndb();
   if (!db) return fail_image(*task, db.error().message());
   // The same path as `strata image` with no filters: equal reports.
   Policy policy;
@@ -395,6 +383,19 @@ void ScanRunner::assemble(const std::shared_ptr<ImageTask>& task) {
   images_done_.inc();
   image_seconds_.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - task->started).count());
   image_ended(*task);
+}
+
+std::function<Result<VulnDb*>()> sqlite_per_thread(std::string path) {
+  return [path = std::move(path)]() -> Result<VulnDb*> {
+    thread_local std::map<std::string, std::unique_ptr<SqliteVulnDb>> opened;
+    auto& db = opened[path];
+    if (!db) {
+      auto made = SqliteVulnDb::open(path, /*create=*/false);
+      if (!made) return std::unexpected(made.error());
+      db = std::move(*made);
+    }
+    return db.get();
+  };
 }
 
 }  // namespace strata::coordinator

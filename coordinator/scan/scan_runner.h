@@ -15,6 +15,7 @@
 #include <string>
 
 #include "common/metrics/metrics.h"
+#include "common/vulndb/vuln_db.h"
 #include "coordinator/dispatch/dispatcher.h"
 #include "coordinator/scan/tenant_registries.h"
 #include "coordinator/scan/work_pool.h"
@@ -31,7 +32,9 @@ namespace strata::coordinator {
 
 struct ScanRunnerConfig {
   unsigned threads = 2;
-  std::string vulndb_path;  // the SQLite file `strata db` writes
+  // The vulnerability database for the calling thread: the feed store (shared), or a SQLite file
+  // opened once per thread (sqlite_per_thread).
+  std::function<Result<VulnDb*>()> vulndb;
   WalkLimits limits;
   std::uint64_t analyzer_set = 0;
   // Each tenant's registry clients (its own stored credentials, else the shared clients): manifests
@@ -56,6 +59,10 @@ struct ScanRunnerConfig {
   std::size_t max_images_per_scan = 10'000;
   std::vector<std::string> oci_roots;  // as ApiConfig::oci_roots: checked again when planning
 };
+
+// A SQLite file `strata db` wrote, opened once on each thread that asks (SqliteVulnDb is not
+// thread-safe, and opening it per image would cost more than matching).
+std::function<Result<VulnDb*>()> sqlite_per_thread(std::string path);
 
 class ScanRunner {
  public:

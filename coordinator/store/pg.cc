@@ -3,6 +3,7 @@
 #include <vector>
 
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <charconv>
 
@@ -75,6 +76,24 @@ Result<std::unique_ptr<PgConnection>> PgConnection::connect(const std::string& u
 PgConnection::~PgConnection() { PQfinish(conn_); }
 
 bool PgConnection::healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
+
+Result<std::optional<std::string>> PgConnection::wait_notification(std::chrono::milliseconds timeout) {
+  auto next = [&]() -> std::optional<std::string> {
+    PGnotify* n = PQnotifies(conn_);
+    if (n == nullptr) return std::nullopt;
+    std::string payload = n->extra;
+    PQfreemem(n);
+    return payload;
+  };
+  if (PQconsumeInput(conn_) == 0) return std::unexpected(error("waiting for a notification"));
+  if (auto n = next()) return n;
+  pollfd fd{PQsocket(conn_), POLLIN, 0};
+  if (fd.fd < 0) return std::unexpected(error("waiting for a notification"));
+  const int ready = ::poll(&fd, 1, static_cast<int>(timeout.count()));
+  if (ready <= 0) return std::optional<std::string>();
+  if (PQconsumeInput(conn_) == 0) return std::unexpected(error("waiting for a notification"));
+  return next();
+}
 
 Error PgConnection::error(std::string_view what) const {
   std::string why = PQerrorMessage(conn_);

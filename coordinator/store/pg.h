@@ -54,6 +54,9 @@ class PgConnection {
   Result<void> copy_in(std::string_view table, const std::vector<std::string>& columns,
                        const std::vector<std::vector<PgParam>>& rows);
   bool healthy() const;
+  // After LISTEN on this connection: the payload of the next notification, waiting at most
+  // `timeout`; nullopt when none came. An error when the connection broke.
+  Result<std::optional<std::string>> wait_notification(std::chrono::milliseconds timeout);
 
  private:
   explicit PgConnection(pg_conn* conn) : conn_(conn) {}

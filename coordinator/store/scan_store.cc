@@ -279,14 +279,16 @@ Result<std::optional<StoredReport>> ScanStore::image_report(TenantId tenant, con
   if (!db) return err(db);
   auto r = (*db)->exec(
       "SELECT document, CASE $3 WHEN 'json' THEN report WHEN 'inventory' THEN inventory ELSE "
-      "(SELECT body FROM image_reports WHERE tenant_id = $1 AND image_digest = $2 AND format = $3) END "
-      "FROM images WHERE tenant_id = $1 AND digest = $2",
+      "(SELECT body FROM image_reports WHERE tenant_id = $1 AND image_digest = $2 AND format = $3) END, "
+      "db_generation, document_stale FROM images WHERE tenant_id = $1 AND digest = $2",
       {std::to_string(tenant), digest, format});
   if (!r) return err(r);
   if (r->rows() == 0) return std::optional<StoredReport>();
   StoredReport stored;
   if (!r->null(0, 0)) stored.document = std::string(r->get(0, 0));
   if (!r->null(0, 1)) stored.rendered = std::string(r->get(0, 1));
+  stored.db_generation = static_cast<std::uint64_t>(r->integer(0, 2));
+  stored.stale = r->get(0, 3) == "t";
   return std::optional<StoredReport>(std::move(stored));
 }
 

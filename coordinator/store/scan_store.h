@@ -61,6 +61,8 @@ struct StoredImage {
 struct StoredReport {
   std::optional<std::string> document;
   std::optional<std::string> rendered;
+  std::uint64_t db_generation = 0;  // the document was assessed with this generation
+  bool stale = false;               // a rescan changed its findings since
 };
 
 class ScanStore {

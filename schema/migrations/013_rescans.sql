@@ -59,3 +59,6 @@ CREATE TABLE finding_events (
   created_at         TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 CREATE INDEX finding_events_tenant ON finding_events (tenant_id, id);
+
+-- The refs an event names: the refs of the tenant's scans that stored the image.
+CREATE INDEX scan_images_digest ON scan_images (tenant_id, image_digest) WHERE state = 'done';

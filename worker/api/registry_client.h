@@ -47,7 +47,7 @@ struct RegistryOptions {
   std::vector<std::string> trusted_realm_hosts;
   // Entries one tags/list or _catalog listing may hold, over all its pages (issue 14, defect 8).
   std::size_t max_listed = 100'000;
-  // Reach only public addresses (worker/registry/address_policy.h): on for registries a tenant
+  // Reach only public addresses (common/net/address_policy.h): on for registries a tenant
   // names, unless the operator allows private ones.
   bool public_addresses_only = false;
 };

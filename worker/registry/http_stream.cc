@@ -12,7 +12,7 @@
 #include <mutex>
 
 #include "common/ascii.h"
-#include "worker/registry/address_policy.h"
+#include "common/net/address_policy.h"
 
 namespace strata::worker {
 namespace {

@@ -47,7 +47,7 @@ class ScanRunnerFaults : public StoreTest {
     worker_ = std::make_unique<test::ScriptedWorker>(dispatch.bind, test::ScriptedWorkerOptions{},
                                                      [](const test::ReceivedJob&) -> test::JobReply { return analysed("from-worker"); });
     ScanRunnerConfig config;
-    config.vulndb_path = dir_ + "/vulndb.sqlite";
+    config.vulndb = sqlite_per_thread(dir_ + "/vulndb.sqlite");
     config.oci_roots = {dir_};
     runner_ = std::make_unique<ScanRunner>(config, *scans_, *cache_, *dispatcher_, metrics_);
     key_ = layer_cache_key(layer_.diff_id, config.analyzer_set, config.limits);

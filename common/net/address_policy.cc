@@ -1,8 +1,8 @@
-#include "worker/registry/address_policy.h"
+#include "common/net/address_policy.h"
 
 #include <algorithm>
 
-namespace strata::worker {
+namespace strata {
 
 // IANA's special-purpose registries (RFC 6890 and successors): only global unicast passes.
 std::string non_public_reason_v4(const std::array<std::uint8_t, 4>& a) {
@@ -40,4 +40,4 @@ std::string non_public_reason_v6(const std::array<std::uint8_t, 16>& a) {
   return {};
 }
 
-}  // namespace strata::worker
+}  // namespace strata

@@ -1,4 +1,4 @@
-// Which network addresses a tenant-named registry may resolve to. A multi-tenant coordinator or
+// Which network addresses a tenant-named host (a registry, a webhook receiver) may resolve to. A multi-tenant coordinator or
 // worker that fetches from any host a tenant names is a server-side request forgery waiting to
 // happen: a "registry" at 169.254.169.254 (cloud metadata), 127.0.0.1:6379 (the cluster's own
 // Redis) or 10.0.0.0/8 (the internal network), reached directly, through DNS that resolves there,
@@ -11,11 +11,11 @@
 #include <cstdint>
 #include <string>
 
-namespace strata::worker {
+namespace strata {
 
 // Why an address is not public ("loopback", "private", "link-local or metadata", …), or "" for a
 // public unicast address. IPv4-mapped and -compatible IPv6 addresses are judged as IPv4.
 std::string non_public_reason_v4(const std::array<std::uint8_t, 4>& address);
 std::string non_public_reason_v6(const std::array<std::uint8_t, 16>& address);
 
-}  // namespace strata::worker
+}  // namespace strata

@@ -1,12 +1,12 @@
 // Which addresses a tenant-named registry may resolve to (issue 14, defect 10).
-#include "worker/registry/address_policy.h"
+#include "common/net/address_policy.h"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 
 #include <cstring>
 
-namespace strata::worker {
+namespace strata {
 namespace {
 
 std::string reason(const char* text) {
@@ -58,4 +58,4 @@ TEST(AddressPolicy, OnlyGlobalUnicastIsPublic) {
 }
 
 }  // namespace
-}  // namespace strata::worker
+}  // namespace strata
