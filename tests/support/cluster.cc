@@ -99,6 +99,14 @@ Cluster::~Cluster() {
   fs::remove_all(dir_);
 }
 
+std::string Cluster::import_feeds(const std::vector<std::string>& paths) {
+  std::string command = std::string(STRATA_COORDINATOR_BINARY) + " --database-url '" + database_url_ + "' feeds import";
+  for (const auto& path : paths) command += " '" + path + "'";
+  const auto r = run_command(command);
+  if (r.exit_code != 0) throw std::runtime_error("feeds import: " + r.out);
+  return r.out;
+}
+
 std::string Cluster::create_tenant(const std::string& name) {
   const auto r = run_command(std::string(STRATA_COORDINATOR_BINARY) + " --database-url '" + database_url_ +
                                  "' tenant create " + name,
@@ -113,7 +121,6 @@ void Cluster::start_coordinator() {
   std::vector<std::string> argv = {STRATA_COORDINATOR_BINARY,
                                    "--database-url", database_url_,
                                    "serve",
-                                   "--db", vulndb_,
                                    "--http-port", std::to_string(http_port_),
                                    "--operator-port", std::to_string(operator_port_),
                                    "--credentials-key-file", dir_ + "/credentials.key",
@@ -130,6 +137,11 @@ void Cluster::start_coordinator() {
       argv.push_back("--redis-ca-file");
       argv.push_back(dir_ + "/redis-tls/ca.pem");
     }
+  }
+  if (options_.feed_store) {
+    argv.insert(argv.end(), {"--feed-poll-ms", "300"});
+  } else {
+    argv.insert(argv.end(), {"--db", vulndb_});
   }
   if (options_.allow_private_registries) argv.push_back("--allow-private-registries");
   if (options_.tls) {

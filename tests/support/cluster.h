@@ -37,6 +37,9 @@ struct ClusterOptions {
   // The API over TLS, with a certificate for 127.0.0.1 from a CA of the test's own (trusted by
   // the test's HTTP helpers): server() is then https://.
   bool tls = false;
+  // Match with the PostgreSQL feed store (rescanned after every import, polled every 300 ms)
+  // instead of the SQLite file vulndb(); it starts empty: import_feeds() fills it.
+  bool feed_store = false;
 };
 
 class Cluster {
@@ -64,6 +67,11 @@ class Cluster {
   const std::string& dir() const { return dir_; }
   std::string worker_address() const { return "tcp://127.0.0.1:" + std::to_string(worker_port_); }
   const std::string& vulndb() const { return vulndb_; }
+  // The test feed vulndb() was made from (one OSV file per record).
+  std::string feed_dir() const { return dir_ + "/feed"; }
+  // `strata-coordinator feeds import PATH...` on the cluster's database; its output (throws when
+  // it fails).
+  std::string import_feeds(const std::vector<std::string>& paths);
   const std::string& token() const { return token_; }
   const std::string& database_url() const { return database_url_; }
   std::string create_tenant(const std::string& name);
