@@ -57,15 +57,15 @@ echo "JSON inventory: $(grep -c '"purl"' "$work/inventory.json") packages (strat
 
 echo
 echo "== the same image on a local cluster (deploy/local/up.sh)"
-# An empty vulnerability database unless STRATA_DB names one: this machine reaches no feed.
+# The cluster's feed store starts empty unless STRATA_FEEDS names feeds: this machine reaches no feed.
 # up.sh prints assignments on stdout and its progress and errors on stderr, which stay visible.
-if ! env_text=$(STRATA_DB=${STRATA_DB:-} bash "$root/deploy/local/up.sh"); then
+if ! env_text=$(bash "$root/deploy/local/up.sh"); then
   echo "demo.sh: the local cluster did not start (deploy/local/up.sh failed; its error is above)" >&2
   exit 1
 fi
 eval "$env_text"
 cluster=$STRATA_DIR
-echo "coordinator at $STRATA_SERVER; tenant 'local'; vulnerability database: $STRATA_DB (empty unless you import feeds: strata db import/update)"
+echo "coordinator at $STRATA_SERVER; tenant 'local'; feed store in PostgreSQL (empty unless you import feeds: strata-coordinator feeds import DIR...)"
 for pass in first second; do
   "$root/build/cli/strata" submit --wait --format summary "oci:$image:demo"
   analyzed=$(curl -s "$STRATA_OPERATOR_SERVER/metrics" | sed -n 's/^strata_layers_analyzed_total //p')

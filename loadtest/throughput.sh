@@ -21,7 +21,7 @@ echo "fleet: $(cat "$work/fleet.txt"), ${app_kib} KiB of incompressible content 
 
 for workers in 1 2; do
   env_file="$work/cluster-$workers.env"
-  STRATA_WORKERS=$workers STRATA_WORKER_SLOTS=$slots STRATA_DB= bash "$root/deploy/local/up.sh" >"$env_file"
+  STRATA_WORKERS=$workers STRATA_WORKER_SLOTS=$slots bash "$root/deploy/local/up.sh" >"$env_file"
   # shellcheck disable=SC1090
   . "$env_file"
   # Wait until every worker has announced itself.

@@ -3,16 +3,19 @@
 # free ports, with everything under a fresh directory. Prints shell assignments for
 # `eval "$(deploy/local/up.sh)"`:
 #
-#   STRATA_DIR  STRATA_SERVER  STRATA_OPERATOR_SERVER  STRATA_TOKEN  STRATA_DATABASE_URL  STRATA_REDIS_URL  STRATA_DB
+#   STRATA_DIR  STRATA_SERVER  STRATA_OPERATOR_SERVER  STRATA_TOKEN  STRATA_DATABASE_URL  STRATA_REDIS_URL
 #
 # STRATA_OPERATOR_SERVER serves the coordinator's /metrics (never on the tenants' port). A local
 # cluster has one user: no request rate limit, and a scans-per-minute quota a load test cannot reach.
 # STRATA_TOKEN is the key of a tenant named "local", who may scan oci: layouts under
 # STRATA_OCI_ROOT (default /tmp; a shared cluster allows none) and registries on this machine or
 # network (--allow-private-registries; a shared cluster refuses them). STRATA_WORKERS (default 2) and
-# STRATA_WORKER_SLOTS (default 2) size the worker pool. The vulnerability database is $STRATA_DB if
-# it is set and exists (e.g. made by `strata db update`), else an empty one. Binaries come from
-# STRATA_BUILD (default build/). deploy/local/down.sh stops exactly what this started.
+# STRATA_WORKER_SLOTS (default 2) size the worker pool. The coordinator matches with the feed store
+# in PostgreSQL, empty at first: feed it while it runs with
+#   strata-coordinator --database-url "$STRATA_DATABASE_URL" feeds import DIR...
+# (or set STRATA_FEEDS to paths to import before it starts); every import is rescanned at once.
+# Binaries come from STRATA_BUILD (default build/). deploy/local/down.sh stops exactly what this
+# started.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${STRATA_BUILD:-$root/build}
@@ -40,11 +43,9 @@ set -a
 . "$dir/services.env"
 set +a
 
-db=${STRATA_DB:-}
-if [[ -z $db || ! -f $db ]]; then
-  db=$dir/vulndb.sqlite
-  mkdir -p "$dir/empty-feed"
-  "$build/cli/strata" db import --db "$db" "$dir/empty-feed" >/dev/null
+if [[ -n ${STRATA_FEEDS:-} ]]; then
+  # shellcheck disable=SC2086  # a list of paths
+  "$build/coordinator/strata-coordinator" --database-url "$STRATA_DATABASE_URL" feeds import $STRATA_FEEDS >&2
 fi
 
 free_port() {
@@ -77,7 +78,7 @@ start() {
   echo $! >"$dir/pids/$name.pid"
 }
 start coordinator "$build/coordinator/strata-coordinator" --database-url "$STRATA_DATABASE_URL" serve \
-  --redis "$STRATA_REDIS_URL" --cache-secret-file "$dir/cache.secret" --db "$db" --http-port "$http_port" \
+  --redis "$STRATA_REDIS_URL" --cache-secret-file "$dir/cache.secret" --http-port "$http_port" \
   --curve-key "$dir/keys/coordinator.key" --authorized-workers "$dir/keys/workers" --worker-bind "tcp://127.0.0.1:$worker_port" \
   --oci-root "${STRATA_OCI_ROOT:-/tmp}" --allow-private-registries --operator-port "$operator_port" \
   --credentials-key-file "$dir/credentials.key" --fingerprint-secret-file "$dir/fingerprint.secret" --requests-per-second 0 --quota-scans-per-minute 100000
@@ -105,6 +106,5 @@ STRATA_OPERATOR_SERVER=http://127.0.0.1:$operator_port
 STRATA_TOKEN=$token
 STRATA_DATABASE_URL=$STRATA_DATABASE_URL
 STRATA_REDIS_URL=$STRATA_REDIS_URL
-STRATA_DB=$db
-export STRATA_DIR STRATA_SERVER STRATA_OPERATOR_SERVER STRATA_TOKEN STRATA_DATABASE_URL STRATA_REDIS_URL STRATA_DB
+export STRATA_DIR STRATA_SERVER STRATA_OPERATOR_SERVER STRATA_TOKEN STRATA_DATABASE_URL STRATA_REDIS_URL
 EOV
