@@ -2,7 +2,10 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "common/error.h"
 
@@ -24,6 +27,33 @@ inline std::string placeholders(std::size_t rows, std::size_t columns) {
       out += '$' + std::to_string(n++);
     }
     out += ')';
+  }
+  return out;
+}
+
+// A bytea parameter in PostgreSQL's hex text form ("\x0a1b…"), and back.
+inline std::string bytea_param(const std::vector<std::byte>& bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\\x";
+  for (const std::byte b : bytes) {
+    out += kHex[std::to_integer<unsigned>(b) >> 4];
+    out += kHex[std::to_integer<unsigned>(b) & 15];
+  }
+  return out;
+}
+
+inline std::optional<std::vector<std::byte>> bytea_value(std::string_view text) {
+  if (!text.starts_with("\\x") || text.size() % 2 != 0) return std::nullopt;
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  std::vector<std::byte> out;
+  for (std::size_t i = 2; i < text.size(); i += 2) {
+    const int hi = nibble(text[i]), lo = nibble(text[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<std::byte>(hi << 4 | lo));
   }
   return out;
 }

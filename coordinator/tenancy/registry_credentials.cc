@@ -4,41 +4,15 @@
 
 #include "common/image/reference.h"
 #include "common/json_fields.h"
+#include "coordinator/store/sql.h"
 
 namespace strata::coordinator {
+
+using sql::bytea_param;
+using sql::bytea_value;
+using sql::err;
+
 namespace {
-
-template <class T>
-std::unexpected<Error> err(const Result<T>& r) {
-  return std::unexpected(r.error());
-}
-
-std::string bytea_param(const std::vector<std::byte>& bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\\x";
-  for (const std::byte b : bytes) {
-    out += kHex[std::to_integer<unsigned>(b) >> 4];
-    out += kHex[std::to_integer<unsigned>(b) & 15];
-  }
-  return out;
-}
-
-// PostgreSQL's hex text form of a bytea ("\x0a1b…").
-std::optional<std::vector<std::byte>> bytea_value(std::string_view text) {
-  if (!text.starts_with("\\x") || text.size() % 2 != 0) return std::nullopt;
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  std::vector<std::byte> out;
-  for (std::size_t i = 2; i < text.size(); i += 2) {
-    const int hi = nibble(text[i]), lo = nibble(text[i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out.push_back(static_cast<std::byte>(hi << 4 | lo));
-  }
-  return out;
-}
 
 // The box's plaintext binds the credential to its row.
 std::string plaintext(TenantId tenant, const std::string& registry, const RegistryCredential& c) {
