@@ -22,6 +22,8 @@
 #include "coordinator/feeds/feed_watcher.h"
 #include "coordinator/feeds/pg_vuln_db.h"
 #include "coordinator/feeds/rescanner.h"
+#include "coordinator/notify/webhook_sender.h"
+#include "coordinator/notify/webhook_store.h"
 #include "coordinator/store/event_store.h"
 #include "coordinator/scan/scan_runner.h"
 #include "coordinator/store/job_log.h"
@@ -68,6 +70,8 @@ struct Options {
   std::vector<std::string> previous_credentials_keys;
   QuotaLimits quotas;
   unsigned feed_poll_ms = 5000;
+  unsigned webhook_retry_ms = 2000;
+  bool allow_private_webhooks = false;
 };
 
 int fail_with(const Error& e) {
@@ -190,11 +194,16 @@ int serve(const Options& o) {
   };
   Rescanner rescanner(pool, feed_store, scans, rescan_config);
   EventStore events(pool);
+  WebhookStore webhooks(pool, vault->get());
+  WebhookSender sender({.poll = std::chrono::milliseconds(500), .retry_base = std::chrono::milliseconds(o.webhook_retry_ms),
+                        .timeout = std::chrono::seconds(10), .events_per_batch = 100,
+                        .allow_private_addresses = o.allow_private_webhooks},
+                       webhooks, events, metrics);
 
   ApiConfig api_config = o.api;
   api_config.oci_roots = o.oci_roots;
   HttpApi api(api_config, scans, runner, tenants, audit, quotas, stored_credentials, secret_rules, metrics,
-              {.documents = o.vulndb.empty() ? &rescanner : nullptr, .events = &events});
+              {.documents = o.vulndb.empty() ? &rescanner : nullptr, .events = &events, .webhooks = &webhooks});
   auto port = api.start();
   if (!port) return fail_with(port.error());
 
@@ -204,11 +213,13 @@ int serve(const Options& o) {
   for (const auto& scan : *unfinished) runner.submit(scan);
   if (!unfinished->empty()) log_info("scan", "resuming " + std::to_string(unfinished->size()) + " unfinished scans");
   if (o.vulndb.empty()) watcher.start(rescanner);
+  sender.start();
 
   while (!g_stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   log_info("coordinator", "stopping: no new requests; unfinished scans resume at the next start");
   api.stop();
   watcher.stop();
+  sender.stop();
   runner.stop();
   dispatcher.stop();
   job_log.stop();
@@ -246,6 +257,12 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--db", o.vulndb,
                         "match with this SQLite file (from `strata db`) instead of the PostgreSQL feed store "
                         "(`feeds import`); nothing is rescanned when it changes");
+  serve_cmd->add_option("--webhook-retry-ms", o.webhook_retry_ms,
+                        "the first wait before a failed webhook batch is sent again; it doubles each time, to 10 min")
+      ->check(CLI::Range(10u, 600'000u))
+      ->capture_default_str();
+  serve_cmd->add_flag("--allow-private-webhooks", o.allow_private_webhooks,
+                      "let webhooks reach loopback, private and link-local addresses (off by default, as for registries)");
   serve_cmd->add_option("--feed-poll-ms", o.feed_poll_ms,
                         "how often to look for a new feed generation besides its notification")
       ->check(CLI::Range(100u, 3'600'000u))

@@ -61,6 +61,7 @@ Result<int> HttpApi::start() {
   add_audit_routes(*this, services_);
   add_secret_rule_routes(*this, services_);
   add_event_routes(*this, services_);
+  add_webhook_routes(*this, services_);
   add_health_route(*server_);
 
   const int port = bind_listener(*server_, config_.host, config_.port);

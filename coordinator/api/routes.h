@@ -1,5 +1,5 @@
 // The API's routes, one file per resource (scan_routes.cc, key_routes.cc, registry_routes.cc,
-// audit_routes.cc, secret_rule_routes.cc, event_routes.cc), all registered through Routes: a route names the scope a key needs and, when
+// audit_routes.cc, secret_rule_routes.cc, event_routes.cc, webhook_routes.cc), all registered through Routes: a route names the scope a key needs and, when
 // it changes something, the action the audit log records. Authentication, scopes, rate limits and
 // the audit row are HttpApi's; a handler sees only its caller and the request.
 #pragma once
@@ -24,6 +24,7 @@ class RegistryCredentials;
 class SecretRulesStore;
 class Rescanner;
 class EventStore;
+class WebhookStore;
 struct ApiConfig;
 
 // What the API serves of the feed store's rescans; each may be null (a coordinator matching with
@@ -31,6 +32,7 @@ struct ApiConfig;
 struct FeedServices {
   Rescanner* documents = nullptr;  // assesses a stored document again when the database moved
   EventStore* events = nullptr;
+  WebhookStore* webhooks = nullptr;
 };
 
 struct Call {
@@ -71,5 +73,6 @@ void add_registry_routes(Routes& routes, ApiServices& services);
 void add_audit_routes(Routes& routes, ApiServices& services);
 void add_secret_rule_routes(Routes& routes, ApiServices& services);
 void add_event_routes(Routes& routes, ApiServices& services);
+void add_webhook_routes(Routes& routes, ApiServices& services);
 
 }  // namespace strata::coordinator
