@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "cli/db/db_path.h"
-#include "cli/db/download.h"
+#include "common/vulndb/feed_download.h"
 #include "common/vulndb/feed_files.h"
 #include "common/ecosystems.h"
 #include "common/vulndb/sqlite/sqlite_vuln_db.h"
@@ -15,38 +15,14 @@
 namespace strata::cli {
 namespace {
 
-// Every ecosystem's default OSV archives, in the ecosystem table's order.
-std::vector<std::string> default_feeds() {
-  std::vector<std::string> feeds;
-  for (const auto& row : strata::ecosystems()) {
-    feeds.insert(feeds.end(), row.default_feeds.begin(), row.default_feeds.end());
-  }
-  return feeds;
-}
-
 struct DbArgs {
   std::string db;
   std::vector<std::string> paths;
   std::size_t show_skipped = 20;
-  std::string mirror = "https://osv-vulnerabilities.storage.googleapis.com";
-  std::vector<std::string> ecosystems = default_feeds();
+  std::string mirror = kOsvMirror;
+  std::vector<std::string> ecosystems = default_osv_archives();
   int attempts = 4;
 };
-
-// "Red Hat" → "Red%20Hat": the archive URLs carry the ecosystem name as a path segment.
-std::string path_segment(const std::string& s) {
-  std::string out;
-  for (const unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
 
 int import_paths(const DbArgs& args, const std::vector<std::string>& paths) {
   const std::string path = resolve_db_path(args.db);
@@ -80,24 +56,12 @@ int import(const DbArgs& args) { return import_paths(args, args.paths); }
 // but does not stop the others.
 int update(const DbArgs& args) {
   const std::filesystem::path dir = std::filesystem::path(resolve_db_path(args.db)).parent_path() / "osv";
-  std::string base = args.mirror;
-  while (base.ends_with("/")) base.pop_back();
-  std::vector<std::string> archives;
-  int rc = 0;
-  for (const auto& ecosystem : args.ecosystems) {
-    const std::string url = base + "/" + path_segment(ecosystem) + "/all.zip";
-    const std::string dest = (dir / path_segment(ecosystem) / "all.zip").string();
-    std::cout << "downloading " << url << "\n" << std::flush;
-    if (auto r = download_file(url, dest, DownloadOptions{.attempts = args.attempts}); !r) {
-      std::cerr << "strata: error: " << ecosystem << ": " << r.error().message() << "\n";
-      rc = 2;
-      continue;
-    }
-    archives.push_back(dest);
-  }
-  if (archives.empty()) return 2;
-  const int imported = import_paths(args, archives);
-  return imported != 0 ? imported : rc;
+  const auto fetched = download_osv_archives(args.mirror, args.ecosystems, dir, DownloadOptions{.attempts = args.attempts},
+                                             std::cout);
+  for (const auto& e : fetched.errors) std::cerr << "strata: error: " << e << "\n";
+  if (fetched.archives.empty()) return 2;
+  const int imported = import_paths(args, fetched.archives);
+  return imported != 0 ? imported : (fetched.errors.empty() ? 0 : 2);
 }
 
 int info(const DbArgs& args) {

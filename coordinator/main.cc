@@ -14,6 +14,7 @@
 #include <iostream>
 #include <thread>
 
+#include "common/ecosystems.h"
 #include "common/log.h"
 #include "coordinator/admin/commands.h"
 #include "coordinator/api/http_api.h"
@@ -25,6 +26,7 @@
 #include "coordinator/notify/webhook_sender.h"
 #include "coordinator/notify/webhook_store.h"
 #include "coordinator/store/event_store.h"
+#include "common/vulndb/feed_download.h"
 #include "coordinator/scan/scan_runner.h"
 #include "coordinator/store/job_log.h"
 #include "coordinator/store/migrations.h"
@@ -444,6 +446,22 @@ int main(int argc, char** argv) {
                 "DSA/DLA lists as one generation (none when nothing changed)");
   feeds_import_cmd->add_option("paths", feed_paths, "files or directories")->required();
   feeds_import_cmd->add_option("--show-skipped", show_skipped, "skipped records to list")->capture_default_str();
+  std::string feeds_mirror = strata::kOsvMirror;
+  std::vector<std::string> feeds_ecosystems = strata::default_osv_archives();
+  int feeds_attempts = 4;
+  std::string feeds_download_dir;
+  CLI::App* feeds_update_cmd = feeds_cmd->add_subcommand(
+      "update", "download the OSV archives of the chosen ecosystems and import them as one generation");
+  feeds_update_cmd->add_option("--mirror", feeds_mirror, "base URL serving ECOSYSTEM/all.zip (an internal mirror for "
+                                                          "air-gapped sites)")
+      ->capture_default_str();
+  feeds_update_cmd->add_option("--ecosystem", feeds_ecosystems, "OSV ecosystems to fetch (repeatable)")->capture_default_str();
+  feeds_update_cmd->add_option("--attempts", feeds_attempts, "tries per archive, with backoff, on network errors, 5xx and 429")
+      ->check(CLI::Range(1, 10))
+      ->capture_default_str();
+  feeds_update_cmd->add_option("--download-dir", feeds_download_dir,
+                               "keep the archives here (default: a temporary directory, removed afterwards)");
+  feeds_update_cmd->add_option("--show-skipped", show_skipped, "skipped records to list")->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -474,6 +492,9 @@ int main(int argc, char** argv) {
   if (key_rotate_cmd->parsed()) return admin::key_rotate(o.database_url, tenant_name, key_id, key_options);
   if (credentials_key_cmd->parsed()) return admin::credentials_key(credentials_key_path);
   if (feeds_import_cmd->parsed()) return admin::feeds_import(o.database_url, feed_paths, show_skipped);
+  if (feeds_update_cmd->parsed()) {
+    return admin::feeds_update(o.database_url, feeds_mirror, feeds_ecosystems, feeds_attempts, feeds_download_dir, show_skipped);
+  }
   if (rekey_cmd->parsed()) {
     return admin::credentials_rekey(o.database_url, o.credentials_key_file, o.previous_credentials_keys);
   }

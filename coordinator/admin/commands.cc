@@ -1,9 +1,13 @@
 #include "coordinator/admin/commands.h"
 
+#include <stdlib.h>
+
 #include <charconv>
+#include <filesystem>
 #include <iostream>
 
 #include "common/log.h"
+#include "common/vulndb/feed_download.h"
 #include "common/vulndb/feed_files.h"
 #include "coordinator/feeds/pg_vuln_db.h"
 #include "coordinator/store/migrations.h"
@@ -262,6 +266,27 @@ int feeds_import(const std::string& url, const std::vector<std::string>& paths, 
   }
   std::cout << skipped_summary(imported->skipped, show_skipped);
   return 0;
+}
+
+int feeds_update(const std::string& url, const std::string& mirror, const std::vector<std::string>& ecosystems,
+                 int attempts, const std::string& download_dir, std::size_t show_skipped) {
+  namespace fs = std::filesystem;
+  fs::path dir = download_dir;
+  const bool temporary = dir.empty();
+  if (temporary) {
+    char pattern[] = "/tmp/strata-feeds.XXXXXX";
+    if (::mkdtemp(pattern) == nullptr) return fail_with(Error(ErrorCode::kUnavailable, "cannot make a directory under /tmp"));
+    dir = pattern;
+  }
+  const auto fetched = download_osv_archives(mirror, ecosystems, dir, DownloadOptions{.attempts = attempts}, std::cout);
+  for (const auto& e : fetched.errors) std::cerr << "strata-coordinator: error: " << e << "\n";
+  int rc = fetched.archives.empty() ? 2 : feeds_import(url, fetched.archives, show_skipped);
+  if (rc == 0 && !fetched.errors.empty()) rc = 2;
+  if (temporary) {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+  return rc;
 }
 
 }  // namespace strata::coordinator::admin

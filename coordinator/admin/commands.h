@@ -41,6 +41,11 @@ int credentials_key(const std::string& path);
 // generation, or none when nothing changed; prints the generation, the records written and
 // unchanged, the packages changed, and the first `show_skipped` records the converters skipped.
 int feeds_import(const std::string& database_url, const std::vector<std::string>& paths, std::size_t show_skipped);
+// Each ecosystem's OSV all.zip from `mirror` (as `strata db update` fetches them), into
+// `download_dir` (a fresh temporary directory, removed afterwards, when empty), then imported as
+// feeds_import does. A failed download is named and makes the exit 2; the others are imported.
+int feeds_update(const std::string& database_url, const std::string& mirror, const std::vector<std::string>& ecosystems,
+                 int attempts, const std::string& download_dir, std::size_t show_skipped);
 int credentials_rekey(const std::string& database_url, const std::string& key_file,
                       const std::vector<std::string>& previous_key_files);
 

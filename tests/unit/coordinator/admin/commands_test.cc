@@ -1,12 +1,17 @@
 // The operator's `feeds import` against the fixture's PostgreSQL, on files as `strata db import`
 // reads them: one generation, none for the same files again, and a malformed record skipped,
-// counted and named while the rest of the feed is imported.
+// counted and named while the rest of the feed is imported. `feeds update` downloads the OSV
+// archives from a mirror on loopback first.
 #include "coordinator/admin/commands.h"
+
+#include <httplib.h>
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "tests/support/image_builder.h"
+#include "tests/support/process.h"
 #include "tests/unit/coordinator/store/store_fixture.h"
 
 namespace strata::coordinator::test_store {
@@ -65,6 +70,52 @@ TEST_F(FeedsImport, AMalformedRecordIsSkippedCountedAndNamedTheRestImported) {
   EXPECT_NE(out.find("skipped 1:"), std::string::npos) << out;
   EXPECT_NE(out.find("broken.json"), std::string::npos) << out;
   EXPECT_EQ(db_->exec("SELECT skipped FROM feed_generations")->integer(0, 0), 1);
+}
+
+// An OSV mirror on loopback: ECOSYSTEM/all.zip from a directory, 404 for the rest.
+class Mirror {
+ public:
+  explicit Mirror(const std::string& root) {
+    server_.set_mount_point("/", root);
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+  ~Mirror() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+TEST_F(FeedsImport, UpdateDownloadsTheArchivesFromAMirrorAndNamesTheOnesMissing) {
+  write(dir_ + "/feeds/PYSEC-1.json", record("PYSEC-1", "requests", "2.0"));
+  write(dir_ + "/feeds/PYSEC-2.json", record("PYSEC-2", "flask", "1.0"));
+  std::filesystem::create_directories(dir_ + "/www/PyPI");
+  const auto zipped = test::run_command("cd " + dir_ + "/feeds && /usr/bin/python3 -c \"import zipfile,glob; "
+                                        "z=zipfile.ZipFile('" + dir_ + "/www/PyPI/all.zip','w'); "
+                                        "[z.write(f) for f in sorted(glob.glob('*.json'))]; z.close()\"");
+  ASSERT_EQ(zipped.exit_code, 0) << zipped.out;
+  Mirror mirror(dir_ + "/www");
+  testing::internal::CaptureStdout();
+  testing::internal::CaptureStderr();
+  const int rc = admin::feeds_update(url_, mirror.url(), {"PyPI", "Wolfi"}, 1, dir_ + "/downloads", 20);
+  const std::string out = testing::internal::GetCapturedStdout();
+  const std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(rc, 2);  // Wolfi has no archive there
+  EXPECT_NE(out.find("downloading " + mirror.url() + "/PyPI/all.zip"), std::string::npos) << out;
+  EXPECT_NE(out.find("generation 1: 2 records added or changed"), std::string::npos) << out;
+  EXPECT_NE(err.find("Wolfi: " + mirror.url() + "/Wolfi/all.zip: HTTP 404 Not Found"), std::string::npos) << err;
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/downloads/PyPI/all.zip"));
+  // The same archive again: nothing changed, no generation.
+  testing::internal::CaptureStdout();
+  EXPECT_EQ(admin::feeds_update(url_, mirror.url(), {"PyPI"}, 1, "", 20), 0);
+  EXPECT_NE(testing::internal::GetCapturedStdout().find("no new generation"), std::string::npos);
+  EXPECT_EQ(generations(), 1);
 }
 
 }  // namespace

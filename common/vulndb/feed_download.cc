@@ -1,15 +1,18 @@
-#include "cli/db/download.h"
+#include "common/vulndb/feed_download.h"
 
 #include <curl/curl.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <thread>
 
-namespace strata::cli {
+#include "common/ecosystems.h"
+
+namespace strata {
 namespace {
 
 struct CurlFree {
@@ -18,6 +21,21 @@ struct CurlFree {
 struct FileClose {
   void operator()(std::FILE* f) const noexcept { std::fclose(f); }
 };
+
+// "Red Hat" → "Red%20Hat": the archive URLs carry the ecosystem name as a path segment.
+std::string path_segment(const std::string& s) {
+  std::string out;
+  for (const unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
 
 std::size_t write_cb(char* data, std::size_t size, std::size_t n, void* file) {
   return std::fwrite(data, size, n, static_cast<std::FILE*>(file)) * size;
@@ -73,4 +91,29 @@ Result<void> download_file(const std::string& url, const std::string& destinatio
   return fail(ErrorCode::kUnavailable, url + ": " + last_error + " (after " + std::to_string(options.attempts) + " attempts)");
 }
 
-}  // namespace strata::cli
+std::vector<std::string> default_osv_archives() {
+  std::vector<std::string> feeds;
+  for (const auto& row : ecosystems()) feeds.insert(feeds.end(), row.default_feeds.begin(), row.default_feeds.end());
+  return feeds;
+}
+
+ArchiveDownload download_osv_archives(const std::string& mirror, const std::vector<std::string>& ecosystems,
+                                      const std::filesystem::path& dir, const DownloadOptions& options,
+                                      std::ostream& progress) {
+  std::string base = mirror;
+  while (base.ends_with("/")) base.pop_back();
+  ArchiveDownload out;
+  for (const auto& ecosystem : ecosystems) {
+    const std::string url = base + "/" + path_segment(ecosystem) + "/all.zip";
+    const std::string dest = (dir / path_segment(ecosystem) / "all.zip").string();
+    progress << "downloading " << url << "\n" << std::flush;
+    if (auto r = download_file(url, dest, options); !r) {
+      out.errors.push_back(ecosystem + ": " + r.error().message());
+      continue;
+    }
+    out.archives.push_back(dest);
+  }
+  return out;
+}
+
+}  // namespace strata
