@@ -72,6 +72,7 @@ struct Options {
   std::vector<std::string> previous_credentials_keys;
   QuotaLimits quotas;
   unsigned feed_poll_ms = 5000;
+  std::size_t rescan_chunk = 2000;
   unsigned webhook_retry_ms = 2000;
   bool allow_private_webhooks = false;
 };
@@ -189,6 +190,7 @@ int serve(const Options& o) {
                       metrics);
   RescanConfig rescan_config;
   rescan_config.analyzer_set = analyzer_set;
+  rescan_config.pairs_per_chunk = o.rescan_chunk;
   rescan_config.stop = watcher.stop_flag();
   rescan_config.progress = watcher.progress();
   rescan_config.scan_created = [&scans, &runner](TenantId tenant, const std::string& id) {
@@ -265,6 +267,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve_cmd->add_flag("--allow-private-webhooks", o.allow_private_webhooks,
                       "let webhooks reach loopback, private and link-local addresses (off by default, as for registries)");
+  serve_cmd->add_option("--rescan-chunk", o.rescan_chunk,
+                        "changed (ecosystem, package) pairs a rescan applies per transaction; a rescan cut short "
+                        "resumes at its last whole chunk")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
+      ->capture_default_str();
   serve_cmd->add_option("--feed-poll-ms", o.feed_poll_ms,
                         "how often to look for a new feed generation besides its notification")
       ->check(CLI::Range(100u, 3'600'000u))
