@@ -12,12 +12,9 @@ namespace strata::coordinator {
 
 using sql::err;
 
-namespace {
-
 using Pairs = std::set<std::pair<std::string, std::string>>;
 
-// The (ecosystem key, package) pairs a record's affected entries name.
-Pairs pairs_of(const Vulnerability& v) {
+Pairs record_pairs(const Vulnerability& v) {
   Pairs out;
   for (const auto& a : v.affected) {
     const std::string key = ecosystem_key(a.ecosystem);
@@ -26,17 +23,25 @@ Pairs pairs_of(const Vulnerability& v) {
   return out;
 }
 
+namespace {
+
 // The stored record for `id`, with what it says about ecosystems `incoming` does not name kept
 // (as the SQLite adapter merges), and the pairs the stored record named.
-Result<std::pair<Vulnerability, Pairs>> merged_with_stored(PgConnection& db, const Vulnerability& incoming) {
+Result<std::pair<Vulnerability, Pairs>> merged_with_stored(PgConnection& db, const Vulnerability& incoming,
+                                                          std::uint64_t generation) {
   auto r = db.exec("SELECT record FROM feed_records WHERE id = $1", {incoming.id});
   if (!r) return err(r);
+  // What the rescan compares the new record with: the record before this generation, once.
+  auto kept = db.exec("INSERT INTO feed_record_history (generation, id, record) VALUES ($1, $2, $3) "
+                      "ON CONFLICT DO NOTHING",
+                      {std::to_string(generation), incoming.id, r->rows() > 0 ? PgParam(std::string(r->get(0, 0))) : std::nullopt});
+  if (!kept) return err(kept);
   Vulnerability merged = incoming;
   Pairs before;
   if (r->rows() == 0) return std::pair{merged, before};
   auto old = parse_osv(r->get(0, 0));
   if (!old) return fail(ErrorCode::kCorrupt, "feed record " + incoming.id + " is damaged: " + old.error().message());
-  before = pairs_of(*old);
+  before = record_pairs(*old);
   std::set<std::string> named;
   for (const auto& a : incoming.affected) named.insert(a.ecosystem);
   for (auto& a : old->affected) {
@@ -48,10 +53,10 @@ Result<std::pair<Vulnerability, Pairs>> merged_with_stored(PgConnection& db, con
 // Stores one changed record and its index rows; adds the pairs it touched to `changed`.
 Result<void> store_record(PgConnection& db, const std::string& source, const Vulnerability& incoming,
                           const std::string& incoming_hash, std::uint64_t generation, Pairs& changed) {
-  auto merged = merged_with_stored(db, incoming);
+  auto merged = merged_with_stored(db, incoming, generation);
   if (!merged) return std::unexpected(merged.error());
   auto& [record, touched] = *merged;
-  const Pairs now = pairs_of(record);
+  const Pairs now = record_pairs(record);
   touched.insert(now.begin(), now.end());
   auto put = db.exec("INSERT INTO feed_records (id, source, record, incoming_sha256, generation) "
                      "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET source = EXCLUDED.source, "

@@ -3,7 +3,8 @@
 // records which (ecosystem key, package) pairs it touched — a record added, changed or withdrawn,
 // on both its old and its new packages — so that a rescan re-matches only those. A record whose
 // converted content is what its last import stored costs one hash comparison and no write:
-// importing the same feeds again makes no generation at all. Reads are per package, as the
+// importing the same feeds again makes no generation at all. A changed record's previous text is
+// kept per generation (feed_record_history) for the rescan to compare with. Reads are per package, as the
 // SQLite adapter's. One object per thread (it holds a pool lease only while it runs a query).
 #pragma once
 
@@ -26,6 +27,10 @@ struct FeedImport {
   std::vector<std::string> skipped;  // every record or file the converters skipped, named
   std::set<std::pair<std::string, std::string>> changed;  // (ecosystem key, package)
 };
+
+// The (ecosystem key, package) pairs a record's affected entries name, normalised as matching
+// looks them up.
+std::set<std::pair<std::string, std::string>> record_pairs(const Vulnerability& v);
 
 class PgVulnDb final : public VulnDb {
  public:

@@ -45,26 +45,51 @@ Result<std::int64_t> affected(PgConnection& db, std::string_view statement, cons
 }
 
 struct ChunkCounts {
-  std::uint64_t keys = 0;
+  std::uint64_t keys = 0;          // stored keys of the chunk's pairs, each matched before and after
+  std::uint64_t keys_changed = 0;  // keys whose findings differ: only their images are touched
   std::int64_t added = 0;
   std::int64_t resolved = 0;
   std::int64_t changed = 0;
 };
 
-// The distinct stored keys among the chunk's pairs, matched once each against the records that
-// name their pair, into the temporary table rescan_matches.
-Result<std::uint64_t> match_keys(PgConnection& db, const std::string& analyzer_set) {
-  auto keys = db.exec(std::string("SELECT DISTINCT p.match_ecosystem, p.match_package, p.match_version "
-                                  "FROM packages p JOIN rescan_pairs q ON p.match_ecosystem = q.ecosystem_key AND "
-                                  "p.match_package = q.package ") + kOwnImage,
-                      {analyzer_set});
+// A finding as the findings table holds it, for telling whether a key's findings changed.
+using FindingWords = std::tuple<std::string, std::vector<std::string>, std::string, std::optional<std::string>,
+                                SeverityLevel, std::optional<double>>;
+
+std::vector<FindingWords> words_of(const std::vector<Finding>& findings) {
+  std::vector<FindingWords> out;
+  for (const Finding& f : findings) {
+    out.emplace_back(f.id, f.aliases, f.installed_version, f.fixed_version, f.severity, f.cvss_score);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+// The records as they were before the rescanned generations, for the pairs they named: each
+// record the generations changed, at its oldest kept version (none when it did not exist).
+struct Rescanner::Before {
+  std::unordered_map<std::string, bool> replaced;  // record id → true (its current text is newer)
+  std::map<Pair, std::vector<Vulnerability>> by_pair;
+};
+
+namespace {
+
+// The stored keys among the chunk's pairs, each matched against the records before and after the
+// generations; the keys whose findings differ go into rescan_keys, with their findings now in
+// rescan_matches.
+Result<std::pair<std::uint64_t, std::uint64_t>> match_keys(PgConnection& db, const Rescanner::Before& before) {
+  auto keys = db.exec("SELECT k.match_ecosystem, k.match_package, k.match_version FROM package_keys k JOIN rescan_pairs q "
+                      "ON k.match_ecosystem = q.ecosystem_key AND k.match_package = q.package");
   if (!keys) return err(keys);
   auto found = db.exec(
       "SELECT a.ecosystem_key, a.package, r.id, r.record FROM rescan_pairs q JOIN feed_affected a ON "
       "a.ecosystem_key = q.ecosystem_key AND a.package = q.package JOIN feed_records r ON r.id = a.id");
   if (!found) return err(found);
   std::unordered_map<std::string, Vulnerability> parsed;
-  std::map<Pair, std::vector<Vulnerability>> records;
+  std::map<Pair, std::vector<Vulnerability>> now;
+  std::map<Pair, std::vector<Vulnerability>> then;  // the unchanged records of `now`, plus `before`'s
   for (int i = 0; i < found->rows(); ++i) {
     const std::string id(found->get(i, 2));
     auto it = parsed.find(id);
@@ -73,52 +98,80 @@ Result<std::uint64_t> match_keys(PgConnection& db, const std::string& analyzer_s
       if (!v) return fail(ErrorCode::kCorrupt, "feed record " + id + " is damaged: " + v.error().message());
       it = parsed.emplace(id, std::move(*v)).first;
     }
-    records[{std::string(found->get(i, 0)), std::string(found->get(i, 1))}].push_back(it->second);
+    const Pair pair{std::string(found->get(i, 0)), std::string(found->get(i, 1))};
+    now[pair].push_back(it->second);
+    if (!before.replaced.contains(id)) then[pair].push_back(it->second);
   }
   static const std::vector<Vulnerability> kNone;
-  std::vector<std::vector<PgParam>> rows;
+  auto records = [](const std::map<Pair, std::vector<Vulnerability>>& m, const Pair& p) -> const std::vector<Vulnerability>& {
+    const auto it = m.find(p);
+    return it == m.end() ? kNone : it->second;
+  };
+  std::vector<std::vector<PgParam>> key_rows;
+  std::vector<std::vector<PgParam>> match_rows;
   std::vector<std::string> warnings;  // the documents, assessed again, carry them
   for (int i = 0; i < keys->rows(); ++i) {
     const MatchQuery query{std::string(keys->get(i, 0)), std::string(keys->get(i, 1)), std::string(keys->get(i, 2))};
-    const auto named = records.find({query.ecosystem_key, query.package});
+    const Pair pair{query.ecosystem_key, query.package};
     ImagePackage package;
     package.package.name = query.package;
-    for (const Finding& f : match_package(package, query, named == records.end() ? kNone : named->second, warnings)) {
-      rows.push_back({query.ecosystem_key, query.package, query.version, f.id, nlohmann::json(f.aliases).dump(),
-                      f.installed_version, f.fixed_version, std::string(strata::to_string(f.severity)),
-                      f.cvss_score ? PgParam(std::to_string(*f.cvss_score)) : std::nullopt});
+    const auto after = match_package(package, query, records(now, pair), warnings);
+    std::vector<Vulnerability> earlier = records(then, pair);
+    const auto& old_versions = records(before.by_pair, pair);
+    earlier.insert(earlier.end(), old_versions.begin(), old_versions.end());
+    if (words_of(after) == words_of(match_package(package, query, earlier, warnings))) continue;
+    key_rows.push_back({query.ecosystem_key, query.package, query.version});
+    for (const Finding& f : after) {
+      match_rows.push_back({query.ecosystem_key, query.package, query.version, f.id, nlohmann::json(f.aliases).dump(),
+                            f.installed_version, f.fixed_version, std::string(strata::to_string(f.severity)),
+                            f.cvss_score ? PgParam(std::to_string(*f.cvss_score)) : std::nullopt});
     }
+  }
+  if (auto c = db.copy_in("rescan_keys", {"match_ecosystem", "match_package", "match_version"}, key_rows); !c) {
+    return std::unexpected(c.error());
   }
   if (auto c = db.copy_in("rescan_matches",
                           {"match_ecosystem", "match_package", "match_version", "vuln_id", "aliases",
                            "installed_version", "fixed_version", "severity", "cvss_score"},
-                          rows);
+                          match_rows);
       !c) {
     return std::unexpected(c.error());
   }
-  return static_cast<std::uint64_t>(keys->rows());
+  return std::pair{static_cast<std::uint64_t>(keys->rows()), static_cast<std::uint64_t>(key_rows.size())};
 }
 
 // One chunk of pairs, in the caller's transaction: the findings of every own-set image holding
 // a package of these pairs become what matching them now finds, and each change is an event.
-Result<ChunkCounts> apply_chunk(PgConnection& db, std::span<const Pair> pairs, const std::string& analyzer_set,
-                                const std::string& generation) {
+Result<ChunkCounts> apply_chunk(PgConnection& db, std::span<const Pair> pairs, const Rescanner::Before& before,
+                                const std::string& analyzer_set, const std::string& generation) {
   ChunkCounts counts;
   if (auto r = run(db, "CREATE TEMPORARY TABLE rescan_pairs (ecosystem_key TEXT, package TEXT) ON COMMIT DROP"); !r) return std::unexpected(r.error());
   std::vector<std::vector<PgParam>> pair_rows;
   for (const auto& [key, package] : pairs) pair_rows.push_back({key, package});
   if (auto c = db.copy_in("rescan_pairs", {"ecosystem_key", "package"}, pair_rows); !c) return std::unexpected(c.error());
   if (auto r = run(db, "ANALYZE rescan_pairs"); !r) return std::unexpected(r.error());
+  if (auto r = run(db, "CREATE TEMPORARY TABLE rescan_keys (match_ecosystem TEXT, match_package TEXT, "
+                       "match_version TEXT) ON COMMIT DROP");
+      !r) {
+    return std::unexpected(r.error());
+  }
   if (auto r = run(db, "CREATE TEMPORARY TABLE rescan_matches (match_ecosystem TEXT, match_package TEXT, "
                        "match_version TEXT, vuln_id TEXT, aliases TEXT, installed_version TEXT, fixed_version TEXT, "
                        "severity TEXT, cvss_score DOUBLE PRECISION) ON COMMIT DROP");
       !r) {
     return std::unexpected(r.error());
   }
-  auto keys = match_keys(db, analyzer_set);
+  auto keys = match_keys(db, before);
   if (!keys) return std::unexpected(keys.error());
-  counts.keys = *keys;
-  if (auto r = run(db, "ANALYZE rescan_matches"); !r) return std::unexpected(r.error());
+  counts.keys = keys->first;
+  counts.keys_changed = keys->second;
+  if (counts.keys_changed == 0) return counts;  // no image's findings can differ
+  for (const char* table : {"rescan_keys", "rescan_matches"}) {
+    if (auto r = run(db, std::string("ANALYZE ") + table); !r) return std::unexpected(r.error());
+  }
+  auto first_event = db.exec("SELECT COALESCE(max(id), 0) FROM finding_events");
+  if (!first_event) return err(first_event);
+  const std::string events_before(first_event->get(0, 0));
 
   // What matching finds now (n), and the open findings it replaces (c).
   if (auto r = run(db,
@@ -136,8 +189,9 @@ Result<ChunkCounts> apply_chunk(PgConnection& db, std::span<const Pair> pairs, c
   if (auto r = run(db, std::string("CREATE TEMPORARY TABLE rescan_current ON COMMIT DROP AS SELECT f.tenant_id, "
                                    "f.image_digest, f.vuln_id, f.package_name, f.package_version, f.package_arch, "
                                    "f.package_path, f.installed_version, f.fixed_version, f.severity, f.aliases "
-                                   "FROM findings f JOIN rescan_pairs q ON f.match_ecosystem = q.ecosystem_key AND "
-                                   "f.match_package = q.package JOIN images i ON i.tenant_id = f.tenant_id AND "
+                                   "FROM findings f JOIN rescan_keys k ON f.match_ecosystem = k.match_ecosystem AND "
+                                   "f.match_package = k.match_package AND f.installed_version = k.match_version "
+                                   "JOIN images i ON i.tenant_id = f.tenant_id AND "
                                    "i.digest = f.image_digest AND i.analyzer_set = $1 WHERE f.resolved_at IS NULL"),
                    {analyzer_set});
       !r) {
@@ -227,14 +281,12 @@ Result<ChunkCounts> apply_chunk(PgConnection& db, std::span<const Pair> pairs, c
       !r) {
     return std::unexpected(r.error());
   }
-  // Every own-set image holding one of these packages gets its document assessed again: its
-  // findings, their summaries or its warnings may have moved.
-  if (auto r = run(db,
-                   "UPDATE images i SET document_stale = true FROM (SELECT DISTINCT p.tenant_id, p.image_digest FROM "
-                   "packages p JOIN rescan_pairs q ON p.match_ecosystem = q.ecosystem_key AND p.match_package = q.package) t "
-                   "WHERE i.tenant_id = t.tenant_id AND i.digest = t.image_digest AND i.analyzer_set = $1 AND "
-                   "NOT i.document_stale AND i.document IS NOT NULL",
-                   {analyzer_set});
+  // The images whose findings changed get their documents assessed again in the background
+  // (any other image's is assessed again when it is read: the database moved since).
+  if (auto r = run(db, "UPDATE images i SET document_stale = true FROM (SELECT DISTINCT tenant_id, image_digest FROM "
+                       "finding_events WHERE id > $1) t WHERE i.tenant_id = t.tenant_id AND i.digest = t.image_digest "
+                       "AND NOT i.document_stale AND i.document IS NOT NULL",
+                   {events_before});
       !r) {
     return std::unexpected(r.error());
   }
@@ -331,6 +383,19 @@ Result<std::optional<RescanOutcome>> Rescanner::run() {
   for (int i = 0; i < changed->rows(); ++i) pairs.emplace_back(changed->get(i, 0), changed->get(i, 1));
   std::sort(pairs.begin(), pairs.end());  // byte order: the same chunks on every run
   out.pairs = pairs.size();
+  Before before;
+  auto history = db.exec("SELECT DISTINCT ON (id) id, record FROM feed_record_history WHERE generation > $2 AND "
+                         "generation <= $1 ORDER BY id, generation",
+                         {std::to_string(out.generation), std::to_string(out.since)});
+  if (!history) return err(history);
+  for (int i = 0; i < history->rows(); ++i) {
+    const std::string id(history->get(i, 0));
+    before.replaced[id] = true;
+    if (history->null(i, 1)) continue;  // it did not exist before
+    auto v = parse_osv(history->get(i, 1));
+    if (!v) return fail(ErrorCode::kCorrupt, "the kept version of feed record " + id + " is damaged: " + v.error().message());
+    for (const auto& pair : record_pairs(*v)) before.by_pair[pair].push_back(*v);
+  }
   log_info("rescan", std::string(out.resumed ? "resuming" : "starting") + " the rescan to generation " +
                          std::to_string(out.generation) + ": " + std::to_string(pairs.size()) +
                          " changed packages, " + std::to_string(pairs_done) + " done");
@@ -345,7 +410,7 @@ Result<std::optional<RescanOutcome>> Rescanner::run() {
     }
     const std::size_t n = std::min(chunk, pairs.size() - start);
     auto counts = in_transaction(db, [&]() -> Result<ChunkCounts> {
-      auto c = apply_chunk(db, std::span(pairs).subspan(start, n), analyzer_set, generation);
+      auto c = apply_chunk(db, std::span(pairs).subspan(start, n), before, analyzer_set, generation);
       if (!c) return c;
       auto progress = db.exec("UPDATE rescans SET pairs_done = $2, findings_new = findings_new + $3, "
                               "findings_resolved = findings_resolved + $4, findings_changed = findings_changed + $5 "
@@ -357,6 +422,7 @@ Result<std::optional<RescanOutcome>> Rescanner::run() {
     });
     if (!counts) return std::unexpected(counts.error());
     out.keys += counts->keys;
+    out.keys_changed += counts->keys_changed;
     out.findings_new += static_cast<std::uint64_t>(counts->added);
     out.findings_resolved += static_cast<std::uint64_t>(counts->resolved);
     out.findings_changed += static_cast<std::uint64_t>(counts->changed);
@@ -366,10 +432,15 @@ Result<std::optional<RescanOutcome>> Rescanner::run() {
                       "WHERE generation = $1",
                       {generation, std::to_string(out.images_requeued)});
   if (!done) return err(done);
+  // The kept versions served this rescan; the next compares with what is stored now.
+  if (auto pruned = db.exec("DELETE FROM feed_record_history WHERE generation <= $1", {generation}); !pruned) {
+    return err(pruned);
+  }
   out.finished = true;
   log_info("rescan", "findings at generation " + generation + ": " + std::to_string(out.findings_new) + " new, " +
                          std::to_string(out.findings_resolved) + " resolved, " + std::to_string(out.findings_changed) +
-                         " changed, from " + std::to_string(out.keys) + " package versions matched");
+                         " changed, from " + std::to_string(out.keys) + " package versions matched (" +
+                         std::to_string(out.keys_changed) + " with other findings than before)");
   return std::optional<RescanOutcome>(out);
 }
 

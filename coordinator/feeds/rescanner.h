@@ -1,10 +1,13 @@
 // The rescan after a feed update: brings every stored image's findings to the newest generation
 // of the feed store without a layer, a registry or a worker. It reads only what the generations
-// changed: the (ecosystem key, package) pairs of feed_changes select the stored packages they can
-// affect; each distinct (ecosystem key, package, version) among them is matched once, and the
-// outcome is applied to every image that holds it, in SQL: new findings inserted, findings no
-// longer matched resolved, severity or fix changes updated, each change a tenant's event. The
-// images touched are marked for a new report document (refresh_documents, and on read).
+// changed: the (ecosystem key, package) pairs of feed_changes select the stored keys (ecosystem
+// key, package, version) they can affect; each key is matched once against the records as they
+// were before the generations (feed_record_history) and as they are now, and only a key whose
+// findings differ touches the images that hold it, in SQL: new findings inserted, findings no
+// longer matched resolved, severity or fix changes updated, each change a tenant's event. So a
+// generation that rewrites every record without changing a finding costs one match per key, not
+// a write per image. Images whose findings changed are marked for a new report document
+// (refresh_documents); every other image's is assessed again when it is read.
 //
 // Pairs are taken in a fixed order and committed a chunk at a time with the rescan's progress,
 // so a rescan cut short (kill -9, PostgreSQL restarting) resumes at its next chunk and ends
@@ -41,6 +44,7 @@ struct RescanOutcome {
   std::uint64_t since = 0;       // from this one
   std::uint64_t pairs = 0;       // (ecosystem key, package) pairs the generations changed
   std::uint64_t keys = 0;        // distinct stored (ecosystem key, package, version) matched, this run
+  std::uint64_t keys_changed = 0;  // of which the findings differ before and after: their images are touched
   std::uint64_t findings_new = 0;
   std::uint64_t findings_resolved = 0;
   std::uint64_t findings_changed = 0;
@@ -64,6 +68,9 @@ class Rescanner {
   Result<std::size_t> refresh_documents(std::size_t limit);
   // One image's document, assessed again when its findings or the database moved since it was
   // stored (and stored so); unchanged otherwise. For reads of a report.
+  // The records as the rescanned generations found them (rescanner.cc).
+  struct Before;
+
   Result<std::string> current_document(TenantId tenant, const std::string& digest, std::string document,
                                        std::uint64_t document_generation, bool stale);
 

@@ -226,6 +226,11 @@ Result<void> ScanStore::image_done(TenantId tenant, const std::string& scan, int
         !c) {
       return c;
     }
+    auto keyed = (*db)->exec("INSERT INTO package_keys (match_ecosystem, match_package, match_version) SELECT DISTINCT "
+                             "match_ecosystem, match_package, match_version FROM packages WHERE tenant_id = $1 AND "
+                             "image_digest = $2 AND match_ecosystem IS NOT NULL ON CONFLICT DO NOTHING",
+                             {t, inv.digest});
+    if (!keyed) return err(keyed);
     if (auto r = FindingStore::record(**db, tenant, report); !r) return r;
     auto s = (*db)->exec("UPDATE scan_images SET state = 'done', image_digest = $4, error = NULL, finished_at = now() "
                          "WHERE tenant_id = $1 AND scan_id = $2 AND position = $3",

@@ -6,12 +6,32 @@
 ALTER TABLE packages ADD COLUMN match_ecosystem TEXT;
 ALTER TABLE packages ADD COLUMN match_package TEXT;
 ALTER TABLE packages ADD COLUMN match_version TEXT;
-CREATE INDEX packages_match ON packages (match_ecosystem, match_package);
+CREATE INDEX packages_match ON packages (match_ecosystem, match_package, match_version);
+
+-- Every distinct key stored packages have (never pruned: a key no image holds any more costs a
+-- rescan one match, nothing else). A rescan matches each key of a changed pair once, from here,
+-- instead of reading every package row that holds it.
+CREATE TABLE package_keys (
+  match_ecosystem TEXT NOT NULL,
+  match_package   TEXT NOT NULL,
+  match_version   TEXT NOT NULL,
+  PRIMARY KEY (match_ecosystem, match_package, match_version)
+);
+
+-- What an import replaced: the record as it was before `generation` changed it (NULL: it did not
+-- exist). A rescan matches each key against the records before and after its generations, and
+-- only keys whose findings differ touch the images that hold them. Pruned once rescanned.
+CREATE TABLE feed_record_history (
+  generation  BIGINT NOT NULL,
+  id          TEXT NOT NULL,
+  record      TEXT,
+  PRIMARY KEY (generation, id)
+);
 
 ALTER TABLE findings ADD COLUMN match_ecosystem TEXT;
 ALTER TABLE findings ADD COLUMN match_package TEXT;
 ALTER TABLE findings ADD COLUMN aliases TEXT NOT NULL DEFAULT '[]';  -- JSON array, for events
-CREATE INDEX findings_match ON findings (match_ecosystem, match_package) WHERE resolved_at IS NULL;
+CREATE INDEX findings_match ON findings (match_ecosystem, match_package, installed_version) WHERE resolved_at IS NULL;
 
 -- The analyzer set an image's inventory came from: a rescan re-matches only images of the
 -- coordinator's own set and queues the others for analysis again. document_stale: a rescan

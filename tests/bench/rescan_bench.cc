@@ -1,0 +1,488 @@
+// The rescan after a feed update, at fleet scale, against a PostgreSQL of its own (started with
+// deploy/local/services.sh under a temporary directory, stopped at the end):
+//
+//   a fleet of N images (STRATA_BENCH_RESCAN_IMAGES, default 10000,30000,100000) is written
+//   straight into the store as the scan runner would have stored it — images with their report
+//   documents, packages with their match keys, findings — from a few dozen base inventories read
+//   from the real package databases in ../shared/data/fixtures (dpkg, apk, rpm; each as several
+//   distribution releases) and this machine's own dpkg database, plus application packages
+//   whose names and versions come from the real feeds (PyPI, npm, Go, Maven), shared across
+//   images with a Zipf-like popularity; every feed in ../shared/data/feeds is the first
+//   generation of the feed store.
+//
+//   Delta1Percent: a generation touching 1% of the (ecosystem, package) pairs the fleet holds
+//     (half of them get a new record, half a changed one), then Rescanner::run(): the time of
+//     the re-match, the findings update and the events (manual time; repeated 3 times);
+//   FullRematch: every record changed, then the same (once).
+//
+// Counters: images, packages per image, pairs and keys matched, findings new/resolved/changed,
+// and the PostgreSQL database size per image. No layer, registry or worker is involved.
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <set>
+#include <sstream>
+
+#include "common/distro.h"
+#include "common/match/matcher.h"
+#include "common/report/report_document.h"
+#include "common/vulndb/ecosystem.h"
+#include "common/vulndb/feed_files.h"
+#include "common/vulndb/osv_json.h"
+#include "coordinator/feeds/pg_vuln_db.h"
+#include "coordinator/feeds/rescanner.h"
+#include "coordinator/store/migrations.h"
+#include "coordinator/store/scan_store.h"
+#include "worker/parser/apk_installed.h"
+#include "worker/parser/dpkg_status.h"
+#include "worker/parser/rpmdb.h"
+
+namespace strata::bench {
+namespace {
+
+namespace fs = std::filesystem;
+using coordinator::PgConnection;
+using coordinator::PgParam;
+using coordinator::PgPool;
+
+constexpr std::uint64_t kAnalyzers = 1;
+
+std::string shared_data() {
+  const char* env = std::getenv("STRATA_SHARED_DATA");
+  return env ? std::string(env) : std::string(STRATA_SOURCE_DIR) + "/../shared/data";
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string shell(const std::string& command) {
+  std::string out;
+  if (FILE* p = ::popen(command.c_str(), "r")) {
+    char buf[4096];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    ::pclose(p);
+  }
+  return out;
+}
+
+// PostgreSQL for the whole run.
+class Services {
+ public:
+  Services() {
+    dir_ = fs::temp_directory_path() / ("strata-rescan-bench-" + std::to_string(::getpid()));
+    const std::string out = shell("bash " STRATA_SOURCE_DIR "/deploy/local/services.sh start " + dir_.string() +
+                                  " 2>/dev/null");
+    const std::string key = "STRATA_DATABASE_URL=";
+    if (const auto at = out.find(key); at != std::string::npos) {
+      url_ = out.substr(at + key.size(), out.find('\n', at) - at - key.size());
+    }
+  }
+  ~Services() {
+    shell("bash " STRATA_SOURCE_DIR "/deploy/local/services.sh stop " + dir_.string() + " >/dev/null 2>&1");
+    fs::remove_all(dir_);
+  }
+  const std::string& url() const { return url_; }
+
+ private:
+  fs::path dir_;
+  std::string url_;
+};
+
+Services& services() {
+  static Services s;
+  return s;
+}
+
+struct Base {
+  std::optional<Distro> distro;
+  std::vector<Package> packages;
+};
+
+std::optional<Distro> distro(const std::string& id, const std::string& version) {
+  return detect_distro({{"etc/os-release", "ID=" + id + "\nVERSION_ID=" + version + "\n"}});
+}
+
+// A few dozen bases: each real package list as several releases of its distribution.
+std::vector<Base> bases() {
+  const std::string os = shared_data() + "/fixtures/os";
+  std::vector<Base> out;
+  auto dpkg = [&](const std::string& path, std::size_t at_most) {
+    auto parsed = worker::parse_dpkg_status(read_file(path), "var/lib/dpkg/status", worker::DpkgDatabase::kStatus).packages;
+    if (parsed.size() > at_most) parsed.resize(at_most);
+    for (const auto& [id, version] : std::vector<std::pair<std::string, std::string>>{
+             {"debian", "10"}, {"debian", "11"}, {"debian", "12"}, {"ubuntu", "20.04"}, {"ubuntu", "22.04"}}) {
+      out.push_back({distro(id, version), parsed});
+    }
+  };
+  dpkg(os + "/dpkg/claircore/texlive.status", 400);
+  dpkg(os + "/dpkg/trivy-valid/var/lib/dpkg/status", 400);
+  dpkg(os + "/dpkg/claircore/vcpkg.status", 400);
+  if (fs::exists("/var/lib/dpkg/status")) dpkg("/var/lib/dpkg/status", 300);  // a real image's worth
+  for (const char* file : {"/apk/trivy/installed", "/apk/scalibr/installed", "/apk/syft/multiple-2"}) {
+    const auto parsed = worker::parse_apk_installed(read_file(os + file), "lib/apk/db/installed").packages;
+    for (const char* version : {"3.9.0", "3.10.0", "3.11.0", "3.18.0"}) out.push_back({distro("alpine", version), parsed});
+  }
+  for (const auto& [file, id, versions] : std::vector<std::tuple<std::string, std::string, std::vector<std::string>>>{
+           {"/rpm/sqlite-cbl-mariner-2.0/rpmdb.sqlite", "mariner", {"2.0"}},
+           {"/rpm/ndb-sle15-bci/Packages.db", "sles", {"15.4", "15.5"}}}) {
+    const std::string bytes = read_file(os + file);
+    auto parsed = worker::parse_rpmdb(std::as_bytes(std::span(bytes)), "var/lib/rpm/x");
+    if (!parsed) continue;
+    for (const auto& v : versions) out.push_back({distro(id, v), parsed->packages});
+  }
+  return out;
+}
+
+// Application packages named by the real feeds, each at a vulnerable and a fixed version.
+std::vector<Package> app_pool() {
+  std::vector<Package> out;
+  std::set<std::pair<std::string, std::string>> seen;
+  const std::string feeds = shared_data() + "/feeds";
+  for (const auto& [source, batch] : read_feed_paths({feeds + "/osv/pypi", feeds + "/osv/go", feeds + "/osv/ghsa-maven",
+                                                      feeds + "/nodejs-security-wg"})) {
+    for (const auto& v : batch.records) {
+      for (const auto& a : v.affected) {
+        const EcosystemInfo* info = find_ecosystem(a.ecosystem);
+        if (info == nullptr || info->os || !seen.emplace(a.ecosystem, a.package).second) continue;
+        std::string fixed;
+        for (const auto& r : a.ranges) {
+          for (const auto& e : r.events) {
+            if (e.kind == RangeEvent::kFixed && fixed.empty()) fixed = e.version;
+          }
+        }
+        const std::string low = info->id == Ecosystem::kGolang ? "v0.0.1" : "0.0.1";
+        for (const std::string& version : {low, fixed.empty() ? std::string("99.0.0") : fixed}) {
+          Package p;
+          p.ecosystem = info->id;
+          p.name = a.package;
+          p.version = version;
+          p.source_name = p.name;
+          p.source_version = version;
+          p.path = "app/" + std::string(info->name) + ".lock";
+          out.push_back(std::move(p));
+        }
+      }
+    }
+  }
+  return out;
+}
+
+struct KeyFindings {
+  std::vector<Finding> findings;  // matched once per key, with a placeholder package
+};
+
+class Fleet {
+ public:
+  Fleet(std::size_t images, const std::string& url) : url_(url), images_(images) {}
+
+  // Writes the fleet; false (with `why`) when it cannot.
+  bool build(std::string* why) {
+    auto db = PgConnection::connect(url_);
+    if (!db) return (*why = db.error().message(), false);
+    if (auto m = coordinator::apply_migrations(**db, coordinator::builtin_migrations()); !m) {
+      return (*why = m.error().message(), false);
+    }
+    pool_ = std::make_unique<PgPool>(url_, 6);
+    feeds_ = std::make_unique<coordinator::PgVulnDb>(*pool_);
+    scans_ = std::make_unique<coordinator::ScanStore>(*pool_);
+    if (auto imported = feeds_->import(read_feed_paths({shared_data() + "/feeds"})); !imported) {
+      return (*why = imported.error().message(), false);
+    }
+    const auto base_list = bases();
+    const auto apps = app_pool();
+    if (base_list.empty() || apps.empty()) return (*why = "no base inventories or feeds under " + shared_data(), false);
+    for (int t = 1; t <= 10; ++t) {
+      if (!(*db)->exec("INSERT INTO tenants (id, name) VALUES ($1, $2)", {std::to_string(t), "bench-" + std::to_string(t)})) {
+        return (*why = "tenants", false);
+      }
+    }
+    std::mt19937_64 random(42);
+    // Zipf-like popularity: app package k is picked with weight 1/(k+1).
+    std::vector<double> weights(apps.size());
+    for (std::size_t k = 0; k < apps.size(); ++k) weights[k] = 1.0 / static_cast<double>(k + 1);
+    std::discrete_distribution<std::size_t> pick_app(weights.begin(), weights.end());
+    std::uniform_int_distribution<int> app_count(60, 120);
+
+    std::map<std::tuple<std::string, std::string, std::string>, KeyFindings> matched;
+    std::vector<std::vector<PgParam>> image_rows, package_rows, finding_rows;
+    std::uint64_t packages_total = 0;
+    for (std::size_t i = 0; i < images_; ++i) {
+      const Base& base = base_list[i % base_list.size()];
+      ImageInventory inv;
+      char digest[80];
+      std::snprintf(digest, sizeof digest, "sha256:%064zx", i + 1);
+      inv.digest = digest;
+      inv.ref = "registry.example/team-" + std::to_string(i % 97) + "/app-" + std::to_string(i) + ":1." + std::to_string(i % 7);
+      inv.config_digest = inv.digest;
+      inv.os = "linux";
+      inv.arch = "amd64";
+      inv.layers = {{"sha256:base" + std::to_string(i % base_list.size()), "sha256:base" + std::to_string(i % base_list.size()), 1 << 20, "application/vnd.oci.image.layer.v1.tar+gzip", false},
+                    {"sha256:app" + std::to_string(i), "sha256:app" + std::to_string(i), 1 << 16, "application/vnd.oci.image.layer.v1.tar+gzip", false}};
+      inv.view.distro = base.distro;
+      for (const auto& p : base.packages) inv.view.packages.push_back({p, inv.layers[0].diff_id});
+      std::set<std::size_t> chosen;
+      const int n = app_count(random);
+      while (static_cast<int>(chosen.size()) < n) chosen.insert(pick_app(random));
+      for (const std::size_t k : chosen) inv.view.packages.push_back({apps[k], inv.layers[1].diff_id});
+      packages_total += inv.view.packages.size();
+
+      ScanReport report;
+      report.db = {1, "2026-12-01T00:00:00Z"};
+      for (const ImagePackage& ip : inv.view.packages) {
+        const auto query = match_query(ip.package, inv.view.distro);
+        if (!query) continue;
+        auto [it, fresh] = matched.try_emplace({query->ecosystem_key, query->package, query->version});
+        if (fresh) {
+          auto records = feeds_->candidates(query->ecosystem_key, query->package);
+          std::vector<std::string> warnings;
+          if (records) it->second.findings = match_package(ip, *query, *records, warnings);
+        }
+        for (Finding f : it->second.findings) {
+          f.package = ip;
+          report.result.kept.push_back(std::move(f));
+        }
+      }
+      const std::string tenant = std::to_string(1 + i % 10);
+      for (const ImagePackage& ip : inv.view.packages) {
+        const Package& p = ip.package;
+        const auto query = match_query(p, inv.view.distro);
+        package_rows.push_back({tenant, inv.digest, std::string(to_string(p.ecosystem)), p.name, p.version, p.source_name,
+                                p.source_version, p.arch, p.path, ip.layer, "pkg:x/" + p.name,
+                                query ? PgParam(query->ecosystem_key) : std::nullopt,
+                                query ? PgParam(query->package) : std::nullopt,
+                                query ? PgParam(query->version) : std::nullopt});
+      }
+      std::set<std::tuple<std::string, std::string, std::string, std::string, std::string>> keys;
+      for (const Finding& f : report.result.kept) {
+        const Package& p = f.package.package;
+        if (!keys.emplace(f.id, p.name, p.version, p.arch, p.path).second) continue;
+        const auto query = match_query(p, inv.view.distro);
+        finding_rows.push_back({tenant, inv.digest, f.id, p.name, p.version, p.path, f.installed_version, f.fixed_version,
+                                std::string(to_string(f.severity)),
+                                f.cvss_score ? PgParam(std::to_string(*f.cvss_score)) : std::nullopt, "1", p.arch,
+                                query->ecosystem_key, query->package, nlohmann::json(f.aliases).dump()});
+      }
+      report.inventory = std::move(inv);
+      const ImageInventory& stored = report.inventory;
+      image_rows.push_back({tenant, stored.digest, stored.ref, stored.config_digest, stored.os, stored.arch,
+                            stored.view.distro ? PgParam(stored.view.distro->namespace_) : std::nullopt, "1",
+                            encode_report_document(report), std::to_string(kAnalyzers)});
+      findings_total_ += keys.size();
+      if (image_rows.size() == 500 || i + 1 == images_) {
+        if (auto c = flush(**db, image_rows, package_rows, finding_rows); !c) return (*why = c.error().message(), false);
+      }
+    }
+    packages_per_image_ = static_cast<double>(packages_total) / static_cast<double>(images_);
+    if (!(*db)->exec("INSERT INTO package_keys SELECT DISTINCT match_ecosystem, match_package, match_version FROM "
+                     "packages WHERE match_ecosystem IS NOT NULL ON CONFLICT DO NOTHING")) {
+      return (*why = "package keys", false);
+    }
+    if (!(*db)->exec("VACUUM ANALYZE")) return (*why = "vacuum", false);
+    auto size = (*db)->exec("SELECT pg_database_size(current_database()), pg_total_relation_size('images'), "
+                            "pg_total_relation_size('packages'), pg_total_relation_size('findings')");
+    bytes_per_image_ = static_cast<double>(size->integer(0, 0)) / static_cast<double>(images_);
+    for (int c = 1; c < 4; ++c) table_bytes_per_image_.push_back(static_cast<double>(size->integer(0, c)) / static_cast<double>(images_));
+    return true;
+  }
+
+  // A new generation changing the records of `share` of the pairs the fleet holds (all records
+  // when share is 1): half of the chosen pairs get a new record affecting every version, half a
+  // changed summary on their records (or a new one when they have none).
+  bool import_delta(double share, std::string* why) {
+    ++round_;
+    auto db = pool_->acquire();
+    std::vector<Vulnerability> records;
+    if (share >= 1.0) {
+      auto all = (*db)->exec("SELECT record FROM feed_records");
+      for (int i = 0; i < all->rows(); ++i) {
+        auto v = parse_osv(all->get(i, 0));
+        if (!v) continue;
+        v->summary += " (revised " + std::to_string(round_) + ")";
+        records.push_back(std::move(*v));
+      }
+    } else {
+      auto pairs = (*db)->exec("SELECT DISTINCT match_ecosystem, match_package FROM packages WHERE match_ecosystem IS NOT NULL "
+                               "ORDER BY 1, 2");
+      std::vector<std::pair<std::string, std::string>> present;
+      for (int i = 0; i < pairs->rows(); ++i) present.emplace_back(pairs->get(i, 0), pairs->get(i, 1));
+      std::mt19937_64 random(round_);
+      std::shuffle(present.begin(), present.end(), random);
+      present.resize(std::max<std::size_t>(1, static_cast<std::size_t>(share * static_cast<double>(present.size()))));
+      pairs_chosen_ = present.size();
+      std::size_t n = 0;
+      for (const auto& [key, package] : present) {
+        const bool add = n++ % 2 == 0;
+        auto existing = feeds_->candidates(key, package);
+        if (!add && existing && !existing->empty()) {
+          for (auto v : *existing) {
+            v.summary += " (revised " + std::to_string(round_) + ")";
+            records.push_back(std::move(v));
+          }
+          continue;
+        }
+        const std::string json = R"({"id":"BENCH-)" + std::to_string(round_) + "-" + std::to_string(n) +
+                                 R"(","database_specific":{"severity":"HIGH"},"affected":[{"package":{"ecosystem":")" +
+                                 key + R"(","name":")" + package +
+                                 R"("},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"}]}]}]})";
+        if (auto v = parse_osv(json)) records.push_back(std::move(*v));
+      }
+    }
+    auto imported = feeds_->import({{"bench", {std::move(records), {}}}});
+    if (!imported) return (*why = imported.error().message(), false);
+    return true;
+  }
+
+  Result<std::optional<coordinator::RescanOutcome>> rescan() {
+    coordinator::RescanConfig config;
+    config.analyzer_set = kAnalyzers;
+    coordinator::Rescanner rescanner(*pool_, *feeds_, *scans_, config);
+    return rescanner.run();
+  }
+
+  double packages_per_image() const { return packages_per_image_; }
+  double bytes_per_image() const { return bytes_per_image_; }
+  // images (with documents), packages, findings: bytes per image, indexes included.
+  const std::vector<double>& table_bytes_per_image() const { return table_bytes_per_image_; }
+  double findings_per_image() const { return static_cast<double>(findings_total_) / static_cast<double>(images_); }
+  std::size_t pairs_chosen() const { return pairs_chosen_; }
+
+ private:
+  Result<void> flush(PgConnection& db, std::vector<std::vector<PgParam>>& images, std::vector<std::vector<PgParam>>& packages,
+                     std::vector<std::vector<PgParam>>& findings) {
+    if (auto c = db.copy_in("images", {"tenant_id", "digest", "ref", "config_digest", "os", "arch", "distro",
+                                       "db_generation", "document", "analyzer_set"},
+                            images);
+        !c) {
+      return c;
+    }
+    if (auto c = db.copy_in("packages", {"tenant_id", "image_digest", "ecosystem", "name", "version", "source_name",
+                                         "source_version", "arch", "path", "layer", "purl", "match_ecosystem",
+                                         "match_package", "match_version"},
+                            packages);
+        !c) {
+      return c;
+    }
+    if (auto c = db.copy_in("findings", {"tenant_id", "image_digest", "vuln_id", "package_name", "package_version",
+                                         "package_path", "installed_version", "fixed_version", "severity", "cvss_score",
+                                         "db_generation", "package_arch", "match_ecosystem", "match_package", "aliases"},
+                            findings);
+        !c) {
+      return c;
+    }
+    images.clear();
+    packages.clear();
+    findings.clear();
+    return {};
+  }
+
+  std::string url_;
+  std::size_t images_;
+  std::unique_ptr<PgPool> pool_;
+  std::unique_ptr<coordinator::PgVulnDb> feeds_;
+  std::unique_ptr<coordinator::ScanStore> scans_;
+  double packages_per_image_ = 0;
+  double bytes_per_image_ = 0;
+  std::vector<double> table_bytes_per_image_;
+  std::size_t findings_total_ = 0;
+  std::size_t pairs_chosen_ = 0;
+  std::uint64_t round_ = 1;
+};
+
+// One fleet per size, made on first use in a database of its own.
+Fleet* fleet(std::size_t images, std::string* why) {
+  static std::map<std::size_t, std::unique_ptr<Fleet>> fleets;
+  if (auto it = fleets.find(images); it != fleets.end()) return it->second.get();
+  const std::string& url = services().url();
+  if (url.empty()) return (*why = "PostgreSQL did not start (deploy/local/services.sh)", nullptr);
+  auto admin = PgConnection::connect(url);
+  if (!admin) return (*why = admin.error().message(), nullptr);
+  const std::string name = "rescan_" + std::to_string(images);
+  (void)(*admin)->exec("DROP DATABASE IF EXISTS " + name);
+  if (!(*admin)->exec("CREATE DATABASE " + name)) return (*why = "cannot create " + name, nullptr);
+  std::string own = url;
+  own.replace(own.rfind('/') + 1, std::string::npos, name);
+  auto made = std::make_unique<Fleet>(images, own);
+  if (!made->build(why)) return nullptr;
+  return (fleets[images] = std::move(made)).get();
+}
+
+void run_rescan(benchmark::State& state, double share) {
+  if (!fs::is_directory(shared_data() + "/feeds")) {
+    state.SkipWithError("shared data not found; set STRATA_SHARED_DATA");
+    return;
+  }
+  std::string why;
+  Fleet* f = fleet(static_cast<std::size_t>(state.range(0)), &why);
+  if (f == nullptr) {
+    state.SkipWithError(why.c_str());
+    return;
+  }
+  coordinator::RescanOutcome last;
+  for (auto _ : state) {
+    if (!f->import_delta(share, &why)) {
+      state.SkipWithError(why.c_str());
+      return;
+    }
+    const auto start = std::chrono::steady_clock::now();
+    auto out = f->rescan();
+    state.SetIterationTime(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    if (!out || !*out) {
+      state.SkipWithError(out ? "nothing to rescan" : out.error().message().c_str());
+      return;
+    }
+    last = **out;
+  }
+  state.counters["images"] = static_cast<double>(state.range(0));
+  state.counters["pkgs_per_image"] = f->packages_per_image();
+  state.counters["findings_per_image"] = f->findings_per_image();
+  state.counters["pg_kib_per_image"] = f->bytes_per_image() / 1024;
+  state.counters["images_kib"] = f->table_bytes_per_image().at(0) / 1024;
+  state.counters["packages_kib"] = f->table_bytes_per_image().at(1) / 1024;
+  state.counters["findings_kib"] = f->table_bytes_per_image().at(2) / 1024;
+  state.counters["pairs"] = static_cast<double>(last.pairs);
+  state.counters["keys"] = static_cast<double>(last.keys);
+  state.counters["new"] = static_cast<double>(last.findings_new);
+  state.counters["resolved"] = static_cast<double>(last.findings_resolved);
+  state.counters["changed"] = static_cast<double>(last.findings_changed);
+}
+
+void BM_Delta1Percent(benchmark::State& state) { run_rescan(state, 0.01); }
+void BM_FullRematch(benchmark::State& state) { run_rescan(state, 1.0); }
+
+std::vector<std::int64_t> sizes() {
+  std::vector<std::int64_t> out;
+  const char* env = std::getenv("STRATA_BENCH_RESCAN_IMAGES");
+  std::stringstream list(env ? env : "10000,30000,100000");
+  std::string item;
+  while (std::getline(list, item, ',')) out.push_back(std::stoll(item));
+  return out;
+}
+
+void register_benchmarks() {
+  for (const auto n : sizes()) {
+    benchmark::RegisterBenchmark("BM_Delta1Percent", BM_Delta1Percent)->Arg(n)->UseManualTime()->Iterations(1)
+        ->Repetitions(3)->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("BM_FullRematch", BM_FullRematch)->Arg(n)->UseManualTime()->Iterations(1)
+        ->Unit(benchmark::kMillisecond);
+  }
+}
+
+}  // namespace
+}  // namespace strata::bench
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  strata::bench::register_benchmarks();
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
