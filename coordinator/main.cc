@@ -199,10 +199,15 @@ int serve(const Options& o) {
   Rescanner rescanner(pool, feed_store, scans, rescan_config);
   EventStore events(pool);
   WebhookStore webhooks(pool, vault->get());
+  // Deliveries hold a connection while a receiver answers: their own, so that receivers that
+  // stall never leave the API waiting for one.
+  PgPool delivery_pool(o.database_url, 6);
+  EventStore delivery_events(delivery_pool);
+  WebhookStore delivery_webhooks(delivery_pool, vault->get());
   WebhookSender sender({.poll = std::chrono::milliseconds(500), .retry_base = std::chrono::milliseconds(o.webhook_retry_ms),
-                        .timeout = std::chrono::seconds(10), .events_per_batch = 100,
+                        .timeout = std::chrono::seconds(5), .threads = 4, .events_per_batch = 100,
                         .allow_private_addresses = o.allow_private_webhooks},
-                       webhooks, events, metrics);
+                       delivery_webhooks, delivery_events, metrics);
 
   ApiConfig api_config = o.api;
   api_config.oci_roots = o.oci_roots;

@@ -478,17 +478,54 @@ Result<std::uint64_t> Rescanner::requeue_other_sets() {
   return requeued;
 }
 
+namespace {
+
+// The feed store as one batch of documents reads it: the stamp once, and each package's records
+// once however many images of the batch hold it (images of a fleet share most of their packages).
+class BatchVulnDb final : public VulnDb {
+ public:
+  explicit BatchVulnDb(VulnDb& db) : db_(db) {}
+  Result<DbStamp> stamp() override {
+    if (!stamp_) {
+      auto s = db_.stamp();
+      if (!s) return s;
+      stamp_ = *s;
+    }
+    return *stamp_;
+  }
+  Result<DbInfo> info() override { return db_.info(); }
+  Result<std::vector<Vulnerability>> candidates(std::string_view ecosystem_key, std::string_view package) override {
+    const Pair key{std::string(ecosystem_key), std::string(package)};
+    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+    auto found = db_.candidates(ecosystem_key, package);
+    if (!found) return found;
+    return cache_.emplace(key, std::move(*found)).first->second;
+  }
+
+ private:
+  VulnDb& db_;
+  std::optional<DbStamp> stamp_;
+  std::map<Pair, std::vector<Vulnerability>> cache_;
+};
+
+}  // namespace
+
 Result<std::string> Rescanner::current_document(TenantId tenant, const std::string& digest, std::string document,
                                                 std::uint64_t document_generation, bool stale) {
   auto stamp = db_.stamp();
   if (!stamp) return std::unexpected(stamp.error());
   if (!stale && stamp->generation <= document_generation) return document;
+  return reassess(tenant, digest, document, db_);
+}
+
+Result<std::string> Rescanner::reassess(TenantId tenant, const std::string& digest, const std::string& document,
+                                        VulnDb& db) {
   auto report = decode_report_document(document, "the stored report of " + digest);
   if (!report) return std::unexpected(report.error());
   // The same assessment as the scan runner's, with the database as it is now.
   Policy policy;
   policy.today = utc_today();
-  auto assessed = assess_image(std::move(report->inventory), &db_, policy);
+  auto assessed = assess_image(std::move(report->inventory), &db, policy);
   if (!assessed) return std::unexpected(assessed.error());
   std::string fresh = encode_report_document(*assessed);
   auto lease = pool_.acquire();
@@ -505,19 +542,18 @@ Result<std::size_t> Rescanner::refresh_documents(std::size_t limit) {
   auto stale = [&]() -> Result<PgResult> {
     auto lease = pool_.acquire();
     if (!lease) return err(lease);
-    return (*lease)->exec("SELECT tenant_id, digest, document, db_generation FROM images WHERE document_stale "
-                          "AND document IS NOT NULL LIMIT $1",
+    return (*lease)->exec("SELECT tenant_id, digest, document FROM images WHERE document_stale AND document IS NOT NULL "
+                          "LIMIT $1",
                           {std::to_string(limit)});
   }();
   if (!stale) return err(stale);
-  std::size_t done = 0;
+  BatchVulnDb batch(db_);
   for (int i = 0; i < stale->rows(); ++i) {
-    auto r = current_document(static_cast<TenantId>(stale->integer(i, 0)), std::string(stale->get(i, 1)),
-                              std::string(stale->get(i, 2)), static_cast<std::uint64_t>(stale->integer(i, 3)), true);
+    auto r = reassess(static_cast<TenantId>(stale->integer(i, 0)), std::string(stale->get(i, 1)),
+                      std::string(stale->get(i, 2)), batch);
     if (!r) return std::unexpected(r.error());
-    ++done;
   }
-  return done;
+  return static_cast<std::size_t>(stale->rows());
 }
 
 }  // namespace strata::coordinator

@@ -75,6 +75,8 @@ class Rescanner {
                                        std::uint64_t document_generation, bool stale);
 
  private:
+  // The document's inventory assessed with `db`, stored over it (unless a later scan stored one).
+  Result<std::string> reassess(TenantId tenant, const std::string& digest, const std::string& document, VulnDb& db);
   // Images of another analyzer set, not queued yet: bulk scans of their tenants; how many.
   Result<std::uint64_t> requeue_other_sets();
 

@@ -96,12 +96,13 @@ WebhookSender::WebhookSender(WebhookSenderConfig config, WebhookStore& store, Ev
       failed_(m.counter("strata_webhook_failures_total", "Webhook batch attempts that failed (tried again later)")) {}
 
 void WebhookSender::start() {
-  thread_ = std::thread([this] { run(); });
+  for (unsigned i = 0; i < std::max(1u, config_.threads); ++i) threads_.emplace_back([this, i] { run(/*fills=*/i == 0); });
 }
 
 void WebhookSender::stop() {
   stopping_.store(true);
-  if (thread_.joinable()) thread_.join();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
 }
 
 Result<void> WebhookSender::send(const WebhookDelivery& d) const {
@@ -141,28 +142,31 @@ Result<void> WebhookSender::send(const WebhookDelivery& d) const {
   return {};
 }
 
-void WebhookSender::run() {
+void WebhookSender::run(bool fills) {
   while (!stopping_.load()) {
-    if (auto queued = store_.fill_outbox(events_, config_.events_per_batch); !queued) {
-      log_warn("webhook", "queuing events failed (tried again shortly): " + queued.error().message());
+    if (fills) {
+      if (auto queued = store_.fill_outbox(events_, config_.events_per_batch); !queued) {
+        log_warn("webhook", "queuing events failed (tried again shortly): " + queued.error().message());
+      }
     }
-    auto delivered = store_.deliver_due(
-        [this](const WebhookDelivery& d) {
-          auto sent = send(d);
-          if (!sent) {
-            failed_.inc();
-            log_warn("webhook", "tenant " + std::to_string(d.tenant) + " webhook " + d.webhook_id + " batch " +
-                                    std::to_string(d.id) + " (attempt " + std::to_string(d.attempts + 1) +
-                                    "): " + sent.error().message());
-          }
-          return sent;
-        },
-        20, config_.retry_base);
-    if (!delivered) {
-      log_warn("webhook", "delivering failed (tried again shortly): " + delivered.error().message());
-    } else {
-      delivered_.inc(*delivered);
-      if (*delivered == 20) continue;  // more are due
+    // Batches one at a time while any is due, so that a stop is seen between two of them.
+    bool any_due = true;
+    while (any_due && !stopping_.load()) {
+      auto outcome = store_.deliver_next(
+          [this](const WebhookDelivery& d) {
+            auto sent = send(d);
+            if (!sent) {
+              failed_.inc();
+              log_warn("webhook", "tenant " + std::to_string(d.tenant) + " webhook " + d.webhook_id + " batch " +
+                                      std::to_string(d.id) + " (attempt " + std::to_string(d.attempts + 1) +
+                                      "): " + sent.error().message());
+            }
+            return sent;
+          },
+          config_.retry_base, in_flight_);
+      if (!outcome) log_warn("webhook", "delivering failed (tried again shortly): " + outcome.error().message());
+      any_due = outcome && outcome->has_value();
+      if (any_due && **outcome) delivered_.inc();
     }
     for (auto waited = std::chrono::milliseconds(0); waited < config_.poll && !stopping_.load();
          waited += std::chrono::milliseconds(50)) {

@@ -6,7 +6,9 @@
 //   X-Strata-Signature: sha256=HEX   HMAC-SHA256(secret, body), lower-case hex
 //
 // A 2xx answer takes the batch; anything else (or no answer within the timeout) is tried again
-// with a growing backoff. Receivers are reached at public addresses only (common/net/address_policy.h)
+// with a growing backoff. Several threads deliver, fresh batches before retries and never two of
+// one tenant's at once, so a tenant whose receivers stall every request holds one thread for the
+// timeout, not every tenant's events. Receivers are reached at public addresses only (common/net/address_policy.h)
 // unless the operator allows private ones, and redirects are not followed: a tenant must not
 // make the coordinator reach its own network.
 #pragma once
@@ -24,7 +26,8 @@ namespace strata::coordinator {
 struct WebhookSenderConfig {
   std::chrono::milliseconds poll{500};
   std::chrono::milliseconds retry_base{2000};
-  std::chrono::seconds timeout{10};
+  std::chrono::seconds timeout{5};
+  unsigned threads = 4;
   std::size_t events_per_batch = 100;
   bool allow_private_addresses = false;
 };
@@ -45,13 +48,14 @@ class WebhookSender {
   Result<void> send(const WebhookDelivery& delivery) const;
 
  private:
-  void run();
+  void run(bool fills);
 
   WebhookSenderConfig config_;
   WebhookStore& store_;
   EventStore& events_;
   std::atomic<bool> stopping_{false};
-  std::thread thread_;
+  std::vector<std::thread> threads_;
+  TenantsInFlight in_flight_;
   Counter& delivered_;
   Counter& failed_;
 };

@@ -117,56 +117,64 @@ Result<std::size_t> WebhookStore::fill_outbox(EventStore& events, std::size_t pe
   return queued;
 }
 
-Result<std::size_t> WebhookStore::deliver_due(const std::function<Result<void>(const WebhookDelivery&)>& send,
-                                              std::size_t max, std::chrono::milliseconds retry_base) {
-  std::size_t delivered = 0;
-  for (std::size_t n = 0; n < max; ++n) {
-    auto db = pool_.acquire();
-    if (!db) return err(db);
-    auto sent = in_transaction(**db, [&]() -> Result<std::optional<bool>> {
-      auto due = (*db)->exec(
-          "SELECT o.id, o.tenant_id, o.webhook_id, w.url, w.key_id, w.sealed_secret, o.body, o.attempts "
-          "FROM webhook_outbox o JOIN webhooks w ON w.tenant_id = o.tenant_id AND w.id = o.webhook_id "
-          "WHERE o.next_attempt_at <= now() ORDER BY o.id LIMIT 1 FOR UPDATE OF o SKIP LOCKED");
-      if (!due) return err(due);
-      if (due->rows() == 0) return std::optional<bool>();
-      WebhookDelivery d;
-      d.id = due->integer(0, 0);
-      d.tenant = static_cast<TenantId>(due->integer(0, 1));
-      d.webhook_id = due->get(0, 2);
-      d.url = due->get(0, 3);
-      d.body = due->get(0, 6);
-      d.attempts = static_cast<int>(due->integer(0, 7));
-      Result<void> outcome = fail(ErrorCode::kCorrupt, "the webhook's secret does not open");
-      const auto sealed = bytea_value(due->get(0, 5));
-      if (vault_ != nullptr && sealed) {
-        auto opened = vault_->open(std::string(due->get(0, 4)), *sealed);
-        if (opened) {
-          const auto box = nlohmann::json::parse(*opened, nullptr, false);
-          if (box.is_object() && box.value("tenant", TenantId{0}) == d.tenant && box.value("webhook", "") == d.webhook_id) {
-            d.secret = box.value("secret", "");
-            outcome = send(d);
-          }
+Result<std::optional<bool>> WebhookStore::deliver_next(const std::function<Result<void>(const WebhookDelivery&)>& send,
+                                                      std::chrono::milliseconds retry_base, TenantsInFlight& in_flight) {
+  auto db = pool_.acquire();
+  if (!db) return err(db);
+  std::optional<TenantId> claimed;
+  auto sent = in_transaction(**db, [&]() -> Result<std::optional<bool>> {
+    std::unique_lock lock(in_flight.mutex);
+    std::string busy = "{";
+    for (const TenantId t : in_flight.tenants) busy += (busy.size() > 1 ? "," : "") + std::to_string(t);
+    busy += "}";
+    auto due = (*db)->exec(
+        "SELECT o.id, o.tenant_id, o.webhook_id, w.url, w.key_id, w.sealed_secret, o.body, o.attempts "
+        "FROM webhook_outbox o JOIN webhooks w ON w.tenant_id = o.tenant_id AND w.id = o.webhook_id "
+        "WHERE o.next_attempt_at <= now() AND NOT o.tenant_id = ANY($1::bigint[]) ORDER BY o.attempts, o.id "
+        "LIMIT 1 FOR UPDATE OF o SKIP LOCKED",
+        {busy});
+    if (!due) return err(due);
+    if (due->rows() == 0) return std::optional<bool>();
+    claimed = static_cast<TenantId>(due->integer(0, 1));
+    in_flight.tenants.insert(*claimed);
+    lock.unlock();
+    WebhookDelivery d;
+    d.id = due->integer(0, 0);
+    d.tenant = static_cast<TenantId>(due->integer(0, 1));
+    d.webhook_id = due->get(0, 2);
+    d.url = due->get(0, 3);
+    d.body = due->get(0, 6);
+    d.attempts = static_cast<int>(due->integer(0, 7));
+    Result<void> outcome = fail(ErrorCode::kCorrupt, "the webhook's secret does not open");
+    const auto sealed = bytea_value(due->get(0, 5));
+    if (vault_ != nullptr && sealed) {
+      auto opened = vault_->open(std::string(due->get(0, 4)), *sealed);
+      if (opened) {
+        const auto box = nlohmann::json::parse(*opened, nullptr, false);
+        if (box.is_object() && box.value("tenant", TenantId{0}) == d.tenant && box.value("webhook", "") == d.webhook_id) {
+          d.secret = box.value("secret", "");
+          outcome = send(d);
         }
       }
-      if (outcome) {
-        auto gone = (*db)->exec("DELETE FROM webhook_outbox WHERE id = $1", {std::to_string(d.id)});
-        if (!gone) return err(gone);
-        return std::optional<bool>(true);
-      }
-      const std::int64_t wait_ms =
-          std::min<std::int64_t>(retry_base.count() << std::min(d.attempts, 20), std::int64_t{600'000});
-      auto later = (*db)->exec("UPDATE webhook_outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = "
-                               "now() + make_interval(secs => $3::double precision / 1000) WHERE id = $1",
-                               {std::to_string(d.id), outcome.error().message(), std::to_string(wait_ms)});
-      if (!later) return err(later);
-      return std::optional<bool>(false);
-    });
-    if (!sent) return std::unexpected(sent.error());
-    if (!*sent) break;  // nothing due
-    delivered += **sent ? 1 : 0;
+    }
+    if (outcome) {
+      auto gone = (*db)->exec("DELETE FROM webhook_outbox WHERE id = $1", {std::to_string(d.id)});
+      if (!gone) return err(gone);
+      return std::optional<bool>(true);
+    }
+    const std::int64_t wait_ms =
+        std::min<std::int64_t>(retry_base.count() << std::min(d.attempts, 20), std::int64_t{600'000});
+    auto later = (*db)->exec("UPDATE webhook_outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = "
+                             "now() + make_interval(secs => $3::double precision / 1000) WHERE id = $1",
+                             {std::to_string(d.id), outcome.error().message(), std::to_string(wait_ms)});
+    if (!later) return err(later);
+    return std::optional<bool>(false);
+  });
+  if (claimed) {
+    std::lock_guard lock(in_flight.mutex);
+    in_flight.tenants.erase(*claimed);
   }
-  return delivered;
+  return sent;
 }
 
 }  // namespace strata::coordinator

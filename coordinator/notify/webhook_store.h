@@ -5,7 +5,10 @@
 #pragma once
 
 #include <cstdint>
+#include <chrono>
 #include <functional>
+#include <mutex>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +43,13 @@ struct WebhookDelivery {
   int attempts = 0;
 };
 
+// Tenants whose batch a thread of this coordinator is sending: the other threads take other
+// tenants' batches, so one tenant's stalling receivers hold one thread, however many it has.
+struct TenantsInFlight {
+  std::mutex mutex;
+  std::set<TenantId> tenants;
+};
+
 class WebhookStore {
  public:
   // `vault` null: no webhook can be stored (the operator set no credentials key).
@@ -55,11 +65,12 @@ class WebhookStore {
   // (at most `per_batch`, those below its minimum severity left out) queued as one batch, and the
   // cursor moved past them, in one transaction; how many batches it queued.
   Result<std::size_t> fill_outbox(EventStore& events, std::size_t per_batch);
-  // Sends due batches one at a time, each locked while `send` runs (so two coordinators never
-  // send the same batch at once): delivered ones leave the outbox, failed ones are tried again
-  // after `retry_base` × 2^attempts (at most ten minutes). How many were delivered.
-  Result<std::size_t> deliver_due(const std::function<Result<void>(const WebhookDelivery&)>& send,
-                                  std::size_t max, std::chrono::milliseconds retry_base);
+  // Sends the next due batch, fresh ones before retries and none of a tenant in `in_flight`,
+  // locked while `send` runs (so two threads or coordinators never send the same batch at once):
+  // delivered, it leaves the outbox; failed, it is tried again after `retry_base` × 2^attempts
+  // (at most ten minutes). Nothing when none is due, else whether it was delivered.
+  Result<std::optional<bool>> deliver_next(const std::function<Result<void>(const WebhookDelivery&)>& send,
+                                           std::chrono::milliseconds retry_base, TenantsInFlight& in_flight);
 
  private:
   PgPool& pool_;

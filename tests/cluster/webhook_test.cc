@@ -1,8 +1,8 @@
 // Webhooks against a real receiver on loopback: a feed update's events reach the tenant's
 // receiver in order, in signed batches, again after failures and again after the coordinator is
 // killed mid-delivery, so nothing is lost and duplicates carry the ids to drop them by; another
-// tenant's receiver gets nothing; a receiver at a private address is refused unless the
-// operator allows it.
+// tenant's receiver gets nothing, nor waits for a receiver of another tenant that stalls; a
+// receiver at a private address is refused unless the operator allows it.
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <openssl/evp.h>
@@ -159,6 +159,27 @@ TEST_F(Webhooks, EventsArriveSignedInOrderAfterFailuresAndAnotherTenantGetsNone)
   EXPECT_NE(listed["webhooks"][0]["id"], id);
   EXPECT_EQ(test::http_delete(cluster.server() + "/v1/webhooks/" + id, token_b).status, 404);
   EXPECT_EQ(test::http_delete(cluster.server() + "/v1/webhooks/" + id, cluster.token()).status, 204);
+}
+
+TEST_F(Webhooks, AReceiverThatStallsEveryRequestDoesNotHoldAnotherTenantsEvents) {
+  // Tenant A's receiver never answers in time; tenant B's answers at once.
+  Receiver stalling([](std::size_t) {
+    std::this_thread::sleep_for(std::chrono::seconds(8));
+    return 204;
+  });
+  Receiver prompt([](std::size_t) { return 204; });
+  test::Cluster cluster({.coordinator_args = {"--allow-private-webhooks", "--webhook-retry-ms", "100"}, .feed_store = true});
+  const std::string token_b = cluster.create_tenant("tenant-b");
+  scan_with_part_of_the_feed(cluster);
+  ASSERT_FALSE(cluster.wait(cluster.submit(fleet_.refs, "bulk", token_b), 120, token_b).is_null()) << cluster.logs();
+  // Tenant A has several webhooks, all at the stalling receiver.
+  for (int i = 0; i < 6; ++i) make_webhook(cluster, stalling.url());
+  make_webhook(cluster, prompt.url(), token_b);
+  cluster.import_feeds({cluster.feed_dir()});
+  ASSERT_TRUE(test::eventually(30, [&] { return !stalling.posts().empty(); })) << cluster.logs();
+  const auto stalled_at = std::chrono::steady_clock::now();
+  ASSERT_TRUE(test::eventually(30, [&] { return !prompt.posts().empty(); })) << cluster.logs();
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - stalled_at).count(), 3.0);
 }
 
 TEST_F(Webhooks, ABatchInFlightWhenTheCoordinatorIsKilledIsSentAgainAfterItsRestart) {
