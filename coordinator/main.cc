@@ -446,7 +446,7 @@ int main(int argc, char** argv) {
   credentials_key_cmd->add_option("file", credentials_key_path, "where to write it")->required();
   CLI::App* rc_cmd = app.add_subcommand("registry-credentials", "tenants' stored registry credentials");
   rc_cmd->require_subcommand(1);
-  CLI::App* rekey_cmd = rc_cmd->add_subcommand("rekey", "seal every stored credential again under the current key");
+  CLI::App* rekey_cmd = rc_cmd->add_subcommand("rekey", "seal every stored credential and webhook secret again under the current key");
   rekey_cmd->add_option("--credentials-key-file", o.credentials_key_file, "the new key (else STRATA_CREDENTIALS_KEY)");
   rekey_cmd->add_option("--previous-credentials-key-file", o.previous_credentials_keys, "a former key; repeatable");
   std::vector<std::string> feed_paths;

@@ -63,4 +63,7 @@ STRATA_BENCH_MB=16 STRATA_BENCH_NODE_PACKAGES=200 build/tests/bench/strata_layer
 build/tests/bench/strata_dispatch_bench --benchmark_min_time=0.01 >/dev/null 2>&1
 STRATA_BENCH_SECRET_MB=1 build/tests/bench/strata_secret_bench --benchmark_min_time=0.01 >/dev/null
 STRATA_BENCH_MB=16 build/tests/bench/strata_registry_bench --benchmark_min_time=0.01 >/dev/null 2>&1
+# A fleet of 300 images, its rescans and an interactive scan during one (skips without shared/).
+STRATA_BENCH_RESCAN_IMAGES=300 build/tests/bench/strata_rescan_bench >/dev/null 2>&1 ||
+  { echo "strata_rescan_bench failed: run it by hand to see why" >&2; exit 1; }
 echo "tests: $passed passed, $failed failed, $skipped skipped"

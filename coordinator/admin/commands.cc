@@ -13,6 +13,7 @@
 #include "coordinator/store/migrations.h"
 #include "coordinator/tenancy/audit_log.h"
 #include "coordinator/tenancy/credential_vault.h"
+#include "coordinator/notify/webhook_store.h"
 #include "coordinator/tenancy/registry_credentials.h"
 #include "coordinator/store/job_store.h"
 #include "coordinator/tenancy/tenants.h"
@@ -248,7 +249,11 @@ int credentials_rekey(const std::string& url, const std::string& key_file, const
   RegistryCredentials stored(*db->pool, vault->get());
   auto n = stored.rekey();
   if (!n) return fail_with(n.error());
-  std::cout << "sealed " << *n << " stored credentials again under key " << (*vault)->key_id() << "\n";
+  WebhookStore webhooks(*db->pool, vault->get());
+  auto hooks = webhooks.rekey();
+  if (!hooks) return fail_with(hooks.error());
+  std::cout << "sealed " << *n << " stored credentials and " << *hooks << " webhook secrets again under key "
+            << (*vault)->key_id() << "\n";
   return 0;
 }
 

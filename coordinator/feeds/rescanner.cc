@@ -188,7 +188,7 @@ Result<ChunkCounts> apply_chunk(PgConnection& db, std::span<const Pair> pairs, c
   }
   if (auto r = run(db, std::string("CREATE TEMPORARY TABLE rescan_current ON COMMIT DROP AS SELECT f.tenant_id, "
                                    "f.image_digest, f.vuln_id, f.package_name, f.package_version, f.package_arch, "
-                                   "f.package_path, f.installed_version, f.fixed_version, f.severity, f.aliases "
+                                   "f.package_path, f.installed_version, f.fixed_version, f.severity, f.cvss_score, f.aliases "
                                    "FROM findings f JOIN rescan_keys k ON f.match_ecosystem = k.match_ecosystem AND "
                                    "f.match_package = k.match_package AND f.installed_version = k.match_version "
                                    "JOIN images i ON i.tenant_id = f.tenant_id AND "
@@ -226,12 +226,15 @@ Result<ChunkCounts> apply_chunk(PgConnection& db, std::span<const Pair> pairs, c
   if (auto r = run(db,
                    std::string("UPDATE findings f SET installed_version = n.installed_version, fixed_version = "
                                "n.fixed_version, severity = n.severity, cvss_score = n.cvss_score, aliases = n.aliases, "
-                               "db_generation = $1::bigint, last_seen = now() FROM rescan_found n WHERE ") +
-                       "f.tenant_id = n.tenant_id AND f.image_digest = n.image_digest AND f.vuln_id = n.vuln_id AND "
-                       "f.package_name = n.package_name AND f.package_version = n.package_version AND "
-                       "f.package_arch = n.package_arch AND f.package_path = n.package_path AND f.resolved_at IS NULL "
-                       "AND (f.installed_version, f.fixed_version, f.severity, f.cvss_score, f.aliases) IS DISTINCT FROM "
-                       "(n.installed_version, n.fixed_version, n.severity, n.cvss_score, n.aliases)",
+                               "db_generation = $1::bigint, last_seen = now() FROM rescan_found n JOIN rescan_current c ON ") +
+                       kSameFinding +
+                       // Compared between the two small tables first, so only the findings that
+                       // differ are looked up (most found rows are new, and have none).
+                       " WHERE (c.installed_version, c.fixed_version, c.severity, c.cvss_score, c.aliases) IS DISTINCT FROM "
+                       "(n.installed_version, n.fixed_version, n.severity, n.cvss_score, n.aliases) AND "
+                       "f.tenant_id = c.tenant_id AND f.image_digest = c.image_digest AND f.vuln_id = c.vuln_id AND "
+                       "f.package_name = c.package_name AND f.package_version = c.package_version AND "
+                       "f.package_arch = c.package_arch AND f.package_path = c.package_path",
                    {generation});
       !r) {
     return std::unexpected(r.error());

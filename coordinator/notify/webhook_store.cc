@@ -18,6 +18,18 @@ std::string plaintext(TenantId tenant, const std::string& id, const std::string&
   return nlohmann::json{{"tenant", tenant}, {"webhook", id}, {"secret", secret}}.dump();
 }
 
+// The secret in a sealed box, if the box opens and was sealed for this row.
+std::optional<std::string> open_secret(const CredentialVault* vault, TenantId tenant, const std::string& id,
+                                       const std::string& key_id, std::string_view sealed_column) {
+  const auto sealed = bytea_value(sealed_column);
+  if (vault == nullptr || !sealed) return std::nullopt;
+  auto opened = vault->open(key_id, *sealed);
+  if (!opened) return std::nullopt;
+  const auto box = nlohmann::json::parse(*opened, nullptr, false);
+  if (!box.is_object() || box.value("tenant", TenantId{0}) != tenant || box.value("webhook", "") != id) return std::nullopt;
+  return box.value("secret", "");
+}
+
 int rank(const std::optional<std::string>& severity) {
   if (!severity) return 0;
   auto level = parse_severity_level(*severity);
@@ -146,16 +158,9 @@ Result<std::optional<bool>> WebhookStore::deliver_next(const std::function<Resul
     d.body = due->get(0, 6);
     d.attempts = static_cast<int>(due->integer(0, 7));
     Result<void> outcome = fail(ErrorCode::kCorrupt, "the webhook's secret does not open");
-    const auto sealed = bytea_value(due->get(0, 5));
-    if (vault_ != nullptr && sealed) {
-      auto opened = vault_->open(std::string(due->get(0, 4)), *sealed);
-      if (opened) {
-        const auto box = nlohmann::json::parse(*opened, nullptr, false);
-        if (box.is_object() && box.value("tenant", TenantId{0}) == d.tenant && box.value("webhook", "") == d.webhook_id) {
-          d.secret = box.value("secret", "");
-          outcome = send(d);
-        }
-      }
+    if (auto secret = open_secret(vault_, d.tenant, d.webhook_id, std::string(due->get(0, 4)), due->get(0, 5))) {
+      d.secret = std::move(*secret);
+      outcome = send(d);
     }
     if (outcome) {
       auto gone = (*db)->exec("DELETE FROM webhook_outbox WHERE id = $1", {std::to_string(d.id)});
@@ -175,6 +180,35 @@ Result<std::optional<bool>> WebhookStore::deliver_next(const std::function<Resul
     in_flight.tenants.erase(*claimed);
   }
   return sent;
+}
+
+Result<std::size_t> WebhookStore::rekey() {
+  if (!vault_) return fail(ErrorCode::kInvalidInput, "rekeying needs the credentials key");
+  auto db = pool_.acquire();
+  if (!db) return err(db);
+  std::size_t n = 0;
+  auto done = in_transaction(**db, [&]() -> Result<void> {
+    auto r = (*db)->exec("SELECT tenant_id, id, key_id, sealed_secret FROM webhooks WHERE key_id <> $1 FOR UPDATE",
+                         {vault_->key_id()});
+    if (!r) return err(r);
+    for (int i = 0; i < r->rows(); ++i) {
+      const auto tenant = static_cast<TenantId>(r->integer(i, 0));
+      const std::string id(r->get(i, 1));
+      const auto secret = open_secret(vault_, tenant, id, std::string(r->get(i, 2)), r->get(i, 3));
+      if (!secret) {
+        return fail(ErrorCode::kCorrupt, "the secret of tenant " + std::to_string(tenant) + "'s webhook " + id +
+                                             " does not open with the keys given (add its key with --previous-credentials-key-file)");
+      }
+      auto u = (*db)->exec("UPDATE webhooks SET sealed_secret = $3::bytea, key_id = $4 WHERE tenant_id = $1 AND id = $2",
+                           {std::to_string(tenant), id, bytea_param(vault_->seal(plaintext(tenant, id, *secret))),
+                            vault_->key_id()});
+      if (!u) return err(u);
+      ++n;
+    }
+    return {};
+  });
+  if (!done) return std::unexpected(done.error());
+  return n;
 }
 
 }  // namespace strata::coordinator

@@ -71,6 +71,9 @@ class WebhookStore {
   // (at most ten minutes). Nothing when none is due, else whether it was delivered.
   Result<std::optional<bool>> deliver_next(const std::function<Result<void>(const WebhookDelivery&)>& send,
                                            std::chrono::milliseconds retry_base, TenantsInFlight& in_flight);
+  // Seals every webhook secret held under another key again under the vault's current one, in
+  // one transaction (`strata-coordinator registry-credentials rekey`); how many.
+  Result<std::size_t> rekey();
 
  private:
   PgPool& pool_;

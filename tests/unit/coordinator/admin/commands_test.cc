@@ -1,7 +1,8 @@
 // The operator's `feeds import` against the fixture's PostgreSQL, on files as `strata db import`
 // reads them: one generation, none for the same files again, and a malformed record skipped,
 // counted and named while the rest of the feed is imported. `feeds update` downloads the OSV
-// archives from a mirror on loopback first.
+// archives from a mirror on loopback first. `registry-credentials rekey` seals webhook secrets
+// again under the new key too.
 #include "coordinator/admin/commands.h"
 
 #include <httplib.h>
@@ -10,6 +11,8 @@
 #include <fstream>
 #include <thread>
 
+#include "coordinator/notify/webhook_store.h"
+#include "coordinator/tenancy/credential_vault.h"
 #include "tests/support/image_builder.h"
 #include "tests/support/process.h"
 #include "tests/unit/coordinator/store/store_fixture.h"
@@ -116,6 +119,52 @@ TEST_F(FeedsImport, UpdateDownloadsTheArchivesFromAMirrorAndNamesTheOnesMissing)
   EXPECT_EQ(admin::feeds_update(url_, mirror.url(), {"PyPI"}, 1, "", 20), 0);
   EXPECT_NE(testing::internal::GetCapturedStdout().find("no new generation"), std::string::npos);
   EXPECT_EQ(generations(), 1);
+}
+
+using CredentialsRekey = StoreTest;
+
+TEST_F(CredentialsRekey, WebhookSecretsAreSealedAgainUnderTheNewKey) {
+  const std::string dir = test::temp_dir();
+  ASSERT_TRUE(CredentialVault::write_key_file(dir + "/old.key"));
+  ASSERT_TRUE(CredentialVault::write_key_file(dir + "/new.key"));
+  auto old_vault = CredentialVault::load(dir + "/old.key", {});
+  ASSERT_TRUE(old_vault && *old_vault);
+  auto tenant = tenants_->create("rekeyed");
+  ASSERT_TRUE(tenant);
+  WebhookStore before(*pool_, old_vault->get());
+  auto hook = before.create(tenant->id, "https://hooks.example/strata", "the-secret", SeverityLevel::kLow);
+  ASSERT_TRUE(hook) << hook.error().message();
+
+  // Without the old key the secret does not open: the command says so and changes nothing.
+  testing::internal::CaptureStderr();
+  EXPECT_NE(admin::credentials_rekey(url_, dir + "/new.key", {}), 0);
+  EXPECT_NE(testing::internal::GetCapturedStderr().find(hook->id), std::string::npos);
+
+  testing::internal::CaptureStdout();
+  EXPECT_EQ(admin::credentials_rekey(url_, dir + "/new.key", {dir + "/old.key"}), 0);
+  EXPECT_NE(testing::internal::GetCapturedStdout().find("1 webhook secrets"), std::string::npos);
+  auto new_only = CredentialVault::load(dir + "/new.key", {});
+  ASSERT_TRUE(new_only && *new_only);
+  EXPECT_EQ(db_->exec("SELECT key_id FROM webhooks")->get(0, 0), (*new_only)->key_id());
+  // Sealed again, it opens with the new key alone and is bound to its row as before: a
+  // delivery signs with the same secret.
+  EXPECT_EQ(db_->exec("INSERT INTO webhook_outbox (tenant_id, webhook_id, body, first_event, last_event) VALUES ($1, $2, "
+                      "'[]', 1, 1)",
+                      {std::to_string(tenant->id), hook->id})
+                ->affected(),
+            1);
+  WebhookStore after(*pool_, new_only->get());
+  TenantsInFlight in_flight;
+  std::string secret;
+  auto sent = after.deliver_next(
+      [&](const WebhookDelivery& d) -> Result<void> {
+        secret = d.secret;
+        return {};
+      },
+      std::chrono::milliseconds(10), in_flight);
+  ASSERT_TRUE(sent && *sent && **sent);
+  EXPECT_EQ(secret, "the-secret");
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
