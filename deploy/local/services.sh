@@ -8,6 +8,9 @@
 #                           stop PostgreSQL alone and start it again on the same port and data
 #                           (the outage tests)
 #
+# STRATA_PG_SETTINGS adds server settings (`-c name=value ...`), e.g. the rescan benchmark's
+# shared_buffers for a fleet of 100,000 images.
+#
 # PostgreSQL refuses to run as root: as root it runs as the `postgres` user, with its data in a
 # directory of its own under /tmp (DIR's parents may be closed to that user; DIR/pg links to
 # it, and `stop` removes it). Redis gets a memory
@@ -41,7 +44,7 @@ pg_start() {
   bin=$(pg_bin)
   pgdir=$(readlink "$dir/pg")
   as_pg "$bin/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -t 60 \
-    -o "-p $(cat "$dir/pg.port") -c listen_addresses=127.0.0.1 -k $pgdir -c fsync=off -c max_connections=200" \
+    -o "-p $(cat "$dir/pg.port") -c listen_addresses=127.0.0.1 -k $pgdir -c fsync=off -c max_connections=200 ${STRATA_PG_SETTINGS:-}" \
     start >/dev/null || { cat "$pgdir/server.log" >&2; exit 1; }
 }
 

@@ -89,11 +89,13 @@ std::string shell(const std::string& command) {
   return out;
 }
 
-// PostgreSQL for the whole run.
+// PostgreSQL for the whole run (settings: STRATA_PG_SETTINGS, default below).
 class Services {
  public:
   Services() {
     dir_ = fs::temp_directory_path() / ("strata-rescan-bench-" + std::to_string(::getpid()));
+    // Sized as a fleet's database would be: a working set in shared buffers, checkpoints apart.
+    ::setenv("STRATA_PG_SETTINGS", "-c shared_buffers=4GB -c max_wal_size=8GB -c checkpoint_timeout=30min", 0);
     const std::string out = shell("bash " STRATA_SOURCE_DIR "/deploy/local/services.sh start " + dir_.string() +
                                   " 2>/dev/null");
     const std::string key = "STRATA_DATABASE_URL=";
@@ -157,7 +159,7 @@ std::vector<Base> bases() {
   return out;
 }
 
-// Application packages named by the real feeds, each at a vulnerable and a fixed version.
+// Application packages named by the real feeds, at versions the feeds name.
 std::vector<Package> app_pool() {
   std::vector<Package> out;
   std::set<std::pair<std::string, std::string>> seen;
@@ -174,8 +176,10 @@ std::vector<Package> app_pool() {
             if (e.kind == RangeEvent::kFixed && fixed.empty()) fixed = e.version;
           }
         }
-        const std::string low = info->id == Ecosystem::kGolang ? "v0.0.1" : "0.0.1";
-        for (const std::string& version : {low, fixed.empty() ? std::string("99.0.0") : fixed}) {
+        // At its fixed version; one package in three also at a vulnerable one.
+        std::vector<std::string> versions{fixed.empty() ? std::string("99.0.0") : fixed};
+        if (seen.size() % 3 == 0) versions.push_back(info->id == Ecosystem::kGolang ? "v0.0.1" : "0.0.1");
+        for (const std::string& version : versions) {
           Package p;
           p.ecosystem = info->id;
           p.name = a.package;
@@ -227,7 +231,7 @@ class Fleet {
     std::vector<double> weights(apps.size());
     for (std::size_t k = 0; k < apps.size(); ++k) weights[k] = 1.0 / static_cast<double>(k + 1);
     std::discrete_distribution<std::size_t> pick_app(weights.begin(), weights.end());
-    std::uniform_int_distribution<int> app_count(60, 120);
+    std::uniform_int_distribution<int> app_count(100, 160);  // with a base: about 260 packages
 
     std::map<std::tuple<std::string, std::string, std::string>, KeyFindings> matched;
     std::vector<std::vector<PgParam>> image_rows, package_rows, finding_rows;
