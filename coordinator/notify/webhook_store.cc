@@ -4,6 +4,7 @@
 
 #include "coordinator/store/random_hex.h"
 #include "coordinator/store/sql.h"
+#include "coordinator/tenancy/reseal.h"
 
 namespace strata::coordinator {
 
@@ -184,31 +185,18 @@ Result<std::optional<bool>> WebhookStore::deliver_next(const std::function<Resul
 
 Result<std::size_t> WebhookStore::rekey() {
   if (!vault_) return fail(ErrorCode::kInvalidInput, "rekeying needs the credentials key");
-  auto db = pool_.acquire();
-  if (!db) return err(db);
-  std::size_t n = 0;
-  auto done = in_transaction(**db, [&]() -> Result<void> {
-    auto r = (*db)->exec("SELECT tenant_id, id, key_id, sealed_secret FROM webhooks WHERE key_id <> $1 FOR UPDATE",
-                         {vault_->key_id()});
-    if (!r) return err(r);
-    for (int i = 0; i < r->rows(); ++i) {
-      const auto tenant = static_cast<TenantId>(r->integer(i, 0));
-      const std::string id(r->get(i, 1));
-      const auto secret = open_secret(vault_, tenant, id, std::string(r->get(i, 2)), r->get(i, 3));
-      if (!secret) {
-        return fail(ErrorCode::kCorrupt, "the secret of tenant " + std::to_string(tenant) + "'s webhook " + id +
-                                             " does not open with the keys given (add its key with --previous-credentials-key-file)");
-      }
-      auto u = (*db)->exec("UPDATE webhooks SET sealed_secret = $3::bytea, key_id = $4 WHERE tenant_id = $1 AND id = $2",
-                           {std::to_string(tenant), id, bytea_param(vault_->seal(plaintext(tenant, id, *secret))),
-                            vault_->key_id()});
-      if (!u) return err(u);
-      ++n;
-    }
-    return {};
-  });
-  if (!done) return std::unexpected(done.error());
-  return n;
+  return reseal_rows(pool_, *vault_, {"webhooks", "id", "sealed_secret"},
+                     [&](TenantId tenant, const std::string& id, const std::string& key_id,
+                         std::string_view sealed) -> Result<std::string> {
+                       const auto secret = open_secret(vault_, tenant, id, key_id, sealed);
+                       if (!secret) {
+                         return fail(ErrorCode::kCorrupt, "the secret of tenant " + std::to_string(tenant) +
+                                                              "'s webhook " + id +
+                                                              " does not open with the keys given (add its key with "
+                                                              "--previous-credentials-key-file)");
+                       }
+                       return plaintext(tenant, id, *secret);
+                     });
 }
 
 }  // namespace strata::coordinator

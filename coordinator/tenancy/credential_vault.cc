@@ -114,7 +114,7 @@ Result<std::string> CredentialVault::open(const std::string& key_id, const std::
   }
   if (key == nullptr) {
     return fail(ErrorCode::kDenied, "sealed under credentials key " + key_id +
-                                        ", which this coordinator does not hold (pass it as --previous-credentials-key)");
+                                        ", which this coordinator does not hold (pass it as --previous-credentials-key-file)");
   }
   if (sealed.size() < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
     return fail(ErrorCode::kCorrupt, "a sealed credential is too short");

@@ -5,6 +5,7 @@
 #include "common/image/reference.h"
 #include "common/json_fields.h"
 #include "coordinator/store/sql.h"
+#include "coordinator/tenancy/reseal.h"
 
 namespace strata::coordinator {
 
@@ -125,28 +126,13 @@ Result<std::map<std::string, RegistryCredential>> RegistryCredentials::all(Tenan
 
 Result<std::size_t> RegistryCredentials::rekey() {
   if (!vault_) return fail(ErrorCode::kInvalidInput, "rekeying needs the credentials key");
-  auto db = pool_.acquire();
-  if (!db) return err(db);
-  std::size_t n = 0;
-  auto done = in_transaction(**db, [&]() -> Result<void> {
-    auto r = (*db)->exec("SELECT tenant_id, registry, key_id, sealed FROM registry_credentials WHERE key_id <> $1 FOR UPDATE",
-                         {vault_->key_id()});
-    if (!r) return err(r);
-    for (int i = 0; i < r->rows(); ++i) {
-      const TenantId tenant = r->integer(i, 0);
-      const std::string registry(r->get(i, 1));
-      auto c = open(tenant, registry, std::string(r->get(i, 2)), r->get(i, 3));
-      if (!c) return err(c);
-      auto u = (*db)->exec("UPDATE registry_credentials SET sealed = $3::bytea, key_id = $4 WHERE tenant_id = $1 AND registry = $2",
-                           {std::to_string(tenant), registry, bytea_param(vault_->seal(plaintext(tenant, registry, *c))),
-                            vault_->key_id()});
-      if (!u) return err(u);
-      ++n;
-    }
-    return {};
-  });
-  if (!done) return std::unexpected(done.error());
-  return n;
+  return reseal_rows(pool_, *vault_, {"registry_credentials", "registry", "sealed"},
+                     [&](TenantId tenant, const std::string& registry, const std::string& key_id,
+                         std::string_view sealed) -> Result<std::string> {
+                       auto c = open(tenant, registry, key_id, sealed);
+                       if (!c) return std::unexpected(c.error());
+                       return plaintext(tenant, registry, *c);
+                     });
 }
 
 }  // namespace strata::coordinator

@@ -1,8 +1,8 @@
 // The operator's `feeds import` against the fixture's PostgreSQL, on files as `strata db import`
 // reads them: one generation, none for the same files again, and a malformed record skipped,
 // counted and named while the rest of the feed is imported. `feeds update` downloads the OSV
-// archives from a mirror on loopback first. `registry-credentials rekey` seals webhook secrets
-// again under the new key too.
+// archives from a mirror on loopback first. `registry-credentials rekey` seals registry
+// credentials and webhook secrets again under the new key.
 #include "coordinator/admin/commands.h"
 
 #include <httplib.h>
@@ -13,6 +13,7 @@
 
 #include "coordinator/notify/webhook_store.h"
 #include "coordinator/tenancy/credential_vault.h"
+#include "coordinator/tenancy/registry_credentials.h"
 #include "tests/support/image_builder.h"
 #include "tests/support/process.h"
 #include "tests/unit/coordinator/store/store_fixture.h"
@@ -123,7 +124,7 @@ TEST_F(FeedsImport, UpdateDownloadsTheArchivesFromAMirrorAndNamesTheOnesMissing)
 
 using CredentialsRekey = StoreTest;
 
-TEST_F(CredentialsRekey, WebhookSecretsAreSealedAgainUnderTheNewKey) {
+TEST_F(CredentialsRekey, RegistryCredentialsAndWebhookSecretsAreSealedAgainUnderTheNewKey) {
   const std::string dir = test::temp_dir();
   ASSERT_TRUE(CredentialVault::write_key_file(dir + "/old.key"));
   ASSERT_TRUE(CredentialVault::write_key_file(dir + "/new.key"));
@@ -134,18 +135,29 @@ TEST_F(CredentialsRekey, WebhookSecretsAreSealedAgainUnderTheNewKey) {
   WebhookStore before(*pool_, old_vault->get());
   auto hook = before.create(tenant->id, "https://hooks.example/strata", "the-secret", SeverityLevel::kLow);
   ASSERT_TRUE(hook) << hook.error().message();
+  RegistryCredentials registries_before(*pool_, old_vault->get());
+  ASSERT_TRUE(registries_before.put(tenant->id, "registry.example", {"robot", "registry-password"}));
 
-  // Without the old key the secret does not open: the command says so and changes nothing.
+  // Without the old key nothing opens: the command fails, says why, and changes nothing.
   testing::internal::CaptureStderr();
   EXPECT_NE(admin::credentials_rekey(url_, dir + "/new.key", {}), 0);
-  EXPECT_NE(testing::internal::GetCapturedStderr().find(hook->id), std::string::npos);
+  EXPECT_NE(testing::internal::GetCapturedStderr().find("which this coordinator does not hold"), std::string::npos);
+  EXPECT_EQ(db_->exec("SELECT count(*) FROM webhooks w JOIN registry_credentials r ON r.key_id = w.key_id WHERE "
+                      "w.key_id = $1",
+                      {(*old_vault)->key_id()})
+                ->get(0, 0),
+            "1");
 
   testing::internal::CaptureStdout();
   EXPECT_EQ(admin::credentials_rekey(url_, dir + "/new.key", {dir + "/old.key"}), 0);
-  EXPECT_NE(testing::internal::GetCapturedStdout().find("1 webhook secrets"), std::string::npos);
+  EXPECT_NE(testing::internal::GetCapturedStdout().find("sealed 1 stored credentials and 1 webhook secrets"),
+            std::string::npos);
   auto new_only = CredentialVault::load(dir + "/new.key", {});
   ASSERT_TRUE(new_only && *new_only);
   EXPECT_EQ(db_->exec("SELECT key_id FROM webhooks")->get(0, 0), (*new_only)->key_id());
+  auto credential = RegistryCredentials(*pool_, new_only->get()).get(tenant->id, "registry.example");
+  ASSERT_TRUE(credential && *credential);
+  EXPECT_EQ((*credential)->password, "registry-password");
   // Sealed again, it opens with the new key alone and is bound to its row as before: a
   // delivery signs with the same secret.
   EXPECT_EQ(db_->exec("INSERT INTO webhook_outbox (tenant_id, webhook_id, body, first_event, last_event) VALUES ($1, $2, "
