@@ -56,12 +56,29 @@ struct ChunkCounts {
 using FindingWords = std::tuple<std::string, std::vector<std::string>, std::string, std::optional<std::string>,
                                 SeverityLevel, std::optional<double>>;
 
-std::vector<FindingWords> words_of(const std::vector<Finding>& findings) {
-  std::vector<FindingWords> out;
+// A key's findings by vulnerability id.
+std::map<std::string, std::vector<FindingWords>> words_by_id(const std::vector<Finding>& findings) {
+  std::map<std::string, std::vector<FindingWords>> out;
   for (const Finding& f : findings) {
-    out.emplace_back(f.id, f.aliases, f.installed_version, f.fixed_version, f.severity, f.cvss_score);
+    out[f.id].emplace_back(f.id, f.aliases, f.installed_version, f.fixed_version, f.severity, f.cvss_score);
   }
-  std::sort(out.begin(), out.end());
+  for (auto& [id, words] : out) std::sort(words.begin(), words.end());
+  return out;
+}
+
+// The vulnerability ids whose findings for one key differ between two matches of it: new,
+// gone, or with other words.
+std::vector<std::string> differing_ids(const std::vector<Finding>& before, const std::vector<Finding>& after) {
+  const auto then = words_by_id(before);
+  const auto now = words_by_id(after);
+  std::vector<std::string> out;
+  for (const auto& [id, words] : now) {
+    const auto it = then.find(id);
+    if (it == then.end() || it->second != words) out.push_back(id);
+  }
+  for (const auto& [id, words] : then) {
+    if (!now.contains(id)) out.push_back(id);
+  }
   return out;
 }
 
@@ -77,8 +94,8 @@ struct Rescanner::Before {
 namespace {
 
 // The stored keys among the chunk's pairs, each matched against the records before and after the
-// generations; the keys whose findings differ go into rescan_keys, with their findings now in
-// rescan_matches.
+// generations; each (key, vulnerability) whose finding differs goes into rescan_keys, with the
+// findings now of those in rescan_matches. How many keys, and how many of them differ.
 Result<std::pair<std::uint64_t, std::uint64_t>> match_keys(PgConnection& db, const Rescanner::Before& before) {
   auto keys = db.exec("SELECT k.match_ecosystem, k.match_package, k.match_version FROM package_keys k JOIN rescan_pairs q "
                       "ON k.match_ecosystem = q.ecosystem_key AND k.match_package = q.package");
@@ -110,6 +127,7 @@ Result<std::pair<std::uint64_t, std::uint64_t>> match_keys(PgConnection& db, con
   std::vector<std::vector<PgParam>> key_rows;
   std::vector<std::vector<PgParam>> match_rows;
   std::vector<std::string> warnings;  // the documents, assessed again, carry them
+  std::uint64_t keys_changed = 0;
   for (int i = 0; i < keys->rows(); ++i) {
     const MatchQuery query{std::string(keys->get(i, 0)), std::string(keys->get(i, 1)), std::string(keys->get(i, 2))};
     const Pair pair{query.ecosystem_key, query.package};
@@ -119,15 +137,20 @@ Result<std::pair<std::uint64_t, std::uint64_t>> match_keys(PgConnection& db, con
     std::vector<Vulnerability> earlier = records(then, pair);
     const auto& old_versions = records(before.by_pair, pair);
     earlier.insert(earlier.end(), old_versions.begin(), old_versions.end());
-    if (words_of(after) == words_of(match_package(package, query, earlier, warnings))) continue;
-    key_rows.push_back({query.ecosystem_key, query.package, query.version});
+    const auto differing = differing_ids(match_package(package, query, earlier, warnings), after);
+    if (differing.empty()) continue;
+    ++keys_changed;
+    // Only the vulnerabilities that differ are applied to images: a key with fifty findings
+    // and one new record touches one finding per image, not fifty.
+    for (const std::string& id : differing) key_rows.push_back({query.ecosystem_key, query.package, query.version, id});
     for (const Finding& f : after) {
+      if (std::find(differing.begin(), differing.end(), f.id) == differing.end()) continue;
       match_rows.push_back({query.ecosystem_key, query.package, query.version, f.id, nlohmann::json(f.aliases).dump(),
                             f.installed_version, f.fixed_version, std::string(strata::to_string(f.severity)),
                             f.cvss_score ? PgParam(std::to_string(*f.cvss_score)) : std::nullopt});
     }
   }
-  if (auto c = db.copy_in("rescan_keys", {"match_ecosystem", "match_package", "match_version"}, key_rows); !c) {
+  if (auto c = db.copy_in("rescan_keys", {"match_ecosystem", "match_package", "match_version", "vuln_id"}, key_rows); !c) {
     return std::unexpected(c.error());
   }
   if (auto c = db.copy_in("rescan_matches",
@@ -137,7 +160,7 @@ Result<std::pair<std::uint64_t, std::uint64_t>> match_keys(PgConnection& db, con
       !c) {
     return std::unexpected(c.error());
   }
-  return std::pair{static_cast<std::uint64_t>(keys->rows()), static_cast<std::uint64_t>(key_rows.size())};
+  return std::pair{static_cast<std::uint64_t>(keys->rows()), keys_changed};
 }
 
 // One chunk of pairs, in the caller's transaction: the findings of every own-set image holding
@@ -151,7 +174,7 @@ Result<ChunkCounts> apply_chunk(PgConnection& db, std::span<const Pair> pairs, c
   if (auto c = db.copy_in("rescan_pairs", {"ecosystem_key", "package"}, pair_rows); !c) return std::unexpected(c.error());
   if (auto r = run(db, "ANALYZE rescan_pairs"); !r) return std::unexpected(r.error());
   if (auto r = run(db, "CREATE TEMPORARY TABLE rescan_keys (match_ecosystem TEXT, match_package TEXT, "
-                       "match_version TEXT) ON COMMIT DROP");
+                       "match_version TEXT, vuln_id TEXT) ON COMMIT DROP");
       !r) {
     return std::unexpected(r.error());
   }
@@ -190,7 +213,7 @@ Result<ChunkCounts> apply_chunk(PgConnection& db, std::span<const Pair> pairs, c
                                    "f.image_digest, f.vuln_id, f.package_name, f.package_version, f.package_arch, "
                                    "f.package_path, f.installed_version, f.fixed_version, f.severity, f.cvss_score, f.aliases "
                                    "FROM findings f JOIN rescan_keys k ON f.match_ecosystem = k.match_ecosystem AND "
-                                   "f.match_package = k.match_package AND f.installed_version = k.match_version "
+                                   "f.match_package = k.match_package AND f.installed_version = k.match_version AND f.vuln_id = k.vuln_id "
                                    "JOIN images i ON i.tenant_id = f.tenant_id AND "
                                    "i.digest = f.image_digest AND i.analyzer_set = $1 WHERE f.resolved_at IS NULL"),
                    {analyzer_set});
