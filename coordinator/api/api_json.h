@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <nlohmann/json.hpp>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -45,6 +46,26 @@ inline std::optional<std::int64_t> number_param(const httplib::Request& req, con
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   if (ec != std::errc() || end != text.data() + text.size() || n < 0 || n > max) return std::nullopt;
   return n;
+}
+
+// A page of a tenant's log: ?limit=N (1 to 1000, default 100) and the cursor parameter named
+// `cursor` (an entry id, default 0). Nothing when either is malformed, after a 400 naming it.
+struct Page {
+  std::size_t limit = 100;
+  std::int64_t cursor = 0;
+};
+inline std::optional<Page> page_params(const httplib::Request& req, httplib::Response& res, const char* cursor) {
+  const auto limit = number_param(req, "limit", 100, 1000);
+  const auto at = number_param(req, cursor, 0, std::numeric_limits<std::int64_t>::max());
+  if (!limit || *limit == 0) {
+    send_error(res, 400, "limit must be a whole number from 1 to 1000");
+    return std::nullopt;
+  }
+  if (!at) {
+    send_error(res, 400, std::string(cursor) + " must be an entry id");
+    return std::nullopt;
+  }
+  return Page{static_cast<std::size_t>(*limit), *at};
 }
 
 }  // namespace strata::coordinator

@@ -7,11 +7,9 @@ namespace strata::coordinator {
 
 void add_audit_routes(Routes& routes, ApiServices& s) {
   routes.add(Method::kGet, "/v1/audit", kScopeRead, "", [&s](Call& call) {
-    const auto limit = number_param(call.req, "limit", 100, 1000);
-    const auto before = number_param(call.req, "before", 0, std::numeric_limits<std::int64_t>::max());
-    if (!limit || *limit == 0) return send_error(call.res, 400, "limit must be a whole number from 1 to 1000");
-    if (!before) return send_error(call.res, 400, "before must be an entry id");
-    auto entries = s.audit.entries(call.caller.tenant, *before, static_cast<int>(*limit));
+    const auto page = page_params(call.req, call.res, "before");
+    if (!page) return;
+    auto entries = s.audit.entries(call.caller.tenant, page->cursor, static_cast<int>(page->limit));
     if (!entries) return send_error(call.res, 503, "the audit log cannot be read now; try again shortly");
     Json list = Json::array();
     for (const auto& e : *entries) {
