@@ -73,6 +73,7 @@ struct Options {
   QuotaLimits quotas;
   unsigned feed_poll_ms = 5000;
   std::size_t rescan_chunk = 2000;
+  std::size_t rescan_connections = 2;
   unsigned webhook_retry_ms = 2000;
   bool allow_private_webhooks = false;
 };
@@ -191,6 +192,7 @@ int serve(const Options& o) {
   RescanConfig rescan_config;
   rescan_config.analyzer_set = analyzer_set;
   rescan_config.pairs_per_chunk = o.rescan_chunk;
+  rescan_config.apply_connections = o.rescan_connections;
   rescan_config.stop = watcher.stop_flag();
   rescan_config.progress = watcher.progress();
   rescan_config.scan_created = [&scans, &runner](TenantId tenant, const std::string& id) {
@@ -276,6 +278,11 @@ int main(int argc, char** argv) {
                         "changed (ecosystem, package) pairs a rescan applies per transaction; a rescan cut short "
                         "resumes at its last whole chunk")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
+      ->capture_default_str();
+  serve_cmd->add_option("--rescan-connections", o.rescan_connections,
+                        "PostgreSQL connections that write a rescan's changes at the same time, each for a share of "
+                        "the images")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{16}))
       ->capture_default_str();
   serve_cmd->add_option("--feed-poll-ms", o.feed_poll_ms,
                         "how often to look for a new feed generation besides its notification")

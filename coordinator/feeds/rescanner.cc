@@ -1,6 +1,9 @@
 #include "coordinator/feeds/rescanner.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <span>
@@ -38,15 +41,7 @@ Result<void> run(PgConnection& db, std::string_view statement, const PgParams& p
   return {};
 }
 
-Result<std::int64_t> affected(PgConnection& db, std::string_view statement, const PgParams& params) {
-  auto r = db.exec(statement, params);
-  if (!r) return err(r);
-  return r->affected();
-}
-
 struct ChunkCounts {
-  std::uint64_t keys = 0;          // stored keys of the chunk's pairs, each matched before and after
-  std::uint64_t keys_changed = 0;  // keys whose findings differ: only their images are touched
   std::int64_t added = 0;
   std::int64_t resolved = 0;
   std::int64_t changed = 0;
@@ -93,10 +88,18 @@ struct Rescanner::Before {
 
 namespace {
 
-// The stored keys among the chunk's pairs, each matched against the records before and after the
-// generations; each (key, vulnerability) whose finding differs goes into rescan_keys, with the
-// findings now of those in rescan_matches. How many keys, and how many of them differ.
-Result<std::pair<std::uint64_t, std::uint64_t>> match_keys(PgConnection& db, const Rescanner::Before& before) {
+// What matching a chunk's stored keys found: each (key, vulnerability) whose finding differs
+// before and after the generations (rescan_keys), and the findings now of those (rescan_matches).
+struct ChunkMatches {
+  std::uint64_t keys = 0;          // stored keys of the chunk's pairs, each matched before and after
+  std::uint64_t keys_changed = 0;  // keys whose findings differ: only their images are touched
+  std::vector<std::vector<PgParam>> key_rows;
+  std::vector<std::vector<PgParam>> match_rows;
+};
+
+// The stored keys among the chunk's pairs (in rescan_pairs), each matched against the records
+// before and after the generations.
+Result<ChunkMatches> match_keys(PgConnection& db, const Rescanner::Before& before) {
   auto keys = db.exec("SELECT k.match_ecosystem, k.match_package, k.match_version FROM package_keys k JOIN rescan_pairs q "
                       "ON k.match_ecosystem = q.ecosystem_key AND k.match_package = q.package");
   if (!keys) return err(keys);
@@ -124,10 +127,9 @@ Result<std::pair<std::uint64_t, std::uint64_t>> match_keys(PgConnection& db, con
     const auto it = m.find(p);
     return it == m.end() ? kNone : it->second;
   };
-  std::vector<std::vector<PgParam>> key_rows;
-  std::vector<std::vector<PgParam>> match_rows;
+  ChunkMatches out;
+  out.keys = static_cast<std::uint64_t>(keys->rows());
   std::vector<std::string> warnings;  // the documents, assessed again, carry them
-  std::uint64_t keys_changed = 0;
   for (int i = 0; i < keys->rows(); ++i) {
     const MatchQuery query{std::string(keys->get(i, 0)), std::string(keys->get(i, 1)), std::string(keys->get(i, 2))};
     const Pair pair{query.ecosystem_key, query.package};
@@ -139,40 +141,69 @@ Result<std::pair<std::uint64_t, std::uint64_t>> match_keys(PgConnection& db, con
     earlier.insert(earlier.end(), old_versions.begin(), old_versions.end());
     const auto differing = differing_ids(match_package(package, query, earlier, warnings), after);
     if (differing.empty()) continue;
-    ++keys_changed;
+    ++out.keys_changed;
     // Only the vulnerabilities that differ are applied to images: a key with fifty findings
     // and one new record touches one finding per image, not fifty.
-    for (const std::string& id : differing) key_rows.push_back({query.ecosystem_key, query.package, query.version, id});
+    for (const std::string& id : differing) out.key_rows.push_back({query.ecosystem_key, query.package, query.version, id});
     for (const Finding& f : after) {
       if (std::find(differing.begin(), differing.end(), f.id) == differing.end()) continue;
-      match_rows.push_back({query.ecosystem_key, query.package, query.version, f.id, nlohmann::json(f.aliases).dump(),
-                            f.installed_version, f.fixed_version, std::string(strata::to_string(f.severity)),
-                            f.cvss_score ? PgParam(std::to_string(*f.cvss_score)) : std::nullopt});
+      out.match_rows.push_back({query.ecosystem_key, query.package, query.version, f.id, nlohmann::json(f.aliases).dump(),
+                                f.installed_version, f.fixed_version, std::string(strata::to_string(f.severity)),
+                                f.cvss_score ? PgParam(std::to_string(*f.cvss_score)) : std::nullopt});
     }
   }
-  if (auto c = db.copy_in("rescan_keys", {"match_ecosystem", "match_package", "match_version", "vuln_id"}, key_rows); !c) {
-    return std::unexpected(c.error());
-  }
-  if (auto c = db.copy_in("rescan_matches",
-                          {"match_ecosystem", "match_package", "match_version", "vuln_id", "aliases",
-                           "installed_version", "fixed_version", "severity", "cvss_score"},
-                          match_rows);
-      !c) {
-    return std::unexpected(c.error());
-  }
-  return std::pair{static_cast<std::uint64_t>(keys->rows()), keys_changed};
+  return out;
 }
 
-// One chunk of pairs, in the caller's transaction: the findings of every own-set image holding
-// a package of these pairs become what matching them now finds, and each change is an event.
-Result<ChunkCounts> apply_chunk(PgConnection& db, std::span<const Pair> pairs, const Rescanner::Before& before,
-                                const std::string& analyzer_set, const std::string& generation) {
-  ChunkCounts counts;
+// The chunk's pairs matched, in the caller's transaction (the pairs' table lives until its end).
+Result<ChunkMatches> match_chunk(PgConnection& db, std::span<const Pair> pairs, const Rescanner::Before& before) {
   if (auto r = run(db, "CREATE TEMPORARY TABLE rescan_pairs (ecosystem_key TEXT, package TEXT) ON COMMIT DROP"); !r) return std::unexpected(r.error());
   std::vector<std::vector<PgParam>> pair_rows;
   for (const auto& [key, package] : pairs) pair_rows.push_back({key, package});
   if (auto c = db.copy_in("rescan_pairs", {"ecosystem_key", "package"}, pair_rows); !c) return std::unexpected(c.error());
   if (auto r = run(db, "ANALYZE rescan_pairs"); !r) return std::unexpected(r.error());
+  return match_keys(db, before);
+}
+
+// Parts commit in their order: each writes its findings while the others do, then waits for the
+// part before it to commit before it writes its events. So a tenant's event ids grow in commit
+// order (a reader that saw an id never sees a smaller one appear later), and the events of a
+// chunk come in the same order however its parts were interrupted and resumed.
+class CommitOrder {
+ public:
+  // Blocks until every earlier part committed; false when one of them failed.
+  bool await_turn(std::size_t part) {
+    std::unique_lock lock(mutex_);
+    turn_.wait(lock, [&] { return failed_ || next_ == part; });
+    return !failed_;
+  }
+  void committed(std::size_t part) {
+    std::lock_guard lock(mutex_);
+    next_ = part + 1;
+    turn_.notify_all();
+  }
+  void failed() {
+    std::lock_guard lock(mutex_);
+    failed_ = true;
+    turn_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable turn_;
+  std::size_t next_ = 0;
+  bool failed_ = false;
+};
+
+// One part of a chunk (some of its keys), in the caller's transaction: the findings of the
+// own-set images holding the part's keys become what matching finds now, each change an event,
+// and the rescan's counts move on (the last part moves `pairs_done` to `done_through`: every part
+// has committed). A part applied before (a run cut short after it committed) compares equal and
+// writes nothing.
+Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, std::size_t index, bool last,
+                               CommitOrder& order, const std::string& analyzer_set, const std::string& generation,
+                               std::size_t done_through) {
+  ChunkCounts counts;
   if (auto r = run(db, "CREATE TEMPORARY TABLE rescan_keys (match_ecosystem TEXT, match_package TEXT, "
                        "match_version TEXT, vuln_id TEXT) ON COMMIT DROP");
       !r) {
@@ -184,17 +215,21 @@ Result<ChunkCounts> apply_chunk(PgConnection& db, std::span<const Pair> pairs, c
       !r) {
     return std::unexpected(r.error());
   }
-  auto keys = match_keys(db, before);
-  if (!keys) return std::unexpected(keys.error());
-  counts.keys = keys->first;
-  counts.keys_changed = keys->second;
-  if (counts.keys_changed == 0) return counts;  // no image's findings can differ
+  if (auto c = db.copy_in("rescan_keys", {"match_ecosystem", "match_package", "match_version", "vuln_id"},
+                          matches.key_rows);
+      !c) {
+    return std::unexpected(c.error());
+  }
+  if (auto c = db.copy_in("rescan_matches",
+                          {"match_ecosystem", "match_package", "match_version", "vuln_id", "aliases",
+                           "installed_version", "fixed_version", "severity", "cvss_score"},
+                          matches.match_rows);
+      !c) {
+    return std::unexpected(c.error());
+  }
   for (const char* table : {"rescan_keys", "rescan_matches"}) {
     if (auto r = run(db, std::string("ANALYZE ") + table); !r) return std::unexpected(r.error());
   }
-  auto first_event = db.exec("SELECT COALESCE(max(id), 0) FROM finding_events");
-  if (!first_event) return err(first_event);
-  const std::string events_before(first_event->get(0, 0));
 
   // What matching finds now (n), and the open findings it replaces (c).
   if (auto r = run(db,
@@ -229,23 +264,8 @@ Result<ChunkCounts> apply_chunk(PgConnection& db, std::span<const Pair> pairs, c
     if (auto r = run(db, std::string("ANALYZE ") + table); !r) return std::unexpected(r.error());
   }
 
-  const std::string event_columns =
-      "INSERT INTO finding_events (tenant_id, kind, generation, image_digest, vuln_id, aliases, package_name, "
-      "package_version, package_arch, package_path, installed_version, fixed_version, severity, previous_severity, "
-      "previous_fixed) ";
-  const std::string event_order = " ORDER BY 1, 4, 5, 7, 8, 9, 10";
-  // Changed: the same finding with another severity or fix.
-  auto changed = affected(db,
-                          event_columns + "SELECT n.tenant_id, 'finding.changed', $1::bigint, n.image_digest, n.vuln_id, "
-                                          "n.aliases, n.package_name, n.package_version, n.package_arch, n.package_path, "
-                                          "n.installed_version, n.fixed_version, n.severity, c.severity, c.fixed_version "
-                                          "FROM rescan_found n JOIN rescan_current c ON " +
-                              kSameFinding +
-                              " WHERE n.severity <> c.severity OR n.fixed_version IS DISTINCT FROM c.fixed_version" +
-                              event_order,
-                          {generation});
-  if (!changed) return std::unexpected(changed.error());
-  counts.changed = *changed;
+  // The findings first, while the other parts write theirs.
+  // Changed: the same finding with other words.
   if (auto r = run(db,
                    std::string("UPDATE findings f SET installed_version = n.installed_version, fixed_version = "
                                "n.fixed_version, severity = n.severity, cvss_score = n.cvss_score, aliases = n.aliases, "
@@ -265,14 +285,6 @@ Result<ChunkCounts> apply_chunk(PgConnection& db, std::span<const Pair> pairs, c
   // Resolved: open findings matching no longer finds.
   const std::string gone = std::string(" FROM rescan_current c WHERE NOT EXISTS (SELECT 1 FROM rescan_found n WHERE ") +
                            kSameFinding + ")";
-  auto resolved = affected(db,
-                           event_columns + "SELECT c.tenant_id, 'finding.resolved', $1::bigint, c.image_digest, c.vuln_id, "
-                                           "c.aliases, c.package_name, c.package_version, c.package_arch, c.package_path, "
-                                           "c.installed_version, c.fixed_version, c.severity, NULL, NULL" +
-                               gone + event_order,
-                           {generation});
-  if (!resolved) return std::unexpected(resolved.error());
-  counts.resolved = *resolved;
   if (auto r = run(db,
                    "UPDATE findings f SET resolved_at = now() FROM (SELECT c.*" + gone +
                        ") g WHERE f.tenant_id = g.tenant_id AND f.image_digest = g.image_digest AND f.vuln_id = g.vuln_id "
@@ -281,17 +293,10 @@ Result<ChunkCounts> apply_chunk(PgConnection& db, std::span<const Pair> pairs, c
       !r) {
     return std::unexpected(r.error());
   }
-  // New: found now and not open before (a finding resolved earlier opens again).
+  // New: found now and not open before (a finding resolved earlier opens again). In the
+  // findings' key order, so the leaf pages of their primary key are each written once, in order.
   const std::string fresh = std::string(" FROM rescan_found n WHERE NOT EXISTS (SELECT 1 FROM rescan_current c WHERE ") +
                             kSameFinding + ")";
-  auto added = affected(db,
-                        event_columns + "SELECT n.tenant_id, 'finding.new', $1::bigint, n.image_digest, n.vuln_id, "
-                                        "n.aliases, n.package_name, n.package_version, n.package_arch, n.package_path, "
-                                        "n.installed_version, n.fixed_version, n.severity, NULL, NULL" +
-                            fresh + event_order,
-                        {generation});
-  if (!added) return std::unexpected(added.error());
-  counts.added = *added;
   if (auto r = run(db,
                    "INSERT INTO findings (tenant_id, image_digest, vuln_id, package_name, package_version, package_arch, "
                    "package_path, installed_version, fixed_version, severity, cvss_score, db_generation, match_ecosystem, "
@@ -299,6 +304,7 @@ Result<ChunkCounts> apply_chunk(PgConnection& db, std::span<const Pair> pairs, c
                    "n.package_version, n.package_arch, n.package_path, n.installed_version, n.fixed_version, n.severity, "
                    "n.cvss_score, $1::bigint, n.match_ecosystem, n.match_package, n.aliases" +
                        fresh +
+                       " ORDER BY n.tenant_id, n.vuln_id, n.package_name, n.package_version, n.package_arch, n.package_path, n.image_digest"
                        " ON CONFLICT (tenant_id, image_digest, vuln_id, package_name, package_version, package_arch, "
                        "package_path) DO UPDATE SET resolved_at = NULL, last_seen = now(), installed_version = "
                        "EXCLUDED.installed_version, fixed_version = EXCLUDED.fixed_version, severity = EXCLUDED.severity, "
@@ -307,19 +313,135 @@ Result<ChunkCounts> apply_chunk(PgConnection& db, std::span<const Pair> pairs, c
       !r) {
     return std::unexpected(r.error());
   }
-  // The images whose findings changed get their documents assessed again in the background
-  // (any other image's is assessed again when it is read: the database moved since).
-  if (auto r = run(db, "UPDATE images i SET document_stale = true FROM (SELECT DISTINCT tenant_id, image_digest FROM "
-                       "finding_events WHERE id > $1) t WHERE i.tenant_id = t.tenant_id AND i.digest = t.image_digest "
-                       "AND NOT i.document_stale AND i.document IS NOT NULL",
-                   {events_before});
+
+  // The events, made and sorted while the other parts work too; written once every earlier part
+  // has committed.
+  const std::string event_columns =
+      "tenant_id, kind, generation, image_digest, vuln_id, aliases, package_name, package_version, package_arch, "
+      "package_path, installed_version, fixed_version, severity, previous_severity, previous_fixed";
+  if (auto r = run(db,
+                   "CREATE TEMPORARY TABLE rescan_events ON COMMIT DROP AS SELECT row_number() OVER (ORDER BY step, "
+                   "tenant_id, image_digest, vuln_id, package_name, package_version, package_arch, package_path) AS seq, "
+                   "e.* FROM ("
+                   // Changed: the same finding with another severity or fix.
+                   "SELECT 0 AS step, n.tenant_id, 'finding.changed' AS kind, $1::bigint AS generation, n.image_digest, "
+                   "n.vuln_id, n.aliases, n.package_name, n.package_version, n.package_arch, n.package_path, "
+                   "n.installed_version, n.fixed_version, n.severity, c.severity AS previous_severity, "
+                   "c.fixed_version AS previous_fixed FROM rescan_found n JOIN rescan_current c ON " +
+                       std::string(kSameFinding) +
+                       " WHERE n.severity <> c.severity OR n.fixed_version IS DISTINCT FROM c.fixed_version "
+                       "UNION ALL SELECT 1, c.tenant_id, 'finding.resolved', $1::bigint, c.image_digest, c.vuln_id, "
+                       "c.aliases, c.package_name, c.package_version, c.package_arch, c.package_path, "
+                       "c.installed_version, c.fixed_version, c.severity, NULL, NULL" +
+                       gone +
+                       " UNION ALL SELECT 2, n.tenant_id, 'finding.new', $1::bigint, n.image_digest, n.vuln_id, "
+                       "n.aliases, n.package_name, n.package_version, n.package_arch, n.package_path, "
+                       "n.installed_version, n.fixed_version, n.severity, NULL, NULL" +
+                       fresh + ") e",
+                   {generation});
       !r) {
     return std::unexpected(r.error());
   }
+  auto kinds = db.exec("SELECT kind, count(*) FROM rescan_events GROUP BY kind");
+  if (!kinds) return err(kinds);
+  for (int i = 0; i < kinds->rows(); ++i) {
+    const std::string_view kind = kinds->get(i, 0);
+    (kind == "finding.new" ? counts.added : kind == "finding.resolved" ? counts.resolved : counts.changed) =
+        kinds->integer(i, 1);
+  }
+  if (!order.await_turn(index)) {
+    return fail(ErrorCode::kUnavailable, "rescan to generation " + generation + ": an earlier part of the chunk failed");
+  }
+  if (auto r = run(db, "INSERT INTO finding_events (" + event_columns + ") SELECT " + event_columns +
+                           " FROM rescan_events ORDER BY seq");
+      !r) {
+    return std::unexpected(r.error());
+  }
+  // The images whose findings changed get their documents assessed again in the background
+  // (any other image's is assessed again when it is read: the database moved since). After the
+  // turn: parts share images, and a part must not hold an image's row while it waits.
+  if (auto r = run(db, "UPDATE images i SET document_stale = true FROM (SELECT DISTINCT tenant_id, image_digest FROM "
+                       "rescan_events) t WHERE i.tenant_id = t.tenant_id AND i.digest = t.image_digest "
+                       "AND NOT i.document_stale AND i.document IS NOT NULL");
+      !r) {
+    return std::unexpected(r.error());
+  }
+  auto progress = db.exec("UPDATE rescans SET pairs_done = CASE WHEN $6 THEN $2::int ELSE pairs_done END, "
+                          "findings_new = findings_new + $3, findings_resolved = findings_resolved + $4, "
+                          "findings_changed = findings_changed + $5 WHERE generation = $1",
+                          {generation, std::to_string(done_through), std::to_string(counts.added),
+                           std::to_string(counts.resolved), std::to_string(counts.changed), last ? "true" : "false"});
+  if (!progress) return err(progress);
   if (counts.added + counts.resolved + counts.changed > 0) {
     if (auto r = run(db, "SELECT pg_notify('strata_events', $1)", {generation}); !r) return std::unexpected(r.error());
   }
   return counts;
+}
+
+}  // namespace
+
+std::size_t rescan_part(std::string_view ecosystem_key, std::string_view package, std::string_view version,
+                        std::size_t parts) {
+  std::uint64_t hash = 14695981039346656037ull;  // FNV-1a: the same part on every run and machine
+  for (const std::string_view word : {ecosystem_key, package, version}) {
+    for (const char c : word) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+    hash = (hash ^ 0xffu) * 1099511628211ull;
+  }
+  return static_cast<std::size_t>(hash % std::max<std::size_t>(1, parts));
+}
+
+namespace {
+
+// A chunk's keys in parts, each written on a connection of its own at the same time; their
+// counts summed. A key's findings are its own rows (a finding belongs to one key), so parts
+// never write the same row.
+Result<ChunkCounts> apply_parts(PgPool& connections, std::size_t part_count, const ChunkMatches& matches,
+                                const std::string& analyzer_set, const std::string& generation,
+                                std::size_t done_through) {
+  std::vector<ChunkMatches> split(part_count);
+  for (const auto& row : matches.key_rows) {
+    split[rescan_part(*row[0], *row[1], *row[2], part_count)].key_rows.push_back(row);
+  }
+  for (const auto& row : matches.match_rows) {
+    split[rescan_part(*row[0], *row[1], *row[2], part_count)].match_rows.push_back(row);
+  }
+  std::erase_if(split, [](const ChunkMatches& m) { return m.key_rows.empty(); });
+  const std::size_t parts = split.size();
+  // Every part's connection is taken before any part starts: a part waits for the earlier ones
+  // to commit, and those must not be waiting for a connection.
+  std::vector<PgPool::Lease> leases;
+  for (std::size_t i = 0; i < parts; ++i) {
+    auto lease = connections.acquire();
+    if (!lease) return err(lease);
+    leases.push_back(std::move(*lease));
+  }
+  CommitOrder order;
+  std::vector<Result<ChunkCounts>> results(parts);
+  auto apply = [&](std::size_t i) {
+    PgConnection& db = *leases[i];
+    results[i] = in_transaction(db, [&] {
+      return apply_part(db, split[i], i, i + 1 == parts, order, analyzer_set, generation, done_through);
+    });
+    if (results[i]) {
+      order.committed(i);
+    } else {
+      order.failed();
+    }
+  };
+  if (parts == 1) {
+    apply(0);
+  } else {
+    std::vector<std::jthread> threads;
+    for (std::size_t i = 0; i < parts; ++i) threads.emplace_back(apply, i);
+  }
+  ChunkCounts total;
+  for (const auto& r : results) {
+    if (!r) return std::unexpected(r.error());
+    total.added += r->added;
+    total.resolved += r->resolved;
+    total.changed += r->changed;
+  }
+  return total;
 }
 
 // Holds the rescan lock of one session: only one coordinator rescans at a time, and a
@@ -435,23 +557,21 @@ Result<std::optional<RescanOutcome>> Rescanner::run() {
       return std::optional<RescanOutcome>(out);
     }
     const std::size_t n = std::min(chunk, pairs.size() - start);
-    auto counts = in_transaction(db, [&]() -> Result<ChunkCounts> {
-      auto c = apply_chunk(db, std::span(pairs).subspan(start, n), before, analyzer_set, generation);
-      if (!c) return c;
-      auto progress = db.exec("UPDATE rescans SET pairs_done = $2, findings_new = findings_new + $3, "
-                              "findings_resolved = findings_resolved + $4, findings_changed = findings_changed + $5 "
-                              "WHERE generation = $1",
-                              {generation, std::to_string(start + n), std::to_string(c->added),
-                               std::to_string(c->resolved), std::to_string(c->changed)});
+    auto matches = in_transaction(db, [&] { return match_chunk(db, std::span(pairs).subspan(start, n), before); });
+    if (!matches) return std::unexpected(matches.error());
+    out.keys += matches->keys;
+    out.keys_changed += matches->keys_changed;
+    if (matches->keys_changed == 0) {  // no image's findings can differ
+      auto progress = db.exec("UPDATE rescans SET pairs_done = $2 WHERE generation = $1",
+                              {generation, std::to_string(start + n)});
       if (!progress) return err(progress);
-      return c;
-    });
-    if (!counts) return std::unexpected(counts.error());
-    out.keys += counts->keys;
-    out.keys_changed += counts->keys_changed;
-    out.findings_new += static_cast<std::uint64_t>(counts->added);
-    out.findings_resolved += static_cast<std::uint64_t>(counts->resolved);
-    out.findings_changed += static_cast<std::uint64_t>(counts->changed);
+    } else {
+      auto counts = apply_parts(*apply_pool_, config_.apply_connections, *matches, analyzer_set, generation, start + n);
+      if (!counts) return std::unexpected(counts.error());
+      out.findings_new += static_cast<std::uint64_t>(counts->added);
+      out.findings_resolved += static_cast<std::uint64_t>(counts->resolved);
+      out.findings_changed += static_cast<std::uint64_t>(counts->changed);
+    }
     if (config_.progress) config_.progress(start + n, pairs.size());
   }
   auto done = db.exec("UPDATE rescans SET state = 'done', finished_at = now(), images_requeued = images_requeued + $2 "

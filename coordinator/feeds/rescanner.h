@@ -11,16 +11,21 @@
 //
 // Pairs are taken in a fixed order and committed a chunk at a time with the rescan's progress,
 // so a rescan cut short (kill -9, PostgreSQL restarting) resumes at its next chunk and ends
-// exactly as an uninterrupted one. One coordinator rescans at a time (a session advisory lock).
+// exactly as an uninterrupted one. A chunk's keys are written in parts (rescan_part) over
+// connections of their own at the same time; the parts commit in their order, the last with the
+// progress, and a part applied again compares equal and writes nothing. One coordinator rescans at a time (a session advisory lock).
 // Images whose inventory came from another analyzer set are not re-matched: they are queued once
 // for analysis again, as a bulk scan of their tenant.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "coordinator/feeds/pg_vuln_db.h"
 #include "coordinator/store/pg.h"
@@ -31,6 +36,9 @@ namespace strata::coordinator {
 struct RescanConfig {
   std::uint64_t analyzer_set = 0;   // the coordinator's: images of another set are re-analysed
   std::size_t pairs_per_chunk = 2000;
+  // Connections that write a chunk's findings at the same time, each for a share of its keys
+  // (rescan_part); the rescanner's own, besides one from the shared pool.
+  std::size_t apply_connections = 2;
   // A bulk scan the rescan created to analyse images again, for the scan runner to take.
   std::function<void(TenantId, const std::string& scan)> scan_created;
   // Checked between chunks: a coordinator stopping leaves the rest to its next start.
@@ -53,10 +61,21 @@ struct RescanOutcome {
   bool finished = false;         // false: stopped between chunks, to be resumed
 };
 
+// The part of a chunk whose connection writes the findings of a stored key, of `parts`: fixed
+// for a key, so a chunk resumed after some parts committed is split as before.
+std::size_t rescan_part(std::string_view ecosystem_key, std::string_view package, std::string_view version,
+                        std::size_t parts);
+
 class Rescanner {
  public:
   Rescanner(PgPool& pool, PgVulnDb& db, ScanStore& scans, RescanConfig config)
-      : pool_(pool), db_(db), scans_(scans), config_(std::move(config)) {}
+      : pool_(pool),
+        db_(db),
+        scans_(scans),
+        config_(std::move(config)),
+        apply_pool_(std::make_unique<PgPool>(pool.url(), std::max<std::size_t>(1, config_.apply_connections))) {
+    config_.apply_connections = std::max<std::size_t>(1, config_.apply_connections);
+  }
 
   // Resumes a rescan left unfinished, else rescans the generations after the last rescan's.
   // nullopt: nothing to do, or another coordinator is rescanning.
@@ -84,6 +103,7 @@ class Rescanner {
   PgVulnDb& db_;
   ScanStore& scans_;
   RescanConfig config_;
+  std::unique_ptr<PgPool> apply_pool_;  // the chunk's parts write over these
 };
 
 }  // namespace strata::coordinator

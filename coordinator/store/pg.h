@@ -97,6 +97,8 @@ class PgPool {
   };
 
   Result<Lease> acquire();
+  // Where it connects: a component that needs connections of its own opens a pool to the same.
+  const std::string& url() const { return url_; }
 
  private:
   void release(std::unique_ptr<PgConnection> conn);

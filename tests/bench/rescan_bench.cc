@@ -89,10 +89,24 @@ std::string shell(const std::string& command) {
   return out;
 }
 
+// For trying a change on a large fleet without writing it again (never for the README's
+// figures: such a fleet carries the changes of earlier runs): STRATA_BENCH_PG_URL names a
+// PostgreSQL already running, used instead of one of the run's own, and with
+// STRATA_BENCH_KEEP_FLEETS=1 a fleet database of the size asked that exists there is taken as
+// it is (migrated to the current schema), and kept at the end.
+bool keep_fleets() {
+  const char* env = std::getenv("STRATA_BENCH_KEEP_FLEETS");
+  return env != nullptr && std::string(env) == "1";
+}
+
 // PostgreSQL for the whole run (settings: STRATA_PG_SETTINGS, default below).
 class Services {
  public:
   Services() {
+    if (const char* given = std::getenv("STRATA_BENCH_PG_URL")) {
+      url_ = given;
+      return;
+    }
     dir_ = fs::temp_directory_path() / ("strata-rescan-bench-" + std::to_string(::getpid()));
     // Sized as a fleet's database would be: a working set in shared buffers, checkpoints apart.
     ::setenv("STRATA_PG_SETTINGS", "-c shared_buffers=4GB -c max_wal_size=8GB -c checkpoint_timeout=30min", 0);
@@ -104,6 +118,7 @@ class Services {
     }
   }
   ~Services() {
+    if (dir_.empty()) return;  // not the run's own
     shell("bash " STRATA_SOURCE_DIR "/deploy/local/services.sh stop " + dir_.string() + " >/dev/null 2>&1");
     fs::remove_all(dir_);
   }
@@ -202,6 +217,28 @@ struct KeyFindings {
 class Fleet {
  public:
   Fleet(std::size_t images, const std::string& url) : url_(url), images_(images) {}
+
+  // A fleet an earlier run wrote, migrated; false (with `why`) when there is none of this size.
+  bool open(std::string* why) {
+    auto db = PgConnection::connect(url_);
+    if (!db) return (*why = db.error().message(), false);
+    auto count = (*db)->exec("SELECT count(*) FROM images");
+    if (!count || count->integer(0, 0) != static_cast<std::int64_t>(images_)) return (*why = "no fleet of this size", false);
+    if (auto m = coordinator::apply_migrations(**db, coordinator::builtin_migrations()); !m) {
+      return (*why = m.error().message(), false);
+    }
+    pool_ = std::make_unique<PgPool>(url_, 6);
+    feeds_ = std::make_unique<coordinator::PgVulnDb>(*pool_);
+    scans_ = std::make_unique<coordinator::ScanStore>(*pool_);
+    auto stats = (*db)->exec("SELECT (SELECT count(*) FROM packages), (SELECT count(*) FROM findings), "
+                             "(SELECT max(generation) FROM feed_generations)");
+    if (!stats) return (*why = stats.error().message(), false);
+    packages_per_image_ = static_cast<double>(stats->integer(0, 0)) / static_cast<double>(images_);
+    findings_total_ = static_cast<std::size_t>(stats->integer(0, 1));
+    round_ = static_cast<std::uint64_t>(stats->integer(0, 2)) + 100;  // record ids no earlier run used
+    if (!(*db)->exec("VACUUM ANALYZE")) return (*why = "vacuum", false);
+    return measure_size(**db, why);
+  }
 
   // Writes the fleet; false (with `why`) when it cannot.
   bool build(std::string* why) {
@@ -308,8 +345,13 @@ class Fleet {
       return (*why = "package keys", false);
     }
     if (!(*db)->exec("VACUUM ANALYZE")) return (*why = "vacuum", false);
-    auto size = (*db)->exec("SELECT pg_database_size(current_database()), pg_total_relation_size('images'), "
-                            "pg_total_relation_size('packages'), pg_total_relation_size('findings')");
+    return measure_size(**db, why);
+  }
+
+  bool measure_size(PgConnection& db, std::string* why) {
+    auto size = db.exec("SELECT pg_database_size(current_database()), pg_total_relation_size('images'), "
+                        "pg_total_relation_size('packages'), pg_total_relation_size('findings')");
+    if (!size) return (*why = size.error().message(), false);
     bytes_per_image_ = static_cast<double>(size->integer(0, 0)) / static_cast<double>(images_);
     for (int c = 1; c < 4; ++c) table_bytes_per_image_.push_back(static_cast<double>(size->integer(0, c)) / static_cast<double>(images_));
     return true;
@@ -368,6 +410,7 @@ class Fleet {
   Result<std::optional<coordinator::RescanOutcome>> rescan() {
     coordinator::RescanConfig config;
     config.analyzer_set = analyzer_set();
+    if (const char* n = std::getenv("STRATA_BENCH_RESCAN_CONNECTIONS")) config.apply_connections = std::stoul(n);
     coordinator::Rescanner rescanner(*pool_, *feeds_, *scans_, config);
     return rescanner.run();
   }
@@ -448,12 +491,18 @@ Fleet* fleet(std::size_t images, std::string* why) {
   std::vector<std::size_t> previous;
   for (const auto& entry : fleets) previous.push_back(entry.first);
   fleets.clear();  // their connections closed first
-  for (const std::size_t size : previous) (void)(*admin)->exec("DROP DATABASE IF EXISTS rescan_" + std::to_string(size));
   const std::string name = "rescan_" + std::to_string(images);
-  (void)(*admin)->exec("DROP DATABASE IF EXISTS " + name);
-  if (!(*admin)->exec("CREATE DATABASE " + name)) return (*why = "cannot create " + name, nullptr);
   std::string own = url;
   own.replace(own.rfind('/') + 1, std::string::npos, name);
+  if (keep_fleets()) {
+    auto kept = std::make_unique<Fleet>(images, own);
+    std::string absent;
+    if (kept->open(&absent)) return (fleets[images] = std::move(kept)).get();
+  } else {
+    for (const std::size_t size : previous) (void)(*admin)->exec("DROP DATABASE IF EXISTS rescan_" + std::to_string(size));
+  }
+  (void)(*admin)->exec("DROP DATABASE IF EXISTS " + name);
+  if (!(*admin)->exec("CREATE DATABASE " + name)) return (*why = "cannot create " + name, nullptr);
   auto made = std::make_unique<Fleet>(images, own);
   if (!made->build(why)) return nullptr;
   return (fleets[images] = std::move(made)).get();

@@ -4,6 +4,7 @@
 // nothing again when nothing changed; and a rescan stopped between chunks resumes to the same end.
 #include "coordinator/feeds/rescanner.h"
 
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "common/assess/assess_image.h"
@@ -234,6 +235,72 @@ TEST_F(Rescan, AStoppedRescanResumesAtItsNextChunkAndEndsAsAnUninterruptedOne) {
                                                   "finding.new sha256:web GHSA-minimist minimist HIGH"}));
   EXPECT_EQ(events(b_), (std::vector<std::string>{"finding.new sha256:api PYSEC-django django HIGH",
                                                   "finding.new sha256:api PYSEC-req requests HIGH"}));
+}
+
+// A chunk's keys are written in parts over several connections, committed in order. A part that
+// fails (here: PostgreSQL refusing the events of one package's vulnerability) leaves the parts
+// before it committed and the rescan unfinished; the next run applies the chunk again, the
+// committed parts compare equal and write nothing, and the end is what an uninterrupted rescan
+// leaves: every finding current, each change one event, the counts exact.
+TEST_F(Rescan, APartThatFailsLeavesEarlierPartsCommittedAndTheNextRunEndsAsAnUninterruptedOne) {
+  constexpr std::size_t kParts = 4;
+  const std::vector<std::string> names{"lodash", "minimist", "express", "moment", "axios", "qs", "debug", "ms"};
+  std::vector<ImagePackage> packages;
+  for (const auto& name : names) packages.push_back(package(Ecosystem::kNpm, name, "1.0.0"));
+  std::vector<ImageInventory> fleet;
+  for (int i = 0; i < 6; ++i) {
+    fleet.push_back(image("sha256:img-" + std::to_string(i), packages));
+    store(a_, fleet.back());
+  }
+  std::vector<Vulnerability> delta;
+  for (const auto& name : names) delta.push_back(osv("GHSA-" + name, "npm", name, "2.0.0"));
+  import(delta);
+  // The package of the second part that has keys: the first part commits, it does not.
+  std::map<std::size_t, std::string> by_part;
+  auto keys = db_->exec("SELECT DISTINCT match_ecosystem, match_package, match_version FROM packages");
+  for (int i = 0; i < keys->rows(); ++i) {
+    by_part.emplace(rescan_part(keys->get(i, 0), keys->get(i, 1), keys->get(i, 2), kParts), std::string(keys->get(i, 1)));
+  }
+  ASSERT_GE(by_part.size(), 2u);
+  const std::string refused = "GHSA-" + std::next(by_part.begin())->second;
+  ASSERT_TRUE(db_->exec_script(
+      "CREATE FUNCTION refuse_events() RETURNS trigger AS $$ BEGIN IF NEW.vuln_id = '" + refused +
+      "' THEN RAISE EXCEPTION 'refused for the test'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql;"
+      "CREATE TRIGGER refuse_events BEFORE INSERT ON finding_events FOR EACH ROW EXECUTE FUNCTION refuse_events();"));
+
+  RescanConfig parts = config();
+  parts.apply_connections = kParts;
+  Rescanner first(*pool_, *feeds_, *scans_, parts);
+  const auto failed = first.run();
+  ASSERT_FALSE(failed);
+  EXPECT_NE(failed.error().message().find("refused for the test"), std::string::npos) << failed.error().message();
+  auto state = db_->exec("SELECT state, pairs_done FROM rescans");
+  EXPECT_EQ(state->get(0, 0), "running");
+  EXPECT_EQ(state->integer(0, 1), 0);
+  const auto partial = events(a_).size();
+  EXPECT_GT(partial, 0u);                              // the first part committed
+  EXPECT_LT(partial, fleet.size() * names.size());     // the refused one and those after it did not
+
+  ASSERT_TRUE(db_->exec_script("DROP TRIGGER refuse_events ON finding_events"));
+  Rescanner second(*pool_, *feeds_, *scans_, parts);
+  const auto resumed = second.run();
+  ASSERT_TRUE(resumed && *resumed) << (resumed ? "nothing to do" : resumed.error().message());
+  EXPECT_TRUE((*resumed)->resumed);
+  EXPECT_TRUE((*resumed)->finished);
+  std::vector<std::string> expected;
+  for (const auto& inv : fleet) {
+    EXPECT_EQ(open_findings(a_, inv.digest), assessed_findings(inv)) << inv.digest;
+    for (const auto& name : names) expected.push_back("finding.new " + inv.digest + " GHSA-" + name + " " + name + " HIGH");
+  }
+  auto seen = events(a_);
+  std::sort(seen.begin(), seen.end());
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(seen, expected);  // each change once: the committed part wrote nothing again
+  auto counts = db_->exec("SELECT state, findings_new, findings_changed, findings_resolved FROM rescans");
+  EXPECT_EQ(counts->get(0, 0), "done");
+  EXPECT_EQ(counts->integer(0, 1), static_cast<std::int64_t>(fleet.size() * names.size()));
+  EXPECT_EQ(counts->integer(0, 2), 0);
+  EXPECT_EQ(counts->integer(0, 3), 0);
 }
 
 TEST_F(Rescan, ImagesOfAnotherAnalyzerSetAreQueuedForAnalysisOnceNotReMatched) {
