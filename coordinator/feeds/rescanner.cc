@@ -1,8 +1,6 @@
 #include "coordinator/feeds/rescanner.h"
 
 #include <algorithm>
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -165,44 +163,14 @@ Result<ChunkMatches> match_chunk(PgConnection& db, std::span<const Pair> pairs, 
   return match_keys(db, before);
 }
 
-// Parts commit in their order: each writes its findings while the others do, then waits for the
-// part before it to commit before it writes its events. So a tenant's event ids grow in commit
-// order (a reader that saw an id never sees a smaller one appear later), and the events of a
-// chunk come in the same order however its parts were interrupted and resumed.
-class CommitOrder {
- public:
-  // Blocks until every earlier part committed; false when one of them failed.
-  bool await_turn(std::size_t part) {
-    std::unique_lock lock(mutex_);
-    turn_.wait(lock, [&] { return failed_ || next_ == part; });
-    return !failed_;
-  }
-  void committed(std::size_t part) {
-    std::lock_guard lock(mutex_);
-    next_ = part + 1;
-    turn_.notify_all();
-  }
-  void failed() {
-    std::lock_guard lock(mutex_);
-    failed_ = true;
-    turn_.notify_all();
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable turn_;
-  std::size_t next_ = 0;
-  bool failed_ = false;
-};
-
 // One part of a chunk (some of its keys), in the caller's transaction: the findings of the
-// own-set images holding the part's keys become what matching finds now, each change an event,
-// and the rescan's counts move on (the last part moves `pairs_done` to `done_through`: every part
-// has committed). A part applied before (a run cut short after it committed) compares equal and
-// writes nothing.
-Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, std::size_t index, bool last,
-                               CommitOrder& order, const std::string& analyzer_set, const std::string& generation,
-                               std::size_t done_through) {
+// own-set images holding the part's keys become what matching finds now, each change an event
+// (seen once the chunk is published), and the rescan's counts move on. A part applied before (a
+// run cut short after it committed) compares equal and writes nothing. It never waits for
+// another part: a transaction holding rows while it waited for something PostgreSQL cannot see
+// would make a deadlock with a scan storing the same image that nothing detects.
+Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, const std::string& analyzer_set,
+                               const std::string& generation) {
   ChunkCounts counts;
   if (auto r = run(db, "CREATE TEMPORARY TABLE rescan_keys (match_ecosystem TEXT, match_package TEXT, "
                        "match_version TEXT, vuln_id TEXT) ON COMMIT DROP");
@@ -314,15 +282,12 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, st
     return std::unexpected(r.error());
   }
 
-  // The events, made and sorted while the other parts work too; written once every earlier part
-  // has committed.
+  // Each change an event.
   const std::string event_columns =
       "tenant_id, kind, generation, image_digest, vuln_id, aliases, package_name, package_version, package_arch, "
       "package_path, installed_version, fixed_version, severity, previous_severity, previous_fixed";
   if (auto r = run(db,
-                   "CREATE TEMPORARY TABLE rescan_events ON COMMIT DROP AS SELECT row_number() OVER (ORDER BY step, "
-                   "tenant_id, image_digest, vuln_id, package_name, package_version, package_arch, package_path) AS seq, "
-                   "e.* FROM ("
+                   "CREATE TEMPORARY TABLE rescan_events ON COMMIT DROP AS SELECT * FROM ("
                    // Changed: the same finding with another severity or fix.
                    "SELECT 0 AS step, n.tenant_id, 'finding.changed' AS kind, $1::bigint AS generation, n.image_digest, "
                    "n.vuln_id, n.aliases, n.package_name, n.package_version, n.package_arch, n.package_path, "
@@ -349,33 +314,44 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, st
     (kind == "finding.new" ? counts.added : kind == "finding.resolved" ? counts.resolved : counts.changed) =
         kinds->integer(i, 1);
   }
-  if (!order.await_turn(index)) {
-    return fail(ErrorCode::kUnavailable, "rescan to generation " + generation + ": an earlier part of the chunk failed");
-  }
   if (auto r = run(db, "INSERT INTO finding_events (" + event_columns + ") SELECT " + event_columns +
-                           " FROM rescan_events ORDER BY seq");
+                           " FROM rescan_events ORDER BY step, tenant_id, image_digest, vuln_id, package_name, "
+                           "package_version, package_arch, package_path");
       !r) {
     return std::unexpected(r.error());
   }
-  // The images whose findings changed get their documents assessed again in the background
-  // (any other image's is assessed again when it is read: the database moved since). After the
-  // turn: parts share images, and a part must not hold an image's row while it waits.
-  if (auto r = run(db, "UPDATE images i SET document_stale = true FROM (SELECT DISTINCT tenant_id, image_digest FROM "
-                       "rescan_events) t WHERE i.tenant_id = t.tenant_id AND i.digest = t.image_digest "
-                       "AND NOT i.document_stale AND i.document IS NOT NULL");
-      !r) {
-    return std::unexpected(r.error());
-  }
-  auto progress = db.exec("UPDATE rescans SET pairs_done = CASE WHEN $6 THEN $2::int ELSE pairs_done END, "
-                          "findings_new = findings_new + $3, findings_resolved = findings_resolved + $4, "
-                          "findings_changed = findings_changed + $5 WHERE generation = $1",
-                          {generation, std::to_string(done_through), std::to_string(counts.added),
-                           std::to_string(counts.resolved), std::to_string(counts.changed), last ? "true" : "false"});
+  // Last, so that the rescan's row is held only until the commit that follows.
+  auto progress = db.exec("UPDATE rescans SET findings_new = findings_new + $2, findings_resolved = findings_resolved + $3, "
+                          "findings_changed = findings_changed + $4 WHERE generation = $1",
+                          {generation, std::to_string(counts.added), std::to_string(counts.resolved),
+                           std::to_string(counts.changed)});
   if (!progress) return err(progress);
-  if (counts.added + counts.resolved + counts.changed > 0) {
-    if (auto r = run(db, "SELECT pg_notify('strata_events', $1)", {generation}); !r) return std::unexpected(r.error());
-  }
   return counts;
+}
+
+// After every part of a chunk committed, in the caller's transaction: the images whose findings
+// changed get their documents assessed again in the background (any other image's is assessed
+// again when it is read: the database moved since), the chunk's events are published, and the
+// rescan's progress moves to `done_through`. A run cut short before this does it on resuming,
+// for the events of the parts that committed before and after.
+Result<void> publish_chunk(PgConnection& db, const std::string& generation, std::size_t done_through) {
+  if (auto r = run(db, "UPDATE images i SET document_stale = true FROM (SELECT DISTINCT tenant_id, image_digest FROM "
+                       "finding_events WHERE id > (SELECT through FROM finding_events_published)) t WHERE "
+                       "i.tenant_id = t.tenant_id AND i.digest = t.image_digest AND NOT i.document_stale AND "
+                       "i.document IS NOT NULL");
+      !r) {
+    return r;
+  }
+  if (auto r = run(db, "UPDATE finding_events_published SET through = GREATEST(through, (SELECT COALESCE(max(id), 0) "
+                       "FROM finding_events))");
+      !r) {
+    return r;
+  }
+  if (auto r = run(db, "UPDATE rescans SET pairs_done = $2 WHERE generation = $1", {generation, std::to_string(done_through)});
+      !r) {
+    return r;
+  }
+  return run(db, "SELECT pg_notify('strata_events', $1)", {generation});
 }
 
 }  // namespace
@@ -396,8 +372,7 @@ namespace {
 // counts summed. A key's findings are its own rows (a finding belongs to one key), so parts
 // never write the same row.
 Result<ChunkCounts> apply_parts(PgPool& connections, std::size_t part_count, const ChunkMatches& matches,
-                                const std::string& analyzer_set, const std::string& generation,
-                                std::size_t done_through) {
+                                const std::string& analyzer_set, const std::string& generation) {
   std::vector<ChunkMatches> split(part_count);
   for (const auto& row : matches.key_rows) {
     split[rescan_part(*row[0], *row[1], *row[2], part_count)].key_rows.push_back(row);
@@ -407,26 +382,17 @@ Result<ChunkCounts> apply_parts(PgPool& connections, std::size_t part_count, con
   }
   std::erase_if(split, [](const ChunkMatches& m) { return m.key_rows.empty(); });
   const std::size_t parts = split.size();
-  // Every part's connection is taken before any part starts: a part waits for the earlier ones
-  // to commit, and those must not be waiting for a connection.
+  // Every part's connection is taken before any part starts, so a chunk never runs on fewer.
   std::vector<PgPool::Lease> leases;
   for (std::size_t i = 0; i < parts; ++i) {
     auto lease = connections.acquire();
     if (!lease) return err(lease);
     leases.push_back(std::move(*lease));
   }
-  CommitOrder order;
   std::vector<Result<ChunkCounts>> results(parts);
   auto apply = [&](std::size_t i) {
     PgConnection& db = *leases[i];
-    results[i] = in_transaction(db, [&] {
-      return apply_part(db, split[i], i, i + 1 == parts, order, analyzer_set, generation, done_through);
-    });
-    if (results[i]) {
-      order.committed(i);
-    } else {
-      order.failed();
-    }
+    results[i] = in_transaction(db, [&] { return apply_part(db, split[i], analyzer_set, generation); });
   };
   if (parts == 1) {
     apply(0);
@@ -566,8 +532,10 @@ Result<std::optional<RescanOutcome>> Rescanner::run() {
                               {generation, std::to_string(start + n)});
       if (!progress) return err(progress);
     } else {
-      auto counts = apply_parts(*apply_pool_, config_.apply_connections, *matches, analyzer_set, generation, start + n);
+      auto counts = apply_parts(*apply_pool_, config_.apply_connections, *matches, analyzer_set, generation);
       if (!counts) return std::unexpected(counts.error());
+      auto published = in_transaction(db, [&] { return publish_chunk(db, generation, start + n); });
+      if (!published) return std::unexpected(published.error());
       out.findings_new += static_cast<std::uint64_t>(counts->added);
       out.findings_resolved += static_cast<std::uint64_t>(counts->resolved);
       out.findings_changed += static_cast<std::uint64_t>(counts->changed);

@@ -12,8 +12,9 @@
 // Pairs are taken in a fixed order and committed a chunk at a time with the rescan's progress,
 // so a rescan cut short (kill -9, PostgreSQL restarting) resumes at its next chunk and ends
 // exactly as an uninterrupted one. A chunk's keys are written in parts (rescan_part) over
-// connections of their own at the same time; the parts commit in their order, the last with the
-// progress, and a part applied again compares equal and writes nothing. One coordinator rescans at a time (a session advisory lock).
+// connections of their own at the same time, each committing on its own; once all have, one
+// transaction publishes the chunk's events (finding_events_published: readers see ids up to it,
+// all settled) and moves the progress. A part applied again compares equal and writes nothing. One coordinator rescans at a time (a session advisory lock).
 // Images whose inventory came from another analyzer set are not re-matched: they are queued once
 // for analysis again, as a bulk scan of their tenant.
 #pragma once
