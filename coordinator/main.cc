@@ -281,7 +281,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve_cmd->add_option("--rescan-connections", o.rescan_connections,
                         "PostgreSQL connections that write a rescan's changes at the same time, each for a share of "
-                        "the images")
+                        "the changed packages")
       ->check(CLI::Range(std::size_t{1}, std::size_t{16}))
       ->capture_default_str();
   serve_cmd->add_option("--feed-poll-ms", o.feed_poll_ms,

@@ -1,10 +1,10 @@
 #include "coordinator/feeds/rescanner.h"
 
 #include <algorithm>
-#include <thread>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <span>
+#include <thread>
 #include <unordered_map>
 
 #include "common/assess/assess_image.h"
@@ -13,6 +13,7 @@
 #include "common/policy/filter.h"
 #include "common/report/report_document.h"
 #include "common/vulndb/osv_json.h"
+#include "coordinator/store/event_store.h"
 #include "coordinator/store/sql.h"
 
 namespace strata::coordinator {
@@ -336,7 +337,7 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, co
 // for the events of the parts that committed before and after.
 Result<void> publish_chunk(PgConnection& db, const std::string& generation, std::size_t done_through) {
   if (auto r = run(db, "UPDATE images i SET document_stale = true FROM (SELECT DISTINCT tenant_id, image_digest FROM "
-                       "finding_events WHERE id > (SELECT through FROM finding_events_published)) t WHERE "
+                       "finding_events WHERE id > " + std::string(kPublishedEventId) + ") t WHERE "
                        "i.tenant_id = t.tenant_id AND i.digest = t.image_digest AND NOT i.document_stale AND "
                        "i.document IS NOT NULL");
       !r) {

@@ -14,7 +14,8 @@
 // exactly as an uninterrupted one. A chunk's keys are written in parts (rescan_part) over
 // connections of their own at the same time, each committing on its own; once all have, one
 // transaction publishes the chunk's events (finding_events_published: readers see ids up to it,
-// all settled) and moves the progress. A part applied again compares equal and writes nothing. One coordinator rescans at a time (a session advisory lock).
+// all settled) and moves the progress. A part applied again compares equal and writes nothing.
+// One coordinator rescans at a time (a session advisory lock).
 // Images whose inventory came from another analyzer set are not re-matched: they are queued once
 // for analysis again, as a bulk scan of their tenant.
 #pragma once
@@ -73,9 +74,9 @@ class Rescanner {
       : pool_(pool),
         db_(db),
         scans_(scans),
-        config_(std::move(config)),
-        apply_pool_(std::make_unique<PgPool>(pool.url(), std::max<std::size_t>(1, config_.apply_connections))) {
+        config_(std::move(config)) {
     config_.apply_connections = std::max<std::size_t>(1, config_.apply_connections);
+    apply_pool_ = std::make_unique<PgPool>(pool.url(), config_.apply_connections);
   }
 
   // Resumes a rescan left unfinished, else rescans the generations after the last rescan's.

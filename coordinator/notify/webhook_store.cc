@@ -48,9 +48,11 @@ Result<Webhook> WebhookStore::create(TenantId tenant, const std::string& url, co
   if (!db) return err(db);
   const std::string t = std::to_string(tenant);
   auto r = (*db)->exec(
-      "INSERT INTO webhooks (tenant_id, id, url, sealed_secret, key_id, min_severity, queued_through) VALUES "
-      "($1, $2, $3, $4::bytea, $5, $6, (SELECT COALESCE(max(id), 0) FROM finding_events WHERE tenant_id = $1 AND "
-      "id <= (SELECT through FROM finding_events_published))) "
+      std::string("INSERT INTO webhooks (tenant_id, id, url, sealed_secret, key_id, min_severity, queued_through) VALUES "
+                  "($1, $2, $3, $4::bytea, $5, $6, (SELECT COALESCE(max(id), 0) FROM finding_events WHERE tenant_id = $1 "
+                  "AND id <= ") +
+          kPublishedEventId +
+          ")) "
       "RETURNING to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
       {t, *id, url, bytea_param(vault_->seal(plaintext(tenant, *id, secret))), vault_->key_id(),
        std::string(to_string(min_severity))});
@@ -91,8 +93,8 @@ Result<std::size_t> WebhookStore::fill_outbox(EventStore& events, std::size_t pe
     return (*db)->exec(
         "SELECT w.tenant_id, w.id, w.min_severity, w.queued_through FROM webhooks w WHERE NOT EXISTS (SELECT 1 FROM "
         "webhook_outbox o WHERE o.tenant_id = w.tenant_id AND o.webhook_id = w.id) AND EXISTS (SELECT 1 FROM "
-        "finding_events e WHERE e.tenant_id = w.tenant_id AND e.id > w.queued_through AND e.id <= (SELECT through "
-        "FROM finding_events_published))");
+        "finding_events e WHERE e.tenant_id = w.tenant_id AND e.id > w.queued_through AND e.id <= " +
+        std::string(kPublishedEventId) + ")");
   }();
   if (!waiting) return err(waiting);
   std::size_t queued = 0;

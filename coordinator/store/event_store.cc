@@ -56,8 +56,8 @@ Result<std::vector<FindingEvent>> EventStore::after(TenantId tenant, std::int64_
       "FROM scan_images s WHERE s.tenant_id = e.tenant_id AND s.image_digest = e.image_digest AND s.state = 'done'), "
       "'[]'), e.vuln_id, e.aliases, e.package_name, e.package_version, e.package_arch, e.package_path, "
       "e.installed_version, e.fixed_version, e.severity, e.previous_severity, e.previous_fixed "
-      "FROM finding_events e WHERE e.tenant_id = $1 AND e.id > $2 AND e.id <= (SELECT through FROM "
-      "finding_events_published) AND " + rank + " >= $4 ORDER BY e.id LIMIT $3",
+      "FROM finding_events e WHERE e.tenant_id = $1 AND e.id > $2 AND e.id <= " + std::string(kPublishedEventId) +
+      " AND " + rank + " >= $4 ORDER BY e.id LIMIT $3",
       {std::to_string(tenant), std::to_string(after), std::to_string(limit),
        std::to_string(min_severity ? static_cast<int>(*min_severity) : 0)});
   if (!r) return err(r);

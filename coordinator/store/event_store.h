@@ -15,6 +15,10 @@
 
 namespace strata::coordinator {
 
+// The newest event id a reader may see (SQL, a scalar subquery): every id up to it is committed,
+// while a rescan's parts may still be committing later ones (migration 019).
+inline constexpr const char* kPublishedEventId = "(SELECT through FROM finding_events_published)";
+
 struct FindingEvent {
   std::int64_t id = 0;
   std::string kind;
