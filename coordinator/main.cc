@@ -74,6 +74,7 @@ struct Options {
   unsigned feed_poll_ms = 5000;
   std::size_t rescan_chunk = 2000;
   std::size_t rescan_connections = 2;
+  unsigned rescan_give_way_ms = 1000;
   unsigned webhook_retry_ms = 2000;
   bool allow_private_webhooks = false;
 };
@@ -193,6 +194,7 @@ int serve(const Options& o) {
   rescan_config.analyzer_set = analyzer_set;
   rescan_config.pairs_per_chunk = o.rescan_chunk;
   rescan_config.apply_connections = o.rescan_connections;
+  rescan_config.give_way.at_most = std::chrono::milliseconds(o.rescan_give_way_ms);
   rescan_config.stop = watcher.stop_flag();
   rescan_config.progress = watcher.progress();
   rescan_config.scan_created = [&scans, &runner](TenantId tenant, const std::string& id) {
@@ -283,6 +285,11 @@ int main(int argc, char** argv) {
                         "PostgreSQL connections that write a rescan's changes at the same time, each for a share of "
                         "the changed packages")
       ->check(CLI::Range(std::size_t{1}, std::size_t{16}))
+      ->capture_default_str();
+  serve_cmd->add_option("--rescan-give-way-ms", o.rescan_give_way_ms,
+                        "longest a rescan waits, before each of its statements, for interactive scans under way "
+                        "(0: never waits)")
+      ->check(CLI::Range(0u, 60'000u))
       ->capture_default_str();
   serve_cmd->add_option("--feed-poll-ms", o.feed_poll_ms,
                         "how often to look for a new feed generation besides its notification")

@@ -44,6 +44,7 @@ struct ChunkCounts {
   std::int64_t added = 0;
   std::int64_t resolved = 0;
   std::int64_t changed = 0;
+  std::int64_t waited_ms = 0;  // given way to interactive scans
 };
 
 // A finding as the findings table holds it, for telling whether a key's findings changed.
@@ -171,8 +172,15 @@ Result<ChunkMatches> match_chunk(PgConnection& db, std::span<const Pair> pairs, 
 // another part: a transaction holding rows while it waited for something PostgreSQL cannot see
 // would make a deadlock with a scan storing the same image that nothing detects.
 Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, const std::string& analyzer_set,
-                               const std::string& generation) {
+                               const std::string& generation, const InteractiveGate& gate) {
   ChunkCounts counts;
+  // Before each statement that reads or writes many rows: interactive scans first.
+  auto give_way = [&]() -> Result<void> {
+    auto waited = gate.give_way(db);
+    if (!waited) return std::unexpected(waited.error());
+    counts.waited_ms += waited->count();
+    return {};
+  };
   if (auto r = run(db, "CREATE TEMPORARY TABLE rescan_keys (match_ecosystem TEXT, match_package TEXT, "
                        "match_version TEXT, vuln_id TEXT) ON COMMIT DROP");
       !r) {
@@ -200,6 +208,7 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, co
     if (auto r = run(db, std::string("ANALYZE ") + table); !r) return std::unexpected(r.error());
   }
 
+  if (auto w = give_way(); !w) return std::unexpected(w.error());
   // What matching finds now (n), and the open findings it replaces (c).
   if (auto r = run(db,
                    std::string("CREATE TEMPORARY TABLE rescan_found ON COMMIT DROP AS SELECT DISTINCT p.tenant_id, "
@@ -213,6 +222,7 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, co
       !r) {
     return std::unexpected(r.error());
   }
+  if (auto w = give_way(); !w) return std::unexpected(w.error());
   if (auto r = run(db, std::string("CREATE TEMPORARY TABLE rescan_current ON COMMIT DROP AS SELECT f.tenant_id, "
                                    "f.image_digest, f.vuln_id, f.package_name, f.package_version, f.package_arch, "
                                    "f.package_path, f.installed_version, f.fixed_version, f.severity, f.cvss_score, f.aliases "
@@ -224,6 +234,29 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, co
       !r) {
     return std::unexpected(r.error());
   }
+  // No foreign key checks the findings' images or the events' tenants, row by row (migration
+  // 020): the rescan vouches for them. It locks the tenants, then the images, it writes for, so
+  // that a deletion waits for its commit, and forgets what it found for an image deleted since
+  // it read it (a locking read skips a row deleted meanwhile).
+  const std::string touched = " IN (SELECT tenant_id, image_digest FROM rescan_found UNION SELECT tenant_id, "
+                              "image_digest FROM rescan_current)";
+  if (auto r = run(db, "SELECT 1 FROM tenants t WHERE t.id IN (SELECT tenant_id FROM rescan_found UNION SELECT "
+                       "tenant_id FROM rescan_current) FOR KEY SHARE OF t");
+      !r) {
+    return std::unexpected(r.error());
+  }
+  if (auto r = run(db, "CREATE TEMPORARY TABLE rescan_images ON COMMIT DROP AS SELECT i.tenant_id, i.digest FROM "
+                       "images i WHERE (i.tenant_id, i.digest)" + touched + " FOR KEY SHARE OF i");
+      !r) {
+    return std::unexpected(r.error());
+  }
+  for (const char* table : {"rescan_found", "rescan_current"}) {
+    if (auto r = run(db, std::string("DELETE FROM ") + table + " t WHERE NOT EXISTS (SELECT 1 FROM rescan_images i "
+                         "WHERE i.tenant_id = t.tenant_id AND i.digest = t.image_digest)");
+        !r) {
+      return std::unexpected(r.error());
+    }
+  }
   for (const char* table : {"rescan_found", "rescan_current"}) {
     if (auto r = run(db, std::string("CREATE INDEX ON ") + table +
                              " (tenant_id, image_digest, vuln_id, package_name, package_version, package_arch, package_path)");
@@ -233,6 +266,7 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, co
     if (auto r = run(db, std::string("ANALYZE ") + table); !r) return std::unexpected(r.error());
   }
 
+  if (auto w = give_way(); !w) return std::unexpected(w.error());
   // The findings first, while the other parts write theirs.
   // Changed: the same finding with other words.
   if (auto r = run(db,
@@ -251,6 +285,7 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, co
       !r) {
     return std::unexpected(r.error());
   }
+  if (auto w = give_way(); !w) return std::unexpected(w.error());
   // Resolved: open findings matching no longer finds.
   const std::string gone = std::string(" FROM rescan_current c WHERE NOT EXISTS (SELECT 1 FROM rescan_found n WHERE ") +
                            kSameFinding + ")";
@@ -262,6 +297,7 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, co
       !r) {
     return std::unexpected(r.error());
   }
+  if (auto w = give_way(); !w) return std::unexpected(w.error());
   // New: found now and not open before (a finding resolved earlier opens again). In the
   // findings' key order, so the leaf pages of their primary key are each written once, in order.
   const std::string fresh = std::string(" FROM rescan_found n WHERE NOT EXISTS (SELECT 1 FROM rescan_current c WHERE ") +
@@ -283,6 +319,7 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, co
     return std::unexpected(r.error());
   }
 
+  if (auto w = give_way(); !w) return std::unexpected(w.error());
   // Each change an event.
   const std::string event_columns =
       "tenant_id, kind, generation, image_digest, vuln_id, aliases, package_name, package_version, package_arch, "
@@ -315,6 +352,7 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, co
     (kind == "finding.new" ? counts.added : kind == "finding.resolved" ? counts.resolved : counts.changed) =
         kinds->integer(i, 1);
   }
+  if (auto w = give_way(); !w) return std::unexpected(w.error());
   if (auto r = run(db, "INSERT INTO finding_events (" + event_columns + ") SELECT " + event_columns +
                            " FROM rescan_events ORDER BY step, tenant_id, image_digest, vuln_id, package_name, "
                            "package_version, package_arch, package_path");
@@ -373,7 +411,8 @@ namespace {
 // counts summed. A key's findings are its own rows (a finding belongs to one key), so parts
 // never write the same row.
 Result<ChunkCounts> apply_parts(PgPool& connections, std::size_t part_count, const ChunkMatches& matches,
-                                const std::string& analyzer_set, const std::string& generation) {
+                                const std::string& analyzer_set, const std::string& generation,
+                                const InteractiveGate& gate) {
   std::vector<ChunkMatches> split(part_count);
   for (const auto& row : matches.key_rows) {
     split[rescan_part(*row[0], *row[1], *row[2], part_count)].key_rows.push_back(row);
@@ -393,7 +432,7 @@ Result<ChunkCounts> apply_parts(PgPool& connections, std::size_t part_count, con
   std::vector<Result<ChunkCounts>> results(parts);
   auto apply = [&](std::size_t i) {
     PgConnection& db = *leases[i];
-    results[i] = in_transaction(db, [&] { return apply_part(db, split[i], analyzer_set, generation); });
+    results[i] = in_transaction(db, [&] { return apply_part(db, split[i], analyzer_set, generation, gate); });
   };
   if (parts == 1) {
     apply(0);
@@ -407,6 +446,7 @@ Result<ChunkCounts> apply_parts(PgPool& connections, std::size_t part_count, con
     total.added += r->added;
     total.resolved += r->resolved;
     total.changed += r->changed;
+    total.waited_ms += r->waited_ms;
   }
   return total;
 }
@@ -524,6 +564,9 @@ Result<std::optional<RescanOutcome>> Rescanner::run() {
       return std::optional<RescanOutcome>(out);
     }
     const std::size_t n = std::min(chunk, pairs.size() - start);
+    auto waited = gate_.give_way(db);
+    if (!waited) return std::unexpected(waited.error());
+    out.gave_way_ms += static_cast<std::uint64_t>(waited->count());
     auto matches = in_transaction(db, [&] { return match_chunk(db, std::span(pairs).subspan(start, n), before); });
     if (!matches) return std::unexpected(matches.error());
     out.keys += matches->keys;
@@ -533,13 +576,14 @@ Result<std::optional<RescanOutcome>> Rescanner::run() {
                               {generation, std::to_string(start + n)});
       if (!progress) return err(progress);
     } else {
-      auto counts = apply_parts(*apply_pool_, config_.apply_connections, *matches, analyzer_set, generation);
+      auto counts = apply_parts(*apply_pool_, config_.apply_connections, *matches, analyzer_set, generation, gate_);
       if (!counts) return std::unexpected(counts.error());
       auto published = in_transaction(db, [&] { return publish_chunk(db, generation, start + n); });
       if (!published) return std::unexpected(published.error());
       out.findings_new += static_cast<std::uint64_t>(counts->added);
       out.findings_resolved += static_cast<std::uint64_t>(counts->resolved);
       out.findings_changed += static_cast<std::uint64_t>(counts->changed);
+      out.gave_way_ms += static_cast<std::uint64_t>(counts->waited_ms);
     }
     if (config_.progress) config_.progress(start + n, pairs.size());
   }
@@ -555,7 +599,8 @@ Result<std::optional<RescanOutcome>> Rescanner::run() {
   log_info("rescan", "findings at generation " + generation + ": " + std::to_string(out.findings_new) + " new, " +
                          std::to_string(out.findings_resolved) + " resolved, " + std::to_string(out.findings_changed) +
                          " changed, from " + std::to_string(out.keys) + " package versions matched (" +
-                         std::to_string(out.keys_changed) + " with other findings than before)");
+                         std::to_string(out.keys_changed) + " with other findings than before); gave way to "
+                         "interactive scans for " + std::to_string(out.gave_way_ms) + " ms");
   return std::optional<RescanOutcome>(out);
 }
 
@@ -664,6 +709,11 @@ Result<std::size_t> Rescanner::refresh_documents(std::size_t limit) {
   if (!stale) return err(stale);
   BatchVulnDb batch(db_);
   for (int i = 0; i < stale->rows(); ++i) {
+    {
+      auto lease = pool_.acquire();
+      if (!lease) return err(lease);
+      if (auto waited = gate_.give_way(**lease); !waited) return std::unexpected(waited.error());
+    }
     auto r = reassess(static_cast<TenantId>(stale->integer(i, 0)), std::string(stale->get(i, 1)),
                       std::string(stale->get(i, 2)), batch);
     if (!r) return std::unexpected(r.error());

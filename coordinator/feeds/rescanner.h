@@ -31,6 +31,7 @@
 
 #include "coordinator/feeds/pg_vuln_db.h"
 #include "coordinator/store/pg.h"
+#include "coordinator/scheduler/interactive_gate.h"
 #include "coordinator/store/scan_store.h"
 
 namespace strata::coordinator {
@@ -41,6 +42,9 @@ struct RescanConfig {
   // Connections that write a chunk's findings at the same time, each for a share of its keys
   // (rescan_part); the rescanner's own, besides one from the shared pool.
   std::size_t apply_connections = 2;
+  // Before each statement the rescan (and the documents' refresh) waits for interactive scans
+  // under way, bounded (InteractiveGate): bulk work comes second.
+  InteractiveGateConfig give_way;
   // A bulk scan the rescan created to analyse images again, for the scan runner to take.
   std::function<void(TenantId, const std::string& scan)> scan_created;
   // Checked between chunks: a coordinator stopping leaves the rest to its next start.
@@ -59,6 +63,7 @@ struct RescanOutcome {
   std::uint64_t findings_resolved = 0;
   std::uint64_t findings_changed = 0;
   std::uint64_t images_requeued = 0;
+  std::uint64_t gave_way_ms = 0;  // waited for interactive scans, summed over its connections
   bool resumed = false;          // it went on with a rescan an earlier run left unfinished
   bool finished = false;         // false: stopped between chunks, to be resumed
 };
@@ -74,7 +79,8 @@ class Rescanner {
       : pool_(pool),
         db_(db),
         scans_(scans),
-        config_(std::move(config)) {
+        config_(std::move(config)),
+        gate_(config_.give_way) {
     config_.apply_connections = std::max<std::size_t>(1, config_.apply_connections);
     apply_pool_ = std::make_unique<PgPool>(pool.url(), config_.apply_connections);
   }
@@ -85,7 +91,7 @@ class Rescanner {
 
   // Assesses up to `limit` images whose findings a rescan changed again from their documents'
   // inventories, so that each stored document is what `strata image` prints with the new
-  // database; how many it did.
+  // database; how many it did. Each gives way to interactive scans first.
   Result<std::size_t> refresh_documents(std::size_t limit);
   // One image's document, assessed again when its findings or the database moved since it was
   // stored (and stored so); unchanged otherwise. For reads of a report.
@@ -105,6 +111,7 @@ class Rescanner {
   PgVulnDb& db_;
   ScanStore& scans_;
   RescanConfig config_;
+  InteractiveGate gate_;
   std::unique_ptr<PgPool> apply_pool_;  // the chunk's parts write over these
 };
 

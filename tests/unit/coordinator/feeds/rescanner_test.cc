@@ -5,6 +5,7 @@
 #include "coordinator/feeds/rescanner.h"
 
 #include <map>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "common/assess/assess_image.h"
@@ -308,6 +309,58 @@ TEST_F(Rescan, APartThatFailsLeavesTheOthersCommittedUnpublishedAndTheNextRunEnd
   EXPECT_EQ(counts->integer(0, 1), static_cast<std::int64_t>(fleet.size() * names.size()));
   EXPECT_EQ(counts->integer(0, 2), 0);
   EXPECT_EQ(counts->integer(0, 3), 0);
+}
+
+// No foreign key ties a finding to its image (migration 020): the rescan locks the images it
+// writes for. An image whose deletion is under way while the rescan reads it makes the rescan
+// wait; once deleted, it gets no finding and no event, and leaves no row behind. (With the key,
+// the rescan failed on it; without the lock it left findings of an image that no longer exists.)
+TEST_F(Rescan, AnImageDeletedWhileTheRescanWritesGetsNoFindingAndNoEventAndLeavesNoRow) {
+  import({osv("GHSA-lodash", "npm", "lodash", "4.17.21")});
+  const ImageInventory web2 = image("sha256:web2", web_.view.packages);
+  store(a_, web_);
+  store(a_, web2);
+  import({osv("GHSA-lodash", "npm", "lodash", "4.17.21"), osv("GHSA-lodash-2", "npm", "lodash", "4.17.22")});
+
+  auto deleter = PgConnection::connect(url_);
+  ASSERT_TRUE(deleter);
+  ASSERT_TRUE((*deleter)->exec("BEGIN"));
+  ASSERT_TRUE((*deleter)->exec("DELETE FROM images WHERE tenant_id = $1 AND digest = 'sha256:web'", {std::to_string(a_)}));
+  std::optional<RescanOutcome> out;
+  std::jthread rescanning([&] { out = rescan(); });
+  // The rescan waits for the deletion's row lock.
+  ASSERT_TRUE(test::eventually(30, [&] {
+    auto waiting = db_->exec("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
+                             "wait_event_type = 'Lock' AND query LIKE '%FOR KEY SHARE%'");
+    return waiting && waiting->integer(0, 0) > 0;
+  }));
+  ASSERT_TRUE((*deleter)->exec("COMMIT"));
+  rescanning.join();
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->findings_new, 1u);
+  EXPECT_EQ(db_->exec("SELECT count(*) FROM findings WHERE image_digest = 'sha256:web'")->integer(0, 0), 0);
+  EXPECT_EQ(db_->exec("SELECT count(*) FROM finding_events WHERE image_digest = 'sha256:web'")->integer(0, 0), 0);
+  EXPECT_EQ(open_findings(a_, web2.digest), assessed_findings(web2));
+  EXPECT_EQ(events(a_), (std::vector<std::string>{"finding.new sha256:web2 GHSA-lodash-2 lodash HIGH"}));
+}
+
+// Deleting a tenant or an image still takes its findings and events with it (the cascades of
+// migration 020's triggers).
+TEST_F(Rescan, DeletingAnImageOrATenantTakesItsFindingsAndEventsAlong) {
+  import({osv("GHSA-lodash", "npm", "lodash", "4.17.21")});
+  store(a_, web_);
+  store(b_, api_);
+  import({osv("GHSA-lodash", "npm", "lodash", "4.17.21", "CRITICAL"), osv("PYSEC-req", "PyPI", "requests", "2.20.0")});
+  ASSERT_TRUE(rescan());
+  ASSERT_FALSE(events(a_).empty());
+  ASSERT_FALSE(events(b_).empty());
+  auto deleted = scans_->delete_image(a_, web_.digest);
+  ASSERT_TRUE(deleted && *deleted);
+  EXPECT_EQ(db_->exec("SELECT count(*) FROM findings WHERE tenant_id = $1", {std::to_string(a_)})->integer(0, 0), 0);
+  ASSERT_TRUE(db_->exec("DELETE FROM tenants WHERE id = $1", {std::to_string(b_)}));
+  EXPECT_EQ(db_->exec("SELECT count(*) FROM findings WHERE tenant_id = $1", {std::to_string(b_)})->integer(0, 0), 0);
+  EXPECT_TRUE(events(b_).empty());
+  EXPECT_FALSE(events(a_).empty());  // the log of a tenant that remains is history, kept
 }
 
 TEST_F(Rescan, ImagesOfAnotherAnalyzerSetAreQueuedForAnalysisOnceNotReMatched) {
