@@ -25,6 +25,7 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -562,6 +563,21 @@ double median(std::vector<double> v) {
   return v.size() % 2 == 1 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
 }
 
+// The value below which `share` of the samples lie (nearest rank).
+double quantile(std::vector<double> v, double share) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const auto rank = static_cast<std::size_t>(std::ceil(share * static_cast<double>(v.size())));
+  return v[std::clamp<std::size_t>(rank, 1, v.size()) - 1];
+}
+
+// How long the coordinator's rescan waited for interactive scans, from its closing log line.
+double gave_way_seconds(const std::string& logs) {
+  const std::string key = "gave way to interactive scans for ";
+  const auto at = logs.rfind(key);
+  return at == std::string::npos ? -1 : std::stod(logs.substr(at + key.size())) / 1000;  // -1: not ended yet
+}
+
 // Images for interactive scans: one Debian base layer (a real dpkg database) shared by all, and
 // a layer of each image's own, so that every scan runs one worker job.
 std::vector<std::string> interactive_images(const std::string& dir, int count) {
@@ -599,6 +615,7 @@ void BM_InteractiveScanDuringRescan(benchmark::State& state) {
   const auto refs = interactive_images(dir + "/layout", 200);
   std::vector<double> idle, during;
   double rescan_seconds = 0;
+  double gave_way = 0;  // of it, the rescan waiting for interactive scans
   for (auto _ : state) {
     test::ClusterOptions options;
     options.workers = 1;
@@ -622,6 +639,8 @@ void BM_InteractiveScanDuringRescan(benchmark::State& state) {
       }
       while (f->latest_rescan_state() == "running") during.push_back(scan());
       rescan_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      (void)test::eventually(10, [&] { return gave_way_seconds(cluster.logs()) >= 0; });
+      gave_way = std::max(0.0, gave_way_seconds(cluster.logs()));
     } catch (const std::exception& e) {
       fail(state, e.what());
       break;
@@ -632,7 +651,9 @@ void BM_InteractiveScanDuringRescan(benchmark::State& state) {
   state.counters["images"] = static_cast<double>(state.range(0));
   state.counters["idle_ms"] = median(idle) * 1000;
   state.counters["during_rescan_ms"] = median(during) * 1000;
+  state.counters["during_p90_ms"] = quantile(during, 0.9) * 1000;
   state.counters["scans_during"] = static_cast<double>(during.size());
+  state.counters["rescan_gave_way_s"] = gave_way;
   state.counters["ratio"] = median(idle) > 0 ? median(during) / median(idle) : 0;
 }
 
