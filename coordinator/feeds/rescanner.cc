@@ -238,15 +238,15 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, co
   // 020): the rescan vouches for them. It locks the tenants, then the images, it writes for, so
   // that a deletion waits for its commit, and forgets what it found for an image deleted since
   // it read it (a locking read skips a row deleted meanwhile).
-  const std::string touched = " IN (SELECT tenant_id, image_digest FROM rescan_found UNION SELECT tenant_id, "
-                              "image_digest FROM rescan_current)";
-  if (auto r = run(db, "SELECT 1 FROM tenants t WHERE t.id IN (SELECT tenant_id FROM rescan_found UNION SELECT "
-                       "tenant_id FROM rescan_current) FOR KEY SHARE OF t");
+  const std::string touched = "(SELECT tenant_id, image_digest FROM rescan_found UNION SELECT tenant_id, image_digest "
+                              "FROM rescan_current) w";
+  if (auto r = run(db, "SELECT 1 FROM tenants t WHERE t.id IN (SELECT w.tenant_id FROM " + touched +
+                           ") FOR KEY SHARE OF t");
       !r) {
     return std::unexpected(r.error());
   }
   if (auto r = run(db, "CREATE TEMPORARY TABLE rescan_images ON COMMIT DROP AS SELECT i.tenant_id, i.digest FROM "
-                       "images i WHERE (i.tenant_id, i.digest)" + touched + " FOR KEY SHARE OF i");
+                       "images i WHERE (i.tenant_id, i.digest) IN (SELECT * FROM " + touched + ") FOR KEY SHARE OF i");
       !r) {
     return std::unexpected(r.error());
   }
