@@ -174,6 +174,13 @@ Result<ChunkMatches> match_chunk(PgConnection& db, std::span<const Pair> pairs, 
 Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, const std::string& analyzer_set,
                                const std::string& generation, const InteractiveGate& gate) {
   ChunkCounts counts;
+  // No foreign key checks the findings' images or the events' tenants, row by row (migration
+  // 020): the rescan vouches for them. Held from before the part reads anything until it
+  // commits, this lock makes a deletion of images or tenants wait for the part, and the part
+  // wait for a deletion under way (migration 021), so every image it reads exists at its commit.
+  if (auto r = run(db, "SELECT pg_advisory_xact_lock_shared(hashtext('strata.rescan.parents'))"); !r) {
+    return std::unexpected(r.error());
+  }
   // Before each statement that reads or writes many rows: interactive scans first.
   auto give_way = [&]() -> Result<void> {
     auto waited = gate.give_way(db);
@@ -234,29 +241,6 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, co
       !r) {
     return std::unexpected(r.error());
   }
-  // No foreign key checks the findings' images or the events' tenants, row by row (migration
-  // 020): the rescan vouches for them. It locks the tenants, then the images, it writes for, so
-  // that a deletion waits for its commit, and forgets what it found for an image deleted since
-  // it read it (a locking read skips a row deleted meanwhile).
-  const std::string touched = "(SELECT tenant_id, image_digest FROM rescan_found UNION SELECT tenant_id, image_digest "
-                              "FROM rescan_current) w";
-  if (auto r = run(db, "SELECT 1 FROM tenants t WHERE t.id IN (SELECT w.tenant_id FROM " + touched +
-                           ") FOR KEY SHARE OF t");
-      !r) {
-    return std::unexpected(r.error());
-  }
-  if (auto r = run(db, "CREATE TEMPORARY TABLE rescan_images ON COMMIT DROP AS SELECT i.tenant_id, i.digest FROM "
-                       "images i WHERE (i.tenant_id, i.digest) IN (SELECT * FROM " + touched + ") FOR KEY SHARE OF i");
-      !r) {
-    return std::unexpected(r.error());
-  }
-  for (const char* table : {"rescan_found", "rescan_current"}) {
-    if (auto r = run(db, std::string("DELETE FROM ") + table + " t WHERE NOT EXISTS (SELECT 1 FROM rescan_images i "
-                         "WHERE i.tenant_id = t.tenant_id AND i.digest = t.image_digest)");
-        !r) {
-      return std::unexpected(r.error());
-    }
-  }
   for (const char* table : {"rescan_found", "rescan_current"}) {
     if (auto r = run(db, std::string("CREATE INDEX ON ") + table +
                              " (tenant_id, image_digest, vuln_id, package_name, package_version, package_arch, package_path)");
@@ -266,96 +250,77 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, co
     if (auto r = run(db, std::string("ANALYZE ") + table); !r) return std::unexpected(r.error());
   }
 
-  if (auto w = give_way(); !w) return std::unexpected(w.error());
-  // The findings first, while the other parts write theirs.
-  // Changed: the same finding with other words.
-  if (auto r = run(db,
-                   std::string("UPDATE findings f SET installed_version = n.installed_version, fixed_version = "
-                               "n.fixed_version, severity = n.severity, cvss_score = n.cvss_score, aliases = n.aliases, "
-                               "db_generation = $1::bigint, last_seen = now() FROM rescan_found n JOIN rescan_current c ON ") +
-                       kSameFinding +
-                       // Compared between the two small tables first, so only the findings that
-                       // differ are looked up (most found rows are new, and have none).
-                       " WHERE (c.installed_version, c.fixed_version, c.severity, c.cvss_score, c.aliases) IS DISTINCT FROM "
-                       "(n.installed_version, n.fixed_version, n.severity, n.cvss_score, n.aliases) AND "
-                       "f.tenant_id = c.tenant_id AND f.image_digest = c.image_digest AND f.vuln_id = c.vuln_id AND "
-                       "f.package_name = c.package_name AND f.package_version = c.package_version AND "
-                       "f.package_arch = c.package_arch AND f.package_path = c.package_path",
-                   {generation});
-      !r) {
-    return std::unexpected(r.error());
-  }
-  if (auto w = give_way(); !w) return std::unexpected(w.error());
-  // Resolved: open findings matching no longer finds.
-  const std::string gone = std::string(" FROM rescan_current c WHERE NOT EXISTS (SELECT 1 FROM rescan_found n WHERE ") +
-                           kSameFinding + ")";
-  if (auto r = run(db,
-                   "UPDATE findings f SET resolved_at = now() FROM (SELECT c.*" + gone +
-                       ") g WHERE f.tenant_id = g.tenant_id AND f.image_digest = g.image_digest AND f.vuln_id = g.vuln_id "
-                       "AND f.package_name = g.package_name AND f.package_version = g.package_version AND "
-                       "f.package_arch = g.package_arch AND f.package_path = g.package_path");
-      !r) {
-    return std::unexpected(r.error());
-  }
-  if (auto w = give_way(); !w) return std::unexpected(w.error());
-  // New: found now and not open before (a finding resolved earlier opens again). In the
-  // findings' key order, so the leaf pages of their primary key are each written once, in order.
-  const std::string fresh = std::string(" FROM rescan_found n WHERE NOT EXISTS (SELECT 1 FROM rescan_current c WHERE ") +
-                            kSameFinding + ")";
-  if (auto r = run(db,
-                   "INSERT INTO findings (tenant_id, image_digest, vuln_id, package_name, package_version, package_arch, "
-                   "package_path, installed_version, fixed_version, severity, cvss_score, db_generation, match_ecosystem, "
-                   "match_package, aliases) SELECT n.tenant_id, n.image_digest, n.vuln_id, n.package_name, "
-                   "n.package_version, n.package_arch, n.package_path, n.installed_version, n.fixed_version, n.severity, "
-                   "n.cvss_score, $1::bigint, n.match_ecosystem, n.match_package, n.aliases" +
-                       fresh +
-                       " ORDER BY n.tenant_id, n.vuln_id, n.package_name, n.package_version, n.package_arch, n.package_path, n.image_digest"
-                       " ON CONFLICT (tenant_id, image_digest, vuln_id, package_name, package_version, package_arch, "
-                       "package_path) DO UPDATE SET resolved_at = NULL, last_seen = now(), installed_version = "
-                       "EXCLUDED.installed_version, fixed_version = EXCLUDED.fixed_version, severity = EXCLUDED.severity, "
-                       "cvss_score = EXCLUDED.cvss_score, db_generation = EXCLUDED.db_generation, aliases = EXCLUDED.aliases",
-                   {generation});
-      !r) {
-    return std::unexpected(r.error());
-  }
-
-  if (auto w = give_way(); !w) return std::unexpected(w.error());
-  // Each change an event.
+  // Each write returns what it changed, and that is its events, in the same statement: nothing
+  // is read twice, and an event says what was written. Events go in kind order (changed,
+  // resolved, new), each kind by image; the counts are the events'.
   const std::string event_columns =
       "tenant_id, kind, generation, image_digest, vuln_id, aliases, package_name, package_version, package_arch, "
       "package_path, installed_version, fixed_version, severity, previous_severity, previous_fixed";
-  if (auto r = run(db,
-                   "CREATE TEMPORARY TABLE rescan_events ON COMMIT DROP AS SELECT * FROM ("
-                   // Changed: the same finding with another severity or fix.
-                   "SELECT 0 AS step, n.tenant_id, 'finding.changed' AS kind, $1::bigint AS generation, n.image_digest, "
-                   "n.vuln_id, n.aliases, n.package_name, n.package_version, n.package_arch, n.package_path, "
-                   "n.installed_version, n.fixed_version, n.severity, c.severity AS previous_severity, "
-                   "c.fixed_version AS previous_fixed FROM rescan_found n JOIN rescan_current c ON " +
-                       std::string(kSameFinding) +
-                       " WHERE n.severity <> c.severity OR n.fixed_version IS DISTINCT FROM c.fixed_version "
-                       "UNION ALL SELECT 1, c.tenant_id, 'finding.resolved', $1::bigint, c.image_digest, c.vuln_id, "
-                       "c.aliases, c.package_name, c.package_version, c.package_arch, c.package_path, "
-                       "c.installed_version, c.fixed_version, c.severity, NULL, NULL" +
-                       gone +
-                       " UNION ALL SELECT 2, n.tenant_id, 'finding.new', $1::bigint, n.image_digest, n.vuln_id, "
-                       "n.aliases, n.package_name, n.package_version, n.package_arch, n.package_path, "
-                       "n.installed_version, n.fixed_version, n.severity, NULL, NULL" +
-                       fresh + ") e",
-                   {generation});
+  const std::string event_order =
+      " ORDER BY tenant_id, image_digest, vuln_id, package_name, package_version, package_arch, package_path";
+  auto write = [&](const std::string& change, const char* kind, const char* only, std::int64_t& count) -> Result<void> {
+    if (auto w = give_way(); !w) return std::unexpected(w.error());
+    auto r = db.exec("WITH w AS (" + change + "), e AS (INSERT INTO finding_events (" + event_columns +
+                         ") SELECT tenant_id, '" + kind + "', $1::bigint, image_digest, vuln_id, aliases, package_name, "
+                         "package_version, package_arch, package_path, installed_version, fixed_version, severity, "
+                         "previous_severity, previous_fixed FROM w" + only + event_order +
+                         " RETURNING 1) SELECT count(*) FROM e",
+                     {generation});
+    if (!r) return err(r);
+    count = r->integer(0, 0);
+    return {};
+  };
+  const std::string returned = "RETURNING f.tenant_id, f.image_digest, f.vuln_id, f.aliases, f.package_name, "
+                               "f.package_version, f.package_arch, f.package_path, f.installed_version, f.fixed_version, "
+                               "f.severity";
+  // Changed: the same finding with other words; an event when its severity or fix moved.
+  if (auto r = write(std::string("UPDATE findings f SET installed_version = n.installed_version, fixed_version = "
+                                 "n.fixed_version, severity = n.severity, cvss_score = n.cvss_score, aliases = n.aliases, "
+                                 "db_generation = $1::bigint, last_seen = now() FROM rescan_found n JOIN rescan_current c ON ") +
+                         kSameFinding +
+                         // Compared between the two small tables first, so only the findings that
+                         // differ are looked up (most found rows are new, and have none).
+                         " WHERE (c.installed_version, c.fixed_version, c.severity, c.cvss_score, c.aliases) IS DISTINCT "
+                         "FROM (n.installed_version, n.fixed_version, n.severity, n.cvss_score, n.aliases) AND "
+                         "f.tenant_id = c.tenant_id AND f.image_digest = c.image_digest AND f.vuln_id = c.vuln_id AND "
+                         "f.package_name = c.package_name AND f.package_version = c.package_version AND "
+                         "f.package_arch = c.package_arch AND f.package_path = c.package_path " +
+                         returned + ", c.severity AS previous_severity, c.fixed_version AS previous_fixed",
+                     "finding.changed",
+                     " WHERE severity <> previous_severity OR fixed_version IS DISTINCT FROM previous_fixed",
+                     counts.changed);
       !r) {
     return std::unexpected(r.error());
   }
-  auto kinds = db.exec("SELECT kind, count(*) FROM rescan_events GROUP BY kind");
-  if (!kinds) return err(kinds);
-  for (int i = 0; i < kinds->rows(); ++i) {
-    const std::string_view kind = kinds->get(i, 0);
-    (kind == "finding.new" ? counts.added : kind == "finding.resolved" ? counts.resolved : counts.changed) =
-        kinds->integer(i, 1);
+  // Resolved: open findings matching no longer finds.
+  if (auto r = write("UPDATE findings f SET resolved_at = now() FROM rescan_current c WHERE NOT EXISTS (SELECT 1 FROM "
+                     "rescan_found n WHERE " + std::string(kSameFinding) +
+                         ") AND f.tenant_id = c.tenant_id AND f.image_digest = c.image_digest AND f.vuln_id = c.vuln_id "
+                         "AND f.package_name = c.package_name AND f.package_version = c.package_version AND "
+                         "f.package_arch = c.package_arch AND f.package_path = c.package_path " +
+                         returned + ", NULL AS previous_severity, NULL AS previous_fixed",
+                     "finding.resolved", "", counts.resolved);
+      !r) {
+    return std::unexpected(r.error());
   }
-  if (auto w = give_way(); !w) return std::unexpected(w.error());
-  if (auto r = run(db, "INSERT INTO finding_events (" + event_columns + ") SELECT " + event_columns +
-                           " FROM rescan_events ORDER BY step, tenant_id, image_digest, vuln_id, package_name, "
-                           "package_version, package_arch, package_path");
+  // New: found now and not open before (a finding resolved earlier opens again). In the
+  // findings' key order, so the leaf pages of their primary key are each written once, in order.
+  if (auto r = write(std::string("INSERT INTO findings AS f (tenant_id, image_digest, vuln_id, package_name, "
+                                 "package_version, package_arch, package_path, installed_version, fixed_version, "
+                                 "severity, cvss_score, db_generation, match_ecosystem, match_package, aliases) SELECT "
+                                 "n.tenant_id, n.image_digest, n.vuln_id, n.package_name, n.package_version, "
+                                 "n.package_arch, n.package_path, n.installed_version, n.fixed_version, n.severity, "
+                                 "n.cvss_score, $1::bigint, n.match_ecosystem, n.match_package, n.aliases FROM "
+                                 "rescan_found n WHERE NOT EXISTS (SELECT 1 FROM rescan_current c WHERE ") +
+                         kSameFinding +
+                         ") ORDER BY n.tenant_id, n.vuln_id, n.package_name, n.package_version, n.package_arch, "
+                         "n.package_path, n.image_digest ON CONFLICT (tenant_id, image_digest, vuln_id, package_name, "
+                         "package_version, package_arch, package_path) DO UPDATE SET resolved_at = NULL, last_seen = "
+                         "now(), installed_version = EXCLUDED.installed_version, fixed_version = EXCLUDED.fixed_version, "
+                         "severity = EXCLUDED.severity, cvss_score = EXCLUDED.cvss_score, db_generation = "
+                         "EXCLUDED.db_generation, aliases = EXCLUDED.aliases " +
+                         returned + ", NULL AS previous_severity, NULL AS previous_fixed",
+                     "finding.new", "", counts.added);
       !r) {
     return std::unexpected(r.error());
   }

@@ -311,10 +311,11 @@ TEST_F(Rescan, APartThatFailsLeavesTheOthersCommittedUnpublishedAndTheNextRunEnd
   EXPECT_EQ(counts->integer(0, 3), 0);
 }
 
-// No foreign key ties a finding to its image (migration 020): the rescan locks the images it
-// writes for. An image whose deletion is under way while the rescan reads it makes the rescan
-// wait; once deleted, it gets no finding and no event, and leaves no row behind. (With the key,
-// the rescan failed on it; without the lock it left findings of an image that no longer exists.)
+// No foreign key ties a finding to its image (migration 020): a deletion of images and a rescan
+// part wait for each other (migration 021). An image whose deletion is under way when the rescan
+// comes to write makes the rescan wait; once deleted, it gets no finding and no event, and leaves
+// no row behind. (With the key, the rescan failed on it; without a lock it left findings of an
+// image that no longer exists.)
 TEST_F(Rescan, AnImageDeletedWhileTheRescanWritesGetsNoFindingAndNoEventAndLeavesNoRow) {
   import({osv("GHSA-lodash", "npm", "lodash", "4.17.21")});
   const ImageInventory web2 = image("sha256:web2", web_.view.packages);
@@ -328,10 +329,11 @@ TEST_F(Rescan, AnImageDeletedWhileTheRescanWritesGetsNoFindingAndNoEventAndLeave
   ASSERT_TRUE((*deleter)->exec("DELETE FROM images WHERE tenant_id = $1 AND digest = 'sha256:web'", {std::to_string(a_)}));
   std::optional<RescanOutcome> out;
   std::jthread rescanning([&] { out = rescan(); });
-  // The rescan waits for the deletion's row lock.
+  // The rescan waits for the deletion.
   ASSERT_TRUE(test::eventually(30, [&] {
     auto waiting = db_->exec("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
-                             "wait_event_type = 'Lock' AND query LIKE '%FOR KEY SHARE%'");
+                             "wait_event_type = 'Lock' AND query LIKE '%strata.rescan.parents%' AND "
+                             "query NOT LIKE '%pg_stat_activity%'");
     return waiting && waiting->integer(0, 0) > 0;
   }));
   ASSERT_TRUE((*deleter)->exec("COMMIT"));
@@ -342,6 +344,58 @@ TEST_F(Rescan, AnImageDeletedWhileTheRescanWritesGetsNoFindingAndNoEventAndLeave
   EXPECT_EQ(db_->exec("SELECT count(*) FROM finding_events WHERE image_digest = 'sha256:web'")->integer(0, 0), 0);
   EXPECT_EQ(open_findings(a_, web2.digest), assessed_findings(web2));
   EXPECT_EQ(events(a_), (std::vector<std::string>{"finding.new sha256:web2 GHSA-lodash-2 lodash HIGH"}));
+}
+
+// The other order: a deletion that comes while a rescan part is writing waits for the part's
+// commit, and its cascade then takes what the part wrote for the image. (Without the wait, the
+// deletion committed in the middle of the part, and the part inserted a finding for an image
+// that was gone.)
+TEST_F(Rescan, ADeletionThatComesDuringAPartWaitsForItAndTakesWhatItWrote) {
+  import({osv("GHSA-lodash", "npm", "lodash", "4.17.21")});
+  const ImageInventory lone = image("sha256:lone", {package(Ecosystem::kNpm, "minimist", "1.2.0")});
+  store(a_, web_);
+  store(a_, lone);
+  ASSERT_TRUE(open_findings(a_, lone.digest).empty());
+  // lodash's severity changes for web; minimist is new for lone: one part writes both.
+  import({osv("GHSA-lodash", "npm", "lodash", "4.17.21", "CRITICAL"), osv("GHSA-minimist", "npm", "minimist", "1.2.6")});
+
+  // The part stops at web's changed finding, after it read lone's new one, until the blocker ends.
+  auto blocker = PgConnection::connect(url_);
+  ASSERT_TRUE(blocker);
+  ASSERT_TRUE((*blocker)->exec("BEGIN"));
+  ASSERT_TRUE((*blocker)->exec("SELECT 1 FROM findings WHERE image_digest = 'sha256:web' FOR UPDATE"));
+  std::optional<RescanOutcome> out;
+  std::jthread rescanning([&] {
+    RescanConfig c = config();
+    c.apply_connections = 1;
+    Rescanner rescanner(*pool_, *feeds_, *scans_, c);
+    auto run = rescanner.run();
+    EXPECT_TRUE(run) << run.error().message();
+    out = run.value_or(std::nullopt);
+  });
+  auto waiting = [&](const char* query) {
+    return test::eventually(30, [&] {
+      auto w = db_->exec("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
+                         "wait_event_type = 'Lock' AND query LIKE $1",
+                         {std::string(query) + "%"});
+      return w && w->integer(0, 0) > 0;
+    });
+  };
+  ASSERT_TRUE(waiting("WITH w AS (UPDATE findings"));
+  auto deleter = PgConnection::connect(url_);
+  ASSERT_TRUE(deleter);
+  std::jthread deleting([&] {
+    EXPECT_TRUE((*deleter)->exec("DELETE FROM images WHERE tenant_id = $1 AND digest = 'sha256:lone'",
+                                 {std::to_string(a_)}));
+  });
+  EXPECT_TRUE(waiting("DELETE FROM images"));  // for the part
+  ASSERT_TRUE((*blocker)->exec("COMMIT"));
+  rescanning.join();
+  deleting.join();
+  ASSERT_TRUE(out);
+  EXPECT_EQ(db_->exec("SELECT count(*) FROM images WHERE digest = 'sha256:lone'")->integer(0, 0), 0);
+  EXPECT_EQ(db_->exec("SELECT count(*) FROM findings WHERE image_digest = 'sha256:lone'")->integer(0, 0), 0);
+  EXPECT_EQ(open_findings(a_, web_.digest), assessed_findings(web_));
 }
 
 // Deleting a tenant or an image still takes its findings and events with it (the cascades of
