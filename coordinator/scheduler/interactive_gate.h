@@ -9,6 +9,7 @@
 #pragma once
 
 #include <chrono>
+#include <string>
 
 #include "common/error.h"
 #include "coordinator/store/pg.h"
@@ -24,7 +25,7 @@ struct InteractiveGateConfig {
 
 class InteractiveGate {
  public:
-  explicit InteractiveGate(InteractiveGateConfig config = {}) : config_(config) {}
+  explicit InteractiveGate(InteractiveGateConfig config = {});
   // Returns when the cluster has no interactive scan under way, has had none for `quiet`, or
   // after `at_most`; the time it waited. Safe inside a transaction (each check is a statement
   // of its own, at READ COMMITTED).
@@ -32,6 +33,7 @@ class InteractiveGate {
 
  private:
   InteractiveGateConfig config_;
+  std::string busy_sql_;  // whether an interactive scan is under way
 };
 
 }  // namespace strata::coordinator
