@@ -30,6 +30,12 @@ constexpr const char* kSameFinding =
     "n.package_name = c.package_name AND n.package_version = c.package_version AND "
     "n.package_arch = c.package_arch AND n.package_path = c.package_path";
 
+// The stored finding (f) that an open finding the rescan read (c) is.
+const std::string kStoredIsCurrent =
+    "f.tenant_id = c.tenant_id AND f.image_digest = c.image_digest AND f.vuln_id = c.vuln_id AND "
+    "f.package_name = c.package_name AND f.package_version = c.package_version AND "
+    "f.package_arch = c.package_arch AND f.package_path = c.package_path";
+
 // Images the rescan re-matches: those whose inventory the coordinator's own analyzer set made.
 constexpr const char* kOwnImage =
     "JOIN images i ON i.tenant_id = p.tenant_id AND i.digest = p.image_digest AND i.analyzer_set = $1";
@@ -287,10 +293,8 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, co
                          // Compared between the two small tables first, so only the findings that
                          // differ are looked up (most found rows are new, and have none).
                          " WHERE (c.installed_version, c.fixed_version, c.severity, c.cvss_score, c.aliases) IS DISTINCT "
-                         "FROM (n.installed_version, n.fixed_version, n.severity, n.cvss_score, n.aliases) AND "
-                         "f.tenant_id = c.tenant_id AND f.image_digest = c.image_digest AND f.vuln_id = c.vuln_id AND "
-                         "f.package_name = c.package_name AND f.package_version = c.package_version AND "
-                         "f.package_arch = c.package_arch AND f.package_path = c.package_path " +
+                         "FROM (n.installed_version, n.fixed_version, n.severity, n.cvss_score, n.aliases) AND " +
+                         kStoredIsCurrent + " " +
                          returned + ", c.severity AS previous_severity, c.fixed_version AS previous_fixed",
                      "finding.changed",
                      " WHERE severity <> previous_severity OR fixed_version IS DISTINCT FROM previous_fixed",
@@ -301,9 +305,7 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, co
   // Resolved: open findings matching no longer finds.
   if (auto r = write("UPDATE findings f SET resolved_at = now() FROM rescan_current c WHERE NOT EXISTS (SELECT 1 FROM "
                      "rescan_found n WHERE " + std::string(kSameFinding) +
-                         ") AND f.tenant_id = c.tenant_id AND f.image_digest = c.image_digest AND f.vuln_id = c.vuln_id "
-                         "AND f.package_name = c.package_name AND f.package_version = c.package_version AND "
-                         "f.package_arch = c.package_arch AND f.package_path = c.package_path " +
+                         ") AND " + kStoredIsCurrent + " " +
                          returned + ", NULL AS previous_severity, NULL AS previous_fixed",
                      "finding.resolved", "", counts.resolved);
       !r) {
