@@ -26,13 +26,13 @@ using Pair = std::pair<std::string, std::string>;  // (ecosystem key, package)
 
 // The finding's identity: the findings table's key without the tenant and image.
 constexpr const char* kSameFinding =
-    "n.tenant_id = c.tenant_id AND n.image_digest = c.image_digest AND n.vuln_id = c.vuln_id AND "
+    "n.tenant_id = c.tenant_id AND n.image_id = c.image_id AND n.vuln_id = c.vuln_id AND "
     "n.package_name = c.package_name AND n.package_version = c.package_version AND "
     "n.package_arch = c.package_arch AND n.package_path = c.package_path";
 
 // The stored finding (f) that an open finding the rescan read (c) is.
 const std::string kStoredIsCurrent =
-    "f.tenant_id = c.tenant_id AND f.image_digest = c.image_digest AND f.vuln_id = c.vuln_id AND "
+    "f.tenant_id = c.tenant_id AND f.image_id = c.image_id AND f.vuln_id = c.vuln_id AND "
     "f.package_name = c.package_name AND f.package_version = c.package_version AND "
     "f.package_arch = c.package_arch AND f.package_path = c.package_path";
 
@@ -53,15 +53,15 @@ struct ChunkCounts {
   std::int64_t waited_ms = 0;  // given way to interactive scans
 };
 
-// A finding as the findings table holds it, for telling whether a key's findings changed.
-using FindingWords = std::tuple<std::string, std::vector<std::string>, std::string, std::optional<std::string>,
-                                SeverityLevel, std::optional<double>>;
+// A finding as the findings table holds it, for telling whether a key's findings changed. A
+// vulnerability's aliases are not stored with each finding (an event takes them from the match).
+using FindingWords = std::tuple<std::string, std::string, std::optional<std::string>, SeverityLevel, std::optional<double>>;
 
 // A key's findings by vulnerability id.
 std::map<std::string, std::vector<FindingWords>> words_by_id(const std::vector<Finding>& findings) {
   std::map<std::string, std::vector<FindingWords>> out;
   for (const Finding& f : findings) {
-    out[f.id].emplace_back(f.id, f.aliases, f.installed_version, f.fixed_version, f.severity, f.cvss_score);
+    out[f.id].emplace_back(f.id, f.installed_version, f.fixed_version, f.severity, f.cvss_score);
   }
   for (auto& [id, words] : out) std::sort(words.begin(), words.end());
   return out;
@@ -145,16 +145,27 @@ Result<ChunkMatches> match_keys(PgConnection& db, const Rescanner::Before& befor
     std::vector<Vulnerability> earlier = records(then, pair);
     const auto& old_versions = records(before.by_pair, pair);
     earlier.insert(earlier.end(), old_versions.begin(), old_versions.end());
-    const auto differing = differing_ids(match_package(package, query, earlier, warnings), after);
+    const auto then_found = match_package(package, query, earlier, warnings);
+    const auto differing = differing_ids(then_found, after);
     if (differing.empty()) continue;
     ++out.keys_changed;
     // Only the vulnerabilities that differ are applied to images: a key with fifty findings
-    // and one new record touches one finding per image, not fifty.
-    for (const std::string& id : differing) out.key_rows.push_back({query.ecosystem_key, query.package, query.version, id});
+    // and one new record touches one finding per image, not fifty. Each carries the aliases its
+    // events name: the record's as it is now, or as it was for a finding that goes.
+    for (const std::string& id : differing) {
+      const auto named = [&](const std::vector<Finding>& findings) -> const Finding* {
+        const auto it = std::find_if(findings.begin(), findings.end(), [&](const Finding& f) { return f.id == id; });
+        return it == findings.end() ? nullptr : &*it;
+      };
+      const Finding* f = named(after);
+      if (f == nullptr) f = named(then_found);
+      out.key_rows.push_back({query.ecosystem_key, query.package, query.version, id,
+                              nlohmann::json(f != nullptr ? f->aliases : std::vector<std::string>{}).dump()});
+    }
     for (const Finding& f : after) {
       if (std::find(differing.begin(), differing.end(), f.id) == differing.end()) continue;
-      out.match_rows.push_back({query.ecosystem_key, query.package, query.version, f.id, nlohmann::json(f.aliases).dump(),
-                                f.installed_version, f.fixed_version, std::string(strata::to_string(f.severity)),
+      out.match_rows.push_back({query.ecosystem_key, query.package, query.version, f.id, f.installed_version,
+                                f.fixed_version, std::string(strata::to_string(f.severity)),
                                 f.cvss_score ? PgParam(std::to_string(*f.cvss_score)) : std::nullopt});
     }
   }
@@ -200,24 +211,24 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, co
     return {};
   };
   if (auto r = run(db, "CREATE TEMPORARY TABLE rescan_keys (match_ecosystem TEXT, match_package TEXT, "
-                       "match_version TEXT, vuln_id TEXT) ON COMMIT DROP");
+                       "match_version TEXT, vuln_id TEXT, aliases TEXT) ON COMMIT DROP");
       !r) {
     return std::unexpected(r.error());
   }
   if (auto r = run(db, "CREATE TEMPORARY TABLE rescan_matches (match_ecosystem TEXT, match_package TEXT, "
-                       "match_version TEXT, vuln_id TEXT, aliases TEXT, installed_version TEXT, fixed_version TEXT, "
+                       "match_version TEXT, vuln_id TEXT, installed_version TEXT, fixed_version TEXT, "
                        "severity TEXT, cvss_score DOUBLE PRECISION) ON COMMIT DROP");
       !r) {
     return std::unexpected(r.error());
   }
-  if (auto c = db.copy_in("rescan_keys", {"match_ecosystem", "match_package", "match_version", "vuln_id"},
+  if (auto c = db.copy_in("rescan_keys", {"match_ecosystem", "match_package", "match_version", "vuln_id", "aliases"},
                           matches.key_rows);
       !c) {
     return std::unexpected(c.error());
   }
   if (auto c = db.copy_in("rescan_matches",
-                          {"match_ecosystem", "match_package", "match_version", "vuln_id", "aliases",
-                           "installed_version", "fixed_version", "severity", "cvss_score"},
+                          {"match_ecosystem", "match_package", "match_version", "vuln_id", "installed_version",
+                           "fixed_version", "severity", "cvss_score"},
                           matches.match_rows);
       !c) {
     return std::unexpected(c.error());
@@ -227,34 +238,58 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, co
   }
 
   if (auto w = give_way(); !w) return std::unexpected(w.error());
-  // What matching finds now (n), and the open findings it replaces (c).
+  // Where the part's findings are: each package of an own-set image that holds a key of the
+  // part, once with each vulnerability whose findings of that key differ. The packages are read
+  // once, for both what matching finds now and what is stored.
   if (auto r = run(db,
-                   std::string("CREATE TEMPORARY TABLE rescan_found ON COMMIT DROP AS SELECT DISTINCT p.tenant_id, "
-                               "p.image_digest, m.vuln_id, p.name AS package_name, p.version AS package_version, "
-                               "p.arch AS package_arch, p.path AS package_path, m.installed_version, m.fixed_version, "
-                               "m.severity, m.cvss_score, m.aliases, p.match_ecosystem, p.match_package "
-                               "FROM packages p JOIN rescan_matches m ON p.match_ecosystem = m.match_ecosystem AND "
-                               "p.match_package = m.match_package AND p.match_version = m.match_version ") +
+                   std::string("CREATE TEMPORARY TABLE rescan_places ON COMMIT DROP AS SELECT DISTINCT p.tenant_id, "
+                               "i.id AS image_id, k.vuln_id, p.name AS package_name, p.version AS package_version, "
+                               "p.arch AS package_arch, p.path AS package_path, p.match_ecosystem, p.match_package, "
+                               "p.match_version, k.aliases FROM packages p JOIN rescan_keys k ON p.match_ecosystem = k.match_ecosystem "
+                               "AND p.match_package = k.match_package AND p.match_version = k.match_version ") +
                        kOwnImage,
                    {analyzer_set});
       !r) {
     return std::unexpected(r.error());
   }
+  if (auto r = run(db, "ANALYZE rescan_places"); !r) return std::unexpected(r.error());
+  // The aliases each event names, by what a finding row holds of its key (the package as the
+  // image names it, the version matched) and its vulnerability.
+  if (auto r = run(db, "CREATE TEMPORARY TABLE rescan_aliases ON COMMIT DROP AS SELECT DISTINCT ON (vuln_id, "
+                       "package_name, match_version) vuln_id, package_name, match_version AS installed_version, aliases "
+                       "FROM rescan_places");
+      !r) {
+    return std::unexpected(r.error());
+  }
+  if (auto r = run(db, "ANALYZE rescan_aliases"); !r) return std::unexpected(r.error());
   if (auto w = give_way(); !w) return std::unexpected(w.error());
-  if (auto r = run(db, std::string("CREATE TEMPORARY TABLE rescan_current ON COMMIT DROP AS SELECT f.tenant_id, "
-                                   "f.image_digest, f.vuln_id, f.package_name, f.package_version, f.package_arch, "
-                                   "f.package_path, f.installed_version, f.fixed_version, f.severity, f.cvss_score, f.aliases "
-                                   "FROM findings f JOIN rescan_keys k ON f.match_ecosystem = k.match_ecosystem AND "
-                                   "f.match_package = k.match_package AND f.installed_version = k.match_version AND f.vuln_id = k.vuln_id "
-                                   "JOIN images i ON i.tenant_id = f.tenant_id AND "
-                                   "i.digest = f.image_digest AND i.analyzer_set = $1 WHERE f.resolved_at IS NULL"),
-                   {analyzer_set});
+  // What matching finds now (n) in those places.
+  if (auto r = run(db, "CREATE TEMPORARY TABLE rescan_found ON COMMIT DROP AS SELECT q.tenant_id, q.image_id, "
+                       "q.vuln_id, q.package_name, q.package_version, q.package_arch, q.package_path, m.installed_version, "
+                       "m.fixed_version, m.severity, m.cvss_score "
+                       "FROM rescan_places q JOIN rescan_matches m ON q.match_ecosystem = m.match_ecosystem AND "
+                       "q.match_package = m.match_package AND q.match_version = m.match_version AND q.vuln_id = m.vuln_id");
+      !r) {
+    return std::unexpected(r.error());
+  }
+  if (auto w = give_way(); !w) return std::unexpected(w.error());
+  // The open findings it replaces (c): each place looked up by the findings' key, in that key's
+  // order, so that the lookups of one vulnerability read adjacent index pages.
+  if (auto r = run(db, "CREATE TEMPORARY TABLE rescan_current ON COMMIT DROP AS SELECT f.tenant_id, f.image_id, "
+                       "f.vuln_id, f.package_name, f.package_version, f.package_arch, f.package_path, f.installed_version, "
+                       "f.fixed_version, f.severity, f.cvss_score FROM (SELECT * FROM rescan_places ORDER BY "
+                       "tenant_id, vuln_id, package_name, package_version, package_arch, package_path, image_id) q "
+                       "JOIN findings f ON f.tenant_id = q.tenant_id AND f.vuln_id = q.vuln_id AND "
+                       "f.package_name = q.package_name AND f.package_version = q.package_version AND "
+                       "f.package_arch = q.package_arch AND f.package_path = q.package_path AND "
+                       "f.image_id = q.image_id WHERE f.resolved_at IS NULL AND "
+                       "f.installed_version = q.match_version");
       !r) {
     return std::unexpected(r.error());
   }
   for (const char* table : {"rescan_found", "rescan_current"}) {
     if (auto r = run(db, std::string("CREATE INDEX ON ") + table +
-                             " (tenant_id, image_digest, vuln_id, package_name, package_version, package_arch, package_path)");
+                             " (tenant_id, image_id, vuln_id, package_name, package_version, package_arch, package_path)");
         !r) {
       return std::unexpected(r.error());
     }
@@ -269,35 +304,38 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, co
       "tenant_id, kind, generation, image_digest, vuln_id, aliases, package_name, package_version, package_arch, "
       "package_path, installed_version, fixed_version, severity, previous_severity, previous_fixed";
   const std::string event_order =
-      " ORDER BY tenant_id, vuln_id, package_name, package_version, package_arch, package_path, image_digest";
+      " ORDER BY w.tenant_id, w.vuln_id, w.package_name, w.package_version, w.package_arch, w.package_path, w.image_id";
   auto write = [&](const std::string& change, const char* kind, const char* only, std::int64_t& count) -> Result<void> {
     if (auto w = give_way(); !w) return std::unexpected(w.error());
     auto r = db.exec("WITH w AS (" + change + "), e AS (INSERT INTO finding_events (" + event_columns +
-                         ") SELECT tenant_id, '" + kind + "', $1::bigint, image_digest, vuln_id, aliases, package_name, "
-                         "package_version, package_arch, package_path, installed_version, fixed_version, severity, "
-                         "previous_severity, previous_fixed FROM w" + only + event_order +
+                         ") SELECT w.tenant_id, '" + kind + "', $1::bigint, i.digest, w.vuln_id, "
+                         "COALESCE(a.aliases, '[]'), w.package_name, w.package_version, w.package_arch, w.package_path, "
+                         "w.installed_version, w.fixed_version, w.severity, w.previous_severity, w.previous_fixed FROM w "
+                         "JOIN images i ON i.id = w.image_id "
+                         "LEFT JOIN rescan_aliases a ON a.vuln_id = w.vuln_id AND a.package_name = w.package_name AND "
+                         "a.installed_version = w.installed_version" + only + event_order +
                          " RETURNING 1) SELECT count(*) FROM e",
                      {generation});
     if (!r) return err(r);
     count = r->integer(0, 0);
     return {};
   };
-  const std::string returned = "RETURNING f.tenant_id, f.image_digest, f.vuln_id, f.aliases, f.package_name, "
+  const std::string returned = "RETURNING f.tenant_id, f.image_id, f.vuln_id, f.package_name, "
                                "f.package_version, f.package_arch, f.package_path, f.installed_version, f.fixed_version, "
                                "f.severity";
   // Changed: the same finding with other words; an event when its severity or fix moved.
   if (auto r = write(std::string("UPDATE findings f SET installed_version = n.installed_version, fixed_version = "
-                                 "n.fixed_version, severity = n.severity, cvss_score = n.cvss_score, aliases = n.aliases, "
+                                 "n.fixed_version, severity = n.severity, cvss_score = n.cvss_score, "
                                  "db_generation = $1::bigint, last_seen = now() FROM rescan_found n JOIN rescan_current c ON ") +
                          kSameFinding +
                          // Compared between the two small tables first, so only the findings that
                          // differ are looked up (most found rows are new, and have none).
-                         " WHERE (c.installed_version, c.fixed_version, c.severity, c.cvss_score, c.aliases) IS DISTINCT "
-                         "FROM (n.installed_version, n.fixed_version, n.severity, n.cvss_score, n.aliases) AND " +
+                         " WHERE (c.installed_version, c.fixed_version, c.severity, c.cvss_score) IS DISTINCT "
+                         "FROM (n.installed_version, n.fixed_version, n.severity, n.cvss_score) AND " +
                          kStoredIsCurrent + " " +
                          returned + ", c.severity AS previous_severity, c.fixed_version AS previous_fixed",
                      "finding.changed",
-                     " WHERE severity <> previous_severity OR fixed_version IS DISTINCT FROM previous_fixed",
+                     " WHERE w.severity <> w.previous_severity OR w.fixed_version IS DISTINCT FROM w.previous_fixed",
                      counts.changed);
       !r) {
     return std::unexpected(r.error());
@@ -313,20 +351,20 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, co
   }
   // New: found now and not open before (a finding resolved earlier opens again). In the
   // findings' key order, so the leaf pages of their primary key are each written once, in order.
-  if (auto r = write(std::string("INSERT INTO findings AS f (tenant_id, image_digest, vuln_id, package_name, "
+  if (auto r = write(std::string("INSERT INTO findings AS f (tenant_id, image_id, vuln_id, package_name, "
                                  "package_version, package_arch, package_path, installed_version, fixed_version, "
-                                 "severity, cvss_score, db_generation, match_ecosystem, match_package, aliases) SELECT "
-                                 "n.tenant_id, n.image_digest, n.vuln_id, n.package_name, n.package_version, "
+                                 "severity, cvss_score, db_generation) SELECT "
+                                 "n.tenant_id, n.image_id, n.vuln_id, n.package_name, n.package_version, "
                                  "n.package_arch, n.package_path, n.installed_version, n.fixed_version, n.severity, "
-                                 "n.cvss_score, $1::bigint, n.match_ecosystem, n.match_package, n.aliases FROM "
+                                 "n.cvss_score, $1::bigint FROM "
                                  "rescan_found n WHERE NOT EXISTS (SELECT 1 FROM rescan_current c WHERE ") +
                          kSameFinding +
                          ") ORDER BY n.tenant_id, n.vuln_id, n.package_name, n.package_version, n.package_arch, "
-                         "n.package_path, n.image_digest ON CONFLICT (tenant_id, image_digest, vuln_id, package_name, "
+                         "n.package_path, n.image_id ON CONFLICT (tenant_id, image_id, vuln_id, package_name, "
                          "package_version, package_arch, package_path) DO UPDATE SET resolved_at = NULL, last_seen = "
                          "now(), installed_version = EXCLUDED.installed_version, fixed_version = EXCLUDED.fixed_version, "
                          "severity = EXCLUDED.severity, cvss_score = EXCLUDED.cvss_score, db_generation = "
-                         "EXCLUDED.db_generation, aliases = EXCLUDED.aliases " +
+                         "EXCLUDED.db_generation " +
                          returned + ", NULL AS previous_severity, NULL AS previous_fixed",
                      "finding.new", "", counts.added);
       !r) {

@@ -1,8 +1,5 @@
 #include "coordinator/store/finding_store.h"
 
-#include <nlohmann/json.hpp>
-
-#include "common/vulndb/ecosystem.h"
 #include "coordinator/store/sql.h"
 
 namespace strata::coordinator {
@@ -16,39 +13,38 @@ Result<void> FindingStore::record(PgConnection& db, TenantId tenant, const ScanR
   const std::string t = std::to_string(tenant);
   const std::string generation = std::to_string(report.db.generation);
   const auto& kept = report.result.kept;
+  // The image row is the caller's (stored earlier in the same transaction): findings name it by its id.
+  auto image = db.exec("SELECT id FROM images WHERE tenant_id = $1 AND digest = $2", {t, inv.digest});
+  if (!image) return err(image);
+  if (image->rows() != 1) return fail(ErrorCode::kInternal, "findings of " + inv.digest + ": the image is not stored");
+  const std::string image_id(image->get(0, 0));
   for (std::size_t start = 0; start < kept.size(); start += kRowsPerStatement) {
     const std::size_t n = std::min(kRowsPerStatement, kept.size() - start);
     PgParams params;
     for (std::size_t k = start; k < start + n; ++k) {
       const Finding& f = kept[k];
       const Package& p = f.package.package;
-      const auto query = match_query(p, inv.view.distro);  // a finding's package always has one
-      params.insert(params.end(),
-                    {t, inv.digest, f.id, p.name, p.version, p.path, f.installed_version, f.fixed_version,
-                     std::string(strata::to_string(f.severity)),
-                     f.cvss_score ? PgParam(std::to_string(*f.cvss_score)) : std::nullopt, generation, p.arch,
-                     query ? PgParam(query->ecosystem_key) : std::nullopt,
-                     query ? PgParam(query->package) : std::nullopt, nlohmann::json(f.aliases).dump()});
+      params.insert(params.end(), {t, image_id, f.id, p.name, p.version, p.path, f.installed_version, f.fixed_version,
+                                   std::string(strata::to_string(f.severity)),
+                                   f.cvss_score ? PgParam(std::to_string(*f.cvss_score)) : std::nullopt, generation,
+                                   p.arch});
     }
     auto u = db.exec(
-        "INSERT INTO findings (tenant_id, image_digest, vuln_id, package_name, package_version, package_path, "
-        "installed_version, fixed_version, severity, cvss_score, db_generation, package_arch, match_ecosystem, "
-        "match_package, aliases) SELECT v.a::bigint, v.b, v.c, v.d, v.e, v.f, v.g, v.h, v.i, v.j::double precision, "
-        "v.k::bigint, v.l, v.m, v.n, v.o FROM (VALUES " +
-            placeholders(n, 15) +
-            ") AS v(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o) ON CONFLICT (tenant_id, image_digest, vuln_id, "
-            "package_name, package_version, package_arch, package_path) DO UPDATE SET last_seen = now(), "
-            "resolved_at = NULL, installed_version = EXCLUDED.installed_version, fixed_version = EXCLUDED.fixed_version, "
-            "severity = EXCLUDED.severity, cvss_score = EXCLUDED.cvss_score, db_generation = EXCLUDED.db_generation, "
-            "match_ecosystem = EXCLUDED.match_ecosystem, match_package = EXCLUDED.match_package, "
-            "aliases = EXCLUDED.aliases",
+        "INSERT INTO findings (tenant_id, image_id, vuln_id, package_name, package_version, package_path, "
+        "installed_version, fixed_version, severity, cvss_score, db_generation, package_arch) SELECT v.a::bigint, v.b::bigint, "
+        "v.c, v.d, v.e, v.f, v.g, v.h, v.i, v.j::double precision, v.k::bigint, v.l FROM (VALUES " +
+            placeholders(n, 12) +
+            ") AS v(a, b, c, d, e, f, g, h, i, j, k, l) ON CONFLICT (tenant_id, image_id, vuln_id, package_name, "
+            "package_version, package_arch, package_path) DO UPDATE SET last_seen = now(), resolved_at = NULL, "
+            "installed_version = EXCLUDED.installed_version, fixed_version = EXCLUDED.fixed_version, "
+            "severity = EXCLUDED.severity, cvss_score = EXCLUDED.cvss_score, db_generation = EXCLUDED.db_generation",
         params);
     if (!u) return err(u);
   }
   // now() is the transaction's start: what this scan did not find again is resolved.
-  auto resolved = db.exec("UPDATE findings SET resolved_at = now() WHERE tenant_id = $1 AND image_digest = $2 "
-                              "AND last_seen < now() AND resolved_at IS NULL",
-                              {t, inv.digest});
+  auto resolved = db.exec("UPDATE findings SET resolved_at = now() WHERE image_id = $1 AND last_seen < now() AND "
+                          "resolved_at IS NULL",
+                          {image_id});
   if (!resolved) return err(resolved);
   return {};
 }
@@ -60,7 +56,8 @@ Result<std::vector<FindingRow>> FindingStore::findings(TenantId tenant, const st
       "SELECT vuln_id, package_name, package_version, severity, "
       "to_char(first_seen AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "
       "to_char(resolved_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') "
-      "FROM findings WHERE tenant_id = $1 AND image_digest = $2 ORDER BY vuln_id, package_name, package_version",
+      "FROM findings WHERE image_id = (SELECT id FROM images WHERE tenant_id = $1 AND digest = $2) "
+      "ORDER BY vuln_id, package_name, package_version",
       {std::to_string(tenant), image_digest});
   if (!r) return err(r);
   std::vector<FindingRow> out;

@@ -330,15 +330,13 @@ class Fleet {
       for (const Finding& f : report.result.kept) {
         const Package& p = f.package.package;
         if (!keys.emplace(f.id, p.name, p.version, p.arch, p.path).second) continue;
-        const auto query = match_query(p, inv.view.distro);
-        finding_rows.push_back({tenant, inv.digest, f.id, p.name, p.version, p.path, f.installed_version, f.fixed_version,
+        finding_rows.push_back({tenant, std::to_string(i + 1), f.id, p.name, p.version, p.path, f.installed_version, f.fixed_version,
                                 std::string(to_string(f.severity)),
-                                f.cvss_score ? PgParam(std::to_string(*f.cvss_score)) : std::nullopt, "1", p.arch,
-                                query->ecosystem_key, query->package, nlohmann::json(f.aliases).dump()});
+                                f.cvss_score ? PgParam(std::to_string(*f.cvss_score)) : std::nullopt, "1", p.arch});
       }
       report.inventory = std::move(inv);
       const ImageInventory& stored = report.inventory;
-      image_rows.push_back({tenant, stored.digest, stored.ref, stored.config_digest, stored.os, stored.arch,
+      image_rows.push_back({std::to_string(i + 1), tenant, stored.digest, stored.ref, stored.config_digest, stored.os, stored.arch,
                             stored.view.distro ? PgParam(stored.view.distro->namespace_) : std::nullopt, "1",
                             encode_report_document(report), std::to_string(analyzer_set())});
       findings_total_ += keys.size();
@@ -347,6 +345,10 @@ class Fleet {
       }
     }
     packages_per_image_ = static_cast<double>(packages_total) / static_cast<double>(images_);
+    // The fleet's images were given ids 1..N above; images stored later take the next.
+    if (!(*db)->exec("SELECT setval(pg_get_serial_sequence('images', 'id'), $1)", {std::to_string(images_)})) {
+      return (*why = "image ids", false);
+    }
     if (!(*db)->exec("INSERT INTO package_keys SELECT DISTINCT match_ecosystem, match_package, match_version FROM "
                      "packages WHERE match_ecosystem IS NOT NULL ON CONFLICT DO NOTHING")) {
       return (*why = "package keys", false);
@@ -451,7 +453,7 @@ class Fleet {
  private:
   Result<void> flush(PgConnection& db, std::vector<std::vector<PgParam>>& images, std::vector<std::vector<PgParam>>& packages,
                      std::vector<std::vector<PgParam>>& findings) {
-    if (auto c = db.copy_in("images", {"tenant_id", "digest", "ref", "config_digest", "os", "arch", "distro",
+    if (auto c = db.copy_in("images", {"id", "tenant_id", "digest", "ref", "config_digest", "os", "arch", "distro",
                                        "db_generation", "document", "analyzer_set"},
                             images);
         !c) {
@@ -464,9 +466,9 @@ class Fleet {
         !c) {
       return c;
     }
-    if (auto c = db.copy_in("findings", {"tenant_id", "image_digest", "vuln_id", "package_name", "package_version",
+    if (auto c = db.copy_in("findings", {"tenant_id", "image_id", "vuln_id", "package_name", "package_version",
                                          "package_path", "installed_version", "fixed_version", "severity", "cvss_score",
-                                         "db_generation", "package_arch", "match_ecosystem", "match_package", "aliases"},
+                                         "db_generation", "package_arch"},
                             findings);
         !c) {
       return c;

@@ -28,6 +28,11 @@ Vulnerability osv(const std::string& id, const std::string& ecosystem, const std
   return *v;
 }
 
+Vulnerability aliased(Vulnerability v, std::vector<std::string> aliases) {
+  v.aliases = std::move(aliases);
+  return v;
+}
+
 ImagePackage package(Ecosystem ecosystem, const std::string& name, const std::string& version) {
   ImagePackage p;
   p.package = {ecosystem, name, version, name, version, "", "app/lock", ""};
@@ -101,7 +106,8 @@ class Rescan : public StoreTest {
   // Open findings of one image: "vuln package fixed severity", sorted.
   std::vector<std::string> open_findings(TenantId tenant, const std::string& digest) {
     auto r = db_->exec("SELECT vuln_id || ' ' || package_name || ' ' || COALESCE(fixed_version, '-') || ' ' || severity "
-                       "FROM findings WHERE tenant_id = $1 AND image_digest = $2 AND resolved_at IS NULL ORDER BY 1",
+                       "FROM findings WHERE image_id = (SELECT id FROM images WHERE tenant_id = $1 AND digest = $2) AND "
+                       "resolved_at IS NULL ORDER BY 1",
                        {std::to_string(tenant), digest});
     std::vector<std::string> out;
     for (int i = 0; i < r->rows(); ++i) out.emplace_back(r->get(i, 0));
@@ -140,16 +146,16 @@ class Rescan : public StoreTest {
 
 TEST_F(Rescan, ANewGenerationLeavesFindingsAndDocumentsAsAFreshAssessmentWithOneEventPerChange) {
   import({osv("GHSA-lodash", "npm", "lodash", "4.17.21"), osv("PYSEC-req", "PyPI", "requests", "2.20.0", "MODERATE"),
-          osv("GHSA-minimist", "npm", "minimist", "1.2.6")});
+          aliased(osv("GHSA-minimist", "npm", "minimist", "1.2.6"), {"SNYK-JS-MINIMIST-559764"})});
   store(a_, web_);
   store(b_, api_);
   EXPECT_EQ(open_findings(a_, "sha256:web").size(), 3u);
 
-  // The next generation: requests' severity and fix change, minimist's record is withdrawn, and
-  // django gets its first record; lodash is untouched.
-  import({osv("PYSEC-req", "PyPI", "requests", "2.21.0", "CRITICAL"),
+  // The next generation: requests' severity and fix change (and it gains an alias), minimist's
+  // record is withdrawn, and django gets its first record; lodash is untouched.
+  import({aliased(osv("PYSEC-req", "PyPI", "requests", "2.21.0", "CRITICAL"), {"SNYK-PYTHON-REQUESTS-72435"}),
           osv("GHSA-minimist", "npm", "minimist", "1.2.6", "HIGH", /*withdrawn=*/true),
-          osv("PYSEC-django", "PyPI", "django", "3.0.1")});
+          aliased(osv("PYSEC-django", "PyPI", "django", "3.0.1"), {"SNYK-PYTHON-DJANGO-543998", "ZZ-DJANGO-1"})});
   const auto out = rescan();
   ASSERT_TRUE(out);
   EXPECT_TRUE(out->finished);
@@ -167,6 +173,14 @@ TEST_F(Rescan, ANewGenerationLeavesFindingsAndDocumentsAsAFreshAssessmentWithOne
                                                           "finding.resolved sha256:web GHSA-minimist minimist HIGH"}));
   EXPECT_EQ(sorted(events(b_)), (std::vector<std::string>{"finding.changed sha256:api PYSEC-req requests CRITICAL",
                                                           "finding.new sha256:api PYSEC-django django HIGH"}));
+  // Each event names the vulnerability's aliases: as the record is now, or as it was for a
+  // finding that went with its record.
+  auto aliases = db_->exec("SELECT vuln_id || ' ' || aliases FROM finding_events ORDER BY 1");
+  ASSERT_EQ(aliases->rows(), 4);
+  EXPECT_EQ(aliases->get(0, 0), R"(GHSA-minimist ["SNYK-JS-MINIMIST-559764"])");
+  EXPECT_EQ(aliases->get(1, 0), R"(PYSEC-django ["SNYK-PYTHON-DJANGO-543998","ZZ-DJANGO-1"])");
+  EXPECT_EQ(aliases->get(2, 0), R"(PYSEC-req ["SNYK-PYTHON-REQUESTS-72435"])");
+  EXPECT_EQ(aliases->get(3, 0), R"(PYSEC-req ["SNYK-PYTHON-REQUESTS-72435"])");
   auto changed = db_->exec("SELECT previous_severity, previous_fixed, fixed_version FROM finding_events "
                            "WHERE kind = 'finding.changed' AND tenant_id = $1",
                            {std::to_string(a_)});
@@ -190,7 +204,7 @@ TEST_F(Rescan, ANewGenerationLeavesFindingsAndDocumentsAsAFreshAssessmentWithOne
 
   // Nothing more to do, and the same feed again makes no generation and no event.
   EXPECT_FALSE(rescan());
-  import({osv("PYSEC-req", "PyPI", "requests", "2.21.0", "CRITICAL")});
+  import({aliased(osv("PYSEC-req", "PyPI", "requests", "2.21.0", "CRITICAL"), {"SNYK-PYTHON-REQUESTS-72435"})});
   EXPECT_FALSE(rescan());
   EXPECT_EQ(events(a_).size() + events(b_).size(), 4u);
 }
@@ -340,7 +354,7 @@ TEST_F(Rescan, AnImageDeletedWhileTheRescanWritesGetsNoFindingAndNoEventAndLeave
   rescanning.join();
   ASSERT_TRUE(out);
   EXPECT_EQ(out->findings_new, 1u);
-  EXPECT_EQ(db_->exec("SELECT count(*) FROM findings WHERE image_digest = 'sha256:web'")->integer(0, 0), 0);
+  EXPECT_EQ(db_->exec("SELECT count(*) FROM findings f WHERE NOT EXISTS (SELECT 1 FROM images i WHERE i.id = f.image_id)")->integer(0, 0), 0);
   EXPECT_EQ(db_->exec("SELECT count(*) FROM finding_events WHERE image_digest = 'sha256:web'")->integer(0, 0), 0);
   EXPECT_EQ(open_findings(a_, web2.digest), assessed_findings(web2));
   EXPECT_EQ(events(a_), (std::vector<std::string>{"finding.new sha256:web2 GHSA-lodash-2 lodash HIGH"}));
@@ -363,7 +377,7 @@ TEST_F(Rescan, ADeletionThatComesDuringAPartWaitsForItAndTakesWhatItWrote) {
   auto blocker = PgConnection::connect(url_);
   ASSERT_TRUE(blocker);
   ASSERT_TRUE((*blocker)->exec("BEGIN"));
-  ASSERT_TRUE((*blocker)->exec("SELECT 1 FROM findings WHERE image_digest = 'sha256:web' FOR UPDATE"));
+  ASSERT_TRUE((*blocker)->exec("SELECT 1 FROM findings WHERE image_id = (SELECT id FROM images WHERE digest = 'sha256:web') FOR UPDATE"));
   std::optional<RescanOutcome> out;
   std::jthread rescanning([&] {
     RescanConfig c = config();
@@ -394,7 +408,7 @@ TEST_F(Rescan, ADeletionThatComesDuringAPartWaitsForItAndTakesWhatItWrote) {
   deleting.join();
   ASSERT_TRUE(out);
   EXPECT_EQ(db_->exec("SELECT count(*) FROM images WHERE digest = 'sha256:lone'")->integer(0, 0), 0);
-  EXPECT_EQ(db_->exec("SELECT count(*) FROM findings WHERE image_digest = 'sha256:lone'")->integer(0, 0), 0);
+  EXPECT_EQ(db_->exec("SELECT count(*) FROM findings f WHERE NOT EXISTS (SELECT 1 FROM images i WHERE i.id = f.image_id)")->integer(0, 0), 0);
   EXPECT_EQ(open_findings(a_, web_.digest), assessed_findings(web_));
 }
 
