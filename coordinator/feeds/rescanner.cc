@@ -157,10 +157,12 @@ Result<ChunkMatches> match_keys(PgConnection& db, const Rescanner::Before& befor
         const auto it = std::find_if(findings.begin(), findings.end(), [&](const Finding& f) { return f.id == id; });
         return it == findings.end() ? nullptr : &*it;
       };
+      const Finding* then = named(then_found);
       const Finding* f = named(after);
-      if (f == nullptr) f = named(then_found);
+      if (f == nullptr) f = then;
       out.key_rows.push_back({query.ecosystem_key, query.package, query.version, id,
-                              nlohmann::json(f != nullptr ? f->aliases : std::vector<std::string>{}).dump()});
+                              nlohmann::json(f != nullptr ? f->aliases : std::vector<std::string>{}).dump(),
+                              then != nullptr ? "t" : "f"});
     }
     for (const Finding& f : after) {
       if (std::find(differing.begin(), differing.end(), f.id) == differing.end()) continue;
@@ -189,7 +191,7 @@ Result<ChunkMatches> match_chunk(PgConnection& db, std::span<const Pair> pairs, 
 // another part: a transaction holding rows while it waited for something PostgreSQL cannot see
 // would make a deadlock with a scan storing the same image that nothing detects.
 Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, const std::string& analyzer_set,
-                               const std::string& generation, const InteractiveGate& gate) {
+                               const std::string& generation, const std::string& since, const InteractiveGate& gate) {
   ChunkCounts counts;
   // No foreign key checks the findings' images or the events' tenants, row by row (migration
   // 020): the rescan vouches for them. Held from before the part reads anything until it
@@ -211,7 +213,7 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, co
     return {};
   };
   if (auto r = run(db, "CREATE TEMPORARY TABLE rescan_keys (match_ecosystem TEXT, match_package TEXT, "
-                       "match_version TEXT, vuln_id TEXT, aliases TEXT) ON COMMIT DROP");
+                       "match_version TEXT, vuln_id TEXT, aliases TEXT, was_found BOOLEAN) ON COMMIT DROP");
       !r) {
     return std::unexpected(r.error());
   }
@@ -221,7 +223,7 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, co
       !r) {
     return std::unexpected(r.error());
   }
-  if (auto c = db.copy_in("rescan_keys", {"match_ecosystem", "match_package", "match_version", "vuln_id", "aliases"},
+  if (auto c = db.copy_in("rescan_keys", {"match_ecosystem", "match_package", "match_version", "vuln_id", "aliases", "was_found"},
                           matches.key_rows);
       !c) {
     return std::unexpected(c.error());
@@ -240,15 +242,18 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, co
   if (auto w = give_way(); !w) return std::unexpected(w.error());
   // Where the part's findings are: each package of an own-set image that holds a key of the
   // part, once with each vulnerability whose findings of that key differ. The packages are read
-  // once, for both what matching finds now and what is stored.
+  // once, for both what matching finds now and what is stored. A place can hold a stored finding
+  // only if matching found it before the rescanned generations, or if its image was assessed
+  // after them began (a scan meanwhile); only those places are looked up (most of a delta's
+  // places are new findings, and their lookups found nothing).
   if (auto r = run(db,
                    std::string("CREATE TEMPORARY TABLE rescan_places ON COMMIT DROP AS SELECT DISTINCT p.tenant_id, "
                                "i.id AS image_id, k.vuln_id, p.name AS package_name, p.version AS package_version, "
                                "p.arch AS package_arch, p.path AS package_path, p.match_ecosystem, p.match_package, "
-                               "p.match_version, k.aliases FROM packages p JOIN rescan_keys k ON p.match_ecosystem = k.match_ecosystem "
+                               "p.match_version, k.aliases, k.was_found OR i.db_generation > $2::bigint AS may_be_stored FROM packages p JOIN rescan_keys k ON p.match_ecosystem = k.match_ecosystem "
                                "AND p.match_package = k.match_package AND p.match_version = k.match_version ") +
                        kOwnImage,
-                   {analyzer_set});
+                   {analyzer_set, since});
       !r) {
     return std::unexpected(r.error());
   }
@@ -277,7 +282,7 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, co
   // order, so that the lookups of one vulnerability read adjacent index pages.
   if (auto r = run(db, "CREATE TEMPORARY TABLE rescan_current ON COMMIT DROP AS SELECT f.tenant_id, f.image_id, "
                        "f.vuln_id, f.package_name, f.package_version, f.package_arch, f.package_path, f.installed_version, "
-                       "f.fixed_version, f.severity, f.cvss_score FROM (SELECT * FROM rescan_places ORDER BY "
+                       "f.fixed_version, f.severity, f.cvss_score FROM (SELECT * FROM rescan_places WHERE may_be_stored ORDER BY "
                        "tenant_id, vuln_id, package_name, package_version, package_arch, package_path, image_id) q "
                        "JOIN findings f ON f.tenant_id = q.tenant_id AND f.vuln_id = q.vuln_id AND "
                        "f.package_name = q.package_name AND f.package_version = q.package_version AND "
@@ -351,6 +356,8 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, co
   }
   // New: found now and not open before (a finding resolved earlier opens again). In the
   // findings' key order, so the leaf pages of their primary key are each written once, in order.
+  // A place that was not looked up may still hold the finding open, in the same words: written
+  // by this part before a run was cut short, so it is neither written again nor an event again.
   if (auto r = write(std::string("INSERT INTO findings AS f (tenant_id, image_id, vuln_id, package_name, "
                                  "package_version, package_arch, package_path, installed_version, fixed_version, "
                                  "severity, cvss_score, db_generation) SELECT "
@@ -364,7 +371,9 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, co
                          "package_version, package_arch, package_path) DO UPDATE SET resolved_at = NULL, last_seen = "
                          "now(), installed_version = EXCLUDED.installed_version, fixed_version = EXCLUDED.fixed_version, "
                          "severity = EXCLUDED.severity, cvss_score = EXCLUDED.cvss_score, db_generation = "
-                         "EXCLUDED.db_generation " +
+                         "EXCLUDED.db_generation WHERE f.resolved_at IS NOT NULL OR (f.installed_version, f.fixed_version, "
+                         "f.severity, f.cvss_score) IS DISTINCT FROM (EXCLUDED.installed_version, "
+                         "EXCLUDED.fixed_version, EXCLUDED.severity, EXCLUDED.cvss_score) " +
                          returned + ", NULL AS previous_severity, NULL AS previous_fixed",
                      "finding.new", "", counts.added);
       !r) {
@@ -423,7 +432,7 @@ namespace {
 // never write the same row.
 Result<ChunkCounts> apply_parts(PgPool& connections, std::size_t part_count, const ChunkMatches& matches,
                                 const std::string& analyzer_set, const std::string& generation,
-                                const InteractiveGate& gate) {
+                                const std::string& since, const InteractiveGate& gate) {
   std::vector<ChunkMatches> split(part_count);
   for (const auto& row : matches.key_rows) {
     split[rescan_part(*row[0], *row[1], *row[2], part_count)].key_rows.push_back(row);
@@ -443,7 +452,7 @@ Result<ChunkCounts> apply_parts(PgPool& connections, std::size_t part_count, con
   std::vector<Result<ChunkCounts>> results(parts);
   auto apply = [&](std::size_t i) {
     PgConnection& db = *leases[i];
-    results[i] = in_transaction(db, [&] { return apply_part(db, split[i], analyzer_set, generation, gate); });
+    results[i] = in_transaction(db, [&] { return apply_part(db, split[i], analyzer_set, generation, since, gate); });
   };
   if (parts == 1) {
     apply(0);
@@ -587,7 +596,8 @@ Result<std::optional<RescanOutcome>> Rescanner::run() {
                               {generation, std::to_string(start + n)});
       if (!progress) return err(progress);
     } else {
-      auto counts = apply_parts(*apply_pool_, config_.apply_connections, *matches, analyzer_set, generation, gate_);
+      auto counts = apply_parts(*apply_pool_, config_.apply_connections, *matches, analyzer_set, generation,
+                                std::to_string(out.since), gate_);
       if (!counts) return std::unexpected(counts.error());
       auto published = in_transaction(db, [&] { return publish_chunk(db, generation, start + n); });
       if (!published) return std::unexpected(published.error());

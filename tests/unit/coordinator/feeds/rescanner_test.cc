@@ -209,6 +209,26 @@ TEST_F(Rescan, ANewGenerationLeavesFindingsAndDocumentsAsAFreshAssessmentWithOne
   EXPECT_EQ(events(a_).size() + events(b_).size(), 4u);
 }
 
+// An image scanned between the generations a rescan covers already holds a finding that was not
+// there before them: the rescan finds it stored and tells of its change, not of a new finding
+// (a rescan does not look up the places of findings that are new to every image assessed before).
+TEST_F(Rescan, AFindingStoredByAScanBetweenTheGenerationsIsChangedNotNew) {
+  import({osv("GHSA-minimist", "npm", "minimist", "1.2.6")});
+  store(a_, web_);
+  import({osv("GHSA-minimist", "npm", "minimist", "1.2.6"), osv("GHSA-lodash", "npm", "lodash", "4.17.21")});
+  const ImageInventory later = image("sha256:later", {package(Ecosystem::kNpm, "lodash", "4.17.20")});
+  store(a_, later);  // assessed with the second generation: lodash's finding is HIGH
+  import({osv("GHSA-minimist", "npm", "minimist", "1.2.6"),
+          osv("GHSA-lodash", "npm", "lodash", "4.17.21", "CRITICAL")});
+  const auto out = rescan();
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->findings_new, 1u);
+  EXPECT_EQ(out->findings_changed, 1u);
+  EXPECT_EQ(sorted(events(a_)), (std::vector<std::string>{"finding.changed sha256:later GHSA-lodash lodash CRITICAL",
+                                                          "finding.new sha256:web GHSA-lodash lodash CRITICAL"}));
+  for (const auto& inv : {web_, later}) EXPECT_EQ(open_findings(a_, inv.digest), assessed_findings(inv)) << inv.digest;
+}
+
 TEST_F(Rescan, AFindingResolvedAndMatchedAgainIsNewAgain) {
   import({osv("GHSA-lodash", "npm", "lodash", "4.17.21")});
   store(a_, web_);
