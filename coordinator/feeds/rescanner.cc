@@ -24,17 +24,20 @@ namespace {
 
 using Pair = std::pair<std::string, std::string>;  // (ecosystem key, package)
 
-// The finding's identity: the findings table's key without the tenant and image.
-constexpr const char* kSameFinding =
-    "n.tenant_id = c.tenant_id AND n.image_id = c.image_id AND n.vuln_id = c.vuln_id AND "
-    "n.package_name = c.package_name AND n.package_version = c.package_version AND "
-    "n.package_arch = c.package_arch AND n.package_path = c.package_path";
-
-// The stored finding (f) that an open finding the rescan read (c) is.
-const std::string kStoredIsCurrent =
-    "f.tenant_id = c.tenant_id AND f.image_id = c.image_id AND f.vuln_id = c.vuln_id AND "
-    "f.package_name = c.package_name AND f.package_version = c.package_version AND "
-    "f.package_arch = c.package_arch AND f.package_path = c.package_path";
+// Rows `a` and `b` name the same finding: equal in every column of the findings' key.
+std::string same_finding(std::string_view a, std::string_view b) {
+  std::string out;
+  for (const char* column : {"tenant_id", "image_id", "vuln_id", "package_name", "package_version", "package_arch",
+                             "package_path"}) {
+    if (!out.empty()) out += " AND ";
+    out.append(a).append(".").append(column).append(" = ").append(b).append(".").append(column);
+  }
+  return out;
+}
+// What matching finds now (n) and an open finding the rescan read (c); the stored finding (f)
+// that such a read one is.
+const std::string kSameFinding = same_finding("n", "c");
+const std::string kStoredIsCurrent = same_finding("f", "c");
 
 // Images the rescan re-matches: those whose inventory the coordinator's own analyzer set made.
 constexpr const char* kOwnImage =
@@ -284,10 +287,7 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, co
                        "f.vuln_id, f.package_name, f.package_version, f.package_arch, f.package_path, f.installed_version, "
                        "f.fixed_version, f.severity, f.cvss_score FROM (SELECT * FROM rescan_places WHERE may_be_stored ORDER BY "
                        "tenant_id, vuln_id, package_name, package_version, package_arch, package_path, image_id) q "
-                       "JOIN findings f ON f.tenant_id = q.tenant_id AND f.vuln_id = q.vuln_id AND "
-                       "f.package_name = q.package_name AND f.package_version = q.package_version AND "
-                       "f.package_arch = q.package_arch AND f.package_path = q.package_path AND "
-                       "f.image_id = q.image_id WHERE f.resolved_at IS NULL AND "
+                       "JOIN findings f ON " + same_finding("f", "q") + " WHERE f.resolved_at IS NULL AND "
                        "f.installed_version = q.match_version");
       !r) {
     return std::unexpected(r.error());
@@ -347,7 +347,7 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, co
   }
   // Resolved: open findings matching no longer finds.
   if (auto r = write("UPDATE findings f SET resolved_at = now() FROM rescan_current c WHERE NOT EXISTS (SELECT 1 FROM "
-                     "rescan_found n WHERE " + std::string(kSameFinding) +
+                     "rescan_found n WHERE " + kSameFinding +
                          ") AND " + kStoredIsCurrent + " " +
                          returned + ", NULL AS previous_severity, NULL AS previous_fixed",
                      "finding.resolved", "", counts.resolved);

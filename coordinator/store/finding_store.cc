@@ -8,16 +8,11 @@ using sql::err;
 using sql::kRowsPerStatement;
 using sql::placeholders;
 
-Result<void> FindingStore::record(PgConnection& db, TenantId tenant, const ScanReport& report) {
-  const ImageInventory& inv = report.inventory;
+Result<void> FindingStore::record(PgConnection& db, TenantId tenant, const std::string& image_id,
+                                  const ScanReport& report) {
   const std::string t = std::to_string(tenant);
   const std::string generation = std::to_string(report.db.generation);
   const auto& kept = report.result.kept;
-  // The image row is the caller's (stored earlier in the same transaction): findings name it by its id.
-  auto image = db.exec("SELECT id FROM images WHERE tenant_id = $1 AND digest = $2", {t, inv.digest});
-  if (!image) return err(image);
-  if (image->rows() != 1) return fail(ErrorCode::kInternal, "findings of " + inv.digest + ": the image is not stored");
-  const std::string image_id(image->get(0, 0));
   for (std::size_t start = 0; start < kept.size(); start += kRowsPerStatement) {
     const std::size_t n = std::min(kRowsPerStatement, kept.size() - start);
     PgParams params;

@@ -26,9 +26,10 @@ class FindingStore {
  public:
   explicit FindingStore(PgPool& pool) : pool_(pool) {}
 
-  // In the caller's transaction: the report's findings; a finding seen before keeps its
-  // first_seen, and one this report no longer has is resolved.
-  static Result<void> record(PgConnection& db, TenantId tenant, const ScanReport& report);
+  // In the caller's transaction, which stored the report's image as `image_id`: the report's
+  // findings; a finding seen before keeps its first_seen, and one this report no longer has is
+  // resolved.
+  static Result<void> record(PgConnection& db, TenantId tenant, const std::string& image_id, const ScanReport& report);
 
   Result<std::vector<FindingRow>> findings(TenantId tenant, const std::string& image_digest);
 

@@ -175,7 +175,7 @@ Result<void> ScanStore::image_done(TenantId tenant, const std::string& scan, int
         "ref = EXCLUDED.ref, distro = EXCLUDED.distro, db_generation = EXCLUDED.db_generation, "
         "document = EXCLUDED.document, analyzer_set = EXCLUDED.analyzer_set, document_stale = false, "
         "reanalysis_scan = NULL, "
-        "report = NULL, inventory = NULL, last_scanned = now()",
+        "report = NULL, inventory = NULL, last_scanned = now() RETURNING id",
         {t, inv.digest, inv.ref, inv.config_digest, inv.os, inv.arch, distro, generation, image.document,
          std::to_string(image.analyzer_set)});
     if (!i) return err(i);
@@ -231,7 +231,7 @@ Result<void> ScanStore::image_done(TenantId tenant, const std::string& scan, int
                              "image_digest = $2 AND match_ecosystem IS NOT NULL ON CONFLICT DO NOTHING",
                              {t, inv.digest});
     if (!keyed) return err(keyed);
-    if (auto r = FindingStore::record(**db, tenant, report); !r) return r;
+    if (auto r = FindingStore::record(**db, tenant, std::string(i->get(0, 0)), report); !r) return r;
     auto s = (*db)->exec("UPDATE scan_images SET state = 'done', image_digest = $4, error = NULL, finished_at = now() "
                          "WHERE tenant_id = $1 AND scan_id = $2 AND position = $3",
                          {t, scan, std::to_string(position), inv.digest});
