@@ -26,6 +26,7 @@
 #include "coordinator/notify/webhook_sender.h"
 #include "coordinator/notify/webhook_store.h"
 #include "coordinator/store/event_store.h"
+#include "coordinator/store/finding_query.h"
 #include "common/vulndb/feed_download.h"
 #include "coordinator/scan/scan_runner.h"
 #include "coordinator/store/job_log.h"
@@ -215,7 +216,8 @@ int serve(const Options& o) {
 
   ApiConfig api_config = o.api;
   api_config.oci_roots = o.oci_roots;
-  HttpApi api(api_config, scans, runner, tenants, audit, quotas, stored_credentials, secret_rules, metrics,
+  FindingQueries finding_queries(pool);
+  HttpApi api(api_config, scans, runner, tenants, audit, quotas, stored_credentials, secret_rules, finding_queries, metrics,
               {.documents = o.vulndb.empty() ? &rescanner : nullptr, .events = &events, .webhooks = &webhooks});
   auto port = api.start();
   if (!port) return fail_with(port.error());

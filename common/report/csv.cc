@@ -1,32 +1,30 @@
 #include <cstdio>
 
 #include "common/purl.h"
+#include "common/report/csv_row.h"
 #include "common/report/formats.h"
 
 namespace strata {
-namespace {
-
-std::string field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-void row(std::string& out, std::initializer_list<std::string> cells) {
+void append_csv_row(std::string& out, std::initializer_list<std::string_view> cells) {
   bool first = true;
-  for (const auto& c : cells) {
+  for (const std::string_view cell : cells) {
     if (!first) out += ',';
-    out += field(c);
     first = false;
+    const bool formula = !cell.empty() && std::string_view("=+-@\t\r").find(cell.front()) != std::string_view::npos;
+    if (!formula && cell.find_first_of(",\"\r\n") == std::string_view::npos) {
+      out += cell;
+      continue;
+    }
+    out += '"';
+    if (formula) out += '\'';
+    for (const char c : cell) {
+      if (c == '"') out += '"';
+      out += c;
+    }
+    out += '"';
   }
   out += "\r\n";
 }
-
-}  // namespace
 
 std::string report_csv(const ScanReport& report) {
   std::string out =
@@ -37,7 +35,7 @@ std::string report_csv(const ScanReport& report) {
     char score[16] = "";
     if (f.cvss_score) std::snprintf(score, sizeof score, "%.1f", *f.cvss_score);
     const Package& p = f.package.package;
-    row(out, {f.id, aliases, std::string(to_string(p.ecosystem)), p.name, f.installed_version,
+    append_csv_row(out, {f.id, aliases, std::string(to_string(p.ecosystem)), p.name, f.installed_version,
               f.fixed_version.value_or(""), std::string(to_string(f.severity)), f.severity_source, score,
               f.package.layer, p.path, package_url(p, report.inventory.view.distro)});
   }
@@ -45,11 +43,11 @@ std::string report_csv(const ScanReport& report) {
   // found in "package" (a secret only redacted), the place in "path".
   for (const auto& is : report.result.secrets) {
     const SecretFinding& f = is.secret;
-    row(out, {f.rule_id, "", "secret", f.redacted, "", "", f.severity, "strata", "", is.layer,
+    append_csv_row(out, {f.rule_id, "", "secret", f.redacted, "", "", f.severity, "strata", "", is.layer,
               f.line > 0 ? f.path + ":" + std::to_string(f.line) : f.path, ""});
   }
   for (const auto& m : report.result.misconfigurations) {
-    row(out, {m.id, "", "config", m.title, "", "", m.severity, "strata", "", m.layer,
+    append_csv_row(out, {m.id, "", "config", m.title, "", "", m.severity, "strata", "", m.layer,
               m.evidence.empty() ? "" : m.evidence.front(), ""});
   }
   return out;

@@ -24,10 +24,10 @@ int bind_listener(httplib::Server& server, const std::string& host, int port) {
 }  // namespace
 
 HttpApi::HttpApi(ApiConfig config, ScanStore& store, ScanRunner& runner, Tenants& tenants, AuditLog& audit, Quotas& quotas,
-                 RegistryCredentials& registries, SecretRulesStore& secret_rules, MetricsRegistry& metrics,
-                 FeedServices feeds)
+                 RegistryCredentials& registries, SecretRulesStore& secret_rules, FindingQueries& findings,
+                 MetricsRegistry& metrics, FeedServices feeds)
     : config_(std::move(config)),
-      services_{config_, store, runner, tenants, audit, quotas, registries, secret_rules, feeds},
+      services_{config_, store, runner, tenants, audit, quotas, registries, secret_rules, findings, feeds},
       metrics_(metrics),
       guard_(config_.connections, metrics),
       limiter_(config_.requests_per_second, std::max(1.0, 2 * config_.requests_per_second)),
@@ -62,6 +62,7 @@ Result<int> HttpApi::start() {
   add_secret_rule_routes(*this, services_);
   add_event_routes(*this, services_);
   add_webhook_routes(*this, services_);
+  add_finding_routes(*this, services_);
   add_health_route(*server_);
 
   const int port = bind_listener(*server_, config_.host, config_.port);

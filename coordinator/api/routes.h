@@ -1,5 +1,6 @@
 // The API's routes, one file per resource (scan_routes.cc, key_routes.cc, registry_routes.cc,
-// audit_routes.cc, secret_rule_routes.cc, event_routes.cc, webhook_routes.cc), all registered through Routes: a route names the scope a key needs and, when
+// audit_routes.cc, secret_rule_routes.cc, event_routes.cc, webhook_routes.cc,
+// finding_routes.cc), all registered through Routes: a route names the scope a key needs and, when
 // it changes something, the action the audit log records. Authentication, scopes, rate limits and
 // the audit row are HttpApi's; a handler sees only its caller and the request.
 #pragma once
@@ -25,6 +26,7 @@ class SecretRulesStore;
 class Rescanner;
 class EventStore;
 class WebhookStore;
+class FindingQueries;
 struct ApiConfig;
 
 // What the API serves of the feed store's rescans; each may be null (a coordinator matching with
@@ -63,6 +65,7 @@ struct ApiServices {
   Quotas& quotas;
   RegistryCredentials& registries;
   SecretRulesStore& secret_rules;
+  FindingQueries& findings;
   FeedServices feeds;
 };
 
@@ -74,5 +77,6 @@ void add_audit_routes(Routes& routes, ApiServices& services);
 void add_secret_rule_routes(Routes& routes, ApiServices& services);
 void add_event_routes(Routes& routes, ApiServices& services);
 void add_webhook_routes(Routes& routes, ApiServices& services);
+void add_finding_routes(Routes& routes, ApiServices& services);
 
 }  // namespace strata::coordinator

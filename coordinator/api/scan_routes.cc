@@ -3,6 +3,9 @@
 //                                                 later, off the API's threads: "listing" until then)
 //   GET    /v1/scans/ID                    read   a scan and its images' states
 //   GET    /v1/quotas                      read   the tenant's quotas and what it used
+#include <algorithm>
+#include <cctype>
+
 #include "coordinator/api/api_json.h"
 #include "coordinator/api/http_api.h"
 #include "coordinator/scan/registry_targets.h"
@@ -17,7 +20,39 @@ struct ScanRequest {
   std::vector<std::string> repositories;  // every tag of each
   std::vector<std::string> registries;    // every tag of every repository of each
   Priority priority = Priority::kBulk;
+  std::map<std::string, std::string> labels;
 };
+
+constexpr std::size_t kMaxLabels = 32;
+constexpr std::size_t kMaxLabelName = 63;
+constexpr std::size_t kMaxLabelValue = 255;
+
+// "labels": {"name": "value", ...}, as Kubernetes spells a label's name (letters, digits, '.',
+// '_', '-', '/'); a value is any text without control characters.
+Result<std::map<std::string, std::string>> parse_labels(const Json& value) {
+  auto bad = [](std::string why) { return fail(ErrorCode::kInvalidInput, "\"labels\": " + std::move(why)); };
+  if (!value.is_object()) return bad("must be an object of names to string values");
+  if (value.size() > kMaxLabels) return bad("at most " + std::to_string(kMaxLabels) + " labels a scan");
+  std::map<std::string, std::string> out;
+  for (const auto& [name, v] : value.items()) {
+    const bool name_ok = !name.empty() && name.size() <= kMaxLabelName &&
+                         std::all_of(name.begin(), name.end(), [](unsigned char c) {
+                           return std::isalnum(c) != 0 || c == '.' || c == '_' || c == '-' || c == '/';
+                         });
+    if (!name_ok) {
+      return bad("name \"" + name.substr(0, kMaxLabelName) + "\" must be 1 to " + std::to_string(kMaxLabelName) +
+                 " letters, digits, '.', '_', '-' or '/'");
+    }
+    if (!v.is_string()) return bad("the value of \"" + name + "\" must be a string");
+    const std::string text = v.get<std::string>();
+    if (text.size() > kMaxLabelValue || std::any_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
+      return bad("the value of \"" + name + "\" must be at most " + std::to_string(kMaxLabelValue) +
+                 " bytes without control characters");
+    }
+    out.emplace(name, text);
+  }
+  return out;
+}
 
 Result<ScanRequest> parse_scan_request(const Json& doc, std::size_t max_images, const std::vector<std::string>& oci_roots) {
   auto bad = [](std::string why) { return fail(ErrorCode::kInvalidInput, std::move(why)); };
@@ -35,8 +70,12 @@ Result<ScanRequest> parse_scan_request(const Json& doc, std::size_t max_images, 
       const auto p = parse_priority(value.get<std::string>());
       if (!p) return bad("\"priority\" must be \"interactive\" or \"bulk\", not \"" + value.get<std::string>() + "\"");
       out.priority = *p;
+    } else if (key == "labels") {
+      auto labels = parse_labels(value);
+      if (!labels) return std::unexpected(labels.error());
+      out.labels = std::move(*labels);
     } else {
-      return bad("unknown field \"" + key + "\" (known: images, repositories, registries, priority)");
+      return bad("unknown field \"" + key + "\" (known: images, repositories, registries, priority, labels)");
     }
   }
   if (out.images.empty() && out.repositories.empty() && out.registries.empty()) {
@@ -104,7 +143,8 @@ void add_scan_routes(Routes& routes, ApiServices& s) {
       return {};
     };
     auto id = s.store.create_scan(call.caller.tenant, request->priority, request->images, admit,
-                                  targets.empty() ? std::nullopt : std::optional<std::string>(targets_json(targets)));
+                                  targets.empty() ? std::nullopt : std::optional<std::string>(targets_json(targets)),
+                                  request->labels);
     if (refused) return refuse(res, *refused);
     if (!id) return send_error(res, 503, "the scan could not be stored; try again shortly");
     call.target = *id;

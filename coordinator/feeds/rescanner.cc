@@ -252,7 +252,7 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, co
   if (auto r = run(db,
                    std::string("CREATE TEMPORARY TABLE rescan_places ON COMMIT DROP AS SELECT DISTINCT p.tenant_id, "
                                "i.id AS image_id, k.vuln_id, p.name AS package_name, p.version AS package_version, "
-                               "p.arch AS package_arch, p.path AS package_path, p.match_ecosystem, p.match_package, "
+                               "p.arch AS package_arch, p.path AS package_path, p.ecosystem, p.match_ecosystem, p.match_package, "
                                "p.match_version, k.aliases, k.was_found OR i.db_generation > $2::bigint AS may_be_stored FROM packages p JOIN rescan_keys k ON p.match_ecosystem = k.match_ecosystem "
                                "AND p.match_package = k.match_package AND p.match_version = k.match_version ") +
                        kOwnImage,
@@ -273,8 +273,8 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, co
   if (auto w = give_way(); !w) return std::unexpected(w.error());
   // What matching finds now (n) in those places.
   if (auto r = run(db, "CREATE TEMPORARY TABLE rescan_found ON COMMIT DROP AS SELECT q.tenant_id, q.image_id, "
-                       "q.vuln_id, q.package_name, q.package_version, q.package_arch, q.package_path, m.installed_version, "
-                       "m.fixed_version, m.severity, m.cvss_score "
+                       "q.vuln_id, q.package_name, q.package_version, q.package_arch, q.package_path, q.ecosystem, "
+                       "m.installed_version, m.fixed_version, m.severity, m.cvss_score "
                        "FROM rescan_places q JOIN rescan_matches m ON q.match_ecosystem = m.match_ecosystem AND "
                        "q.match_package = m.match_package AND q.match_version = m.match_version AND q.vuln_id = m.vuln_id");
       !r) {
@@ -360,10 +360,10 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, co
   // by this part before a run was cut short, so it is neither written again nor an event again.
   if (auto r = write(std::string("INSERT INTO findings AS f (tenant_id, image_id, vuln_id, package_name, "
                                  "package_version, package_arch, package_path, installed_version, fixed_version, "
-                                 "severity, cvss_score, db_generation) SELECT "
+                                 "severity, cvss_score, db_generation, ecosystem) SELECT "
                                  "n.tenant_id, n.image_id, n.vuln_id, n.package_name, n.package_version, "
                                  "n.package_arch, n.package_path, n.installed_version, n.fixed_version, n.severity, "
-                                 "n.cvss_score, $1::bigint FROM "
+                                 "n.cvss_score, $1::bigint, n.ecosystem FROM "
                                  "rescan_found n WHERE NOT EXISTS (SELECT 1 FROM rescan_current c WHERE ") +
                          kSameFinding +
                          ") ORDER BY n.tenant_id, n.vuln_id, n.package_name, n.package_version, n.package_arch, "
@@ -376,6 +376,14 @@ Result<ChunkCounts> apply_part(PgConnection& db, const ChunkMatches& matches, co
                          "EXCLUDED.fixed_version, EXCLUDED.severity, EXCLUDED.cvss_score) " +
                          returned + ", NULL AS previous_severity, NULL AS previous_fixed",
                      "finding.new", "", counts.added);
+      !r) {
+    return std::unexpected(r.error());
+  }
+  // The aliases a query by any of them finds these findings by (migration 024). Late and in
+  // order: a part that inserts a pair another part holds uncommitted waits for that part's commit.
+  if (auto r = run(db, "INSERT INTO finding_aliases (vuln_id, alias) SELECT DISTINCT k.vuln_id, a.alias FROM rescan_keys k, "
+                       "json_array_elements_text(k.aliases::json) a(alias) WHERE k.aliases IS NOT NULL ORDER BY 1, 2 "
+                       "ON CONFLICT DO NOTHING");
       !r) {
     return std::unexpected(r.error());
   }

@@ -1,5 +1,7 @@
 #include "coordinator/store/scan_store.h"
 
+#include <nlohmann/json.hpp>
+
 #include "common/purl.h"
 #include "common/vulndb/ecosystem.h"
 #include "coordinator/store/finding_store.h"
@@ -32,7 +34,36 @@ Result<void> insert_images(PgConnection& db, const std::string& tenant, const st
   return {};
 }
 
+// In image_done's transaction: the repository and tag the image was stored as (the tag moves
+// here from any other image that had it; that image keeps its repository), and the scan's labels.
+Result<void> record_ref_and_labels(PgConnection& db, const std::string& tenant, const std::string& image_id,
+                                   const std::string& scan, const std::string& ref) {
+  const RepositoryTag at = repository_tag(ref);
+  auto refs = db.exec(
+      "WITH moved AS (DELETE FROM image_refs WHERE tenant_id = $1 AND repository = $3 AND tag = $4 AND tag <> '' AND "
+      "image_id <> $2 RETURNING image_id) INSERT INTO image_refs (tenant_id, image_id, repository, tag) "
+      "SELECT $1, image_id, $3, '' FROM moved UNION SELECT $1, $2, $3, $4 ON CONFLICT DO NOTHING",
+      {tenant, image_id, at.repository, at.tag});
+  if (!refs) return err(refs);
+  auto labels = db.exec("INSERT INTO image_labels (tenant_id, image_id, name, value) SELECT $1, $2, l.key, l.value "
+                        "FROM scans s, jsonb_each_text(s.labels) l WHERE s.tenant_id = $1 AND s.id = $3 "
+                        "ORDER BY 3, 4 ON CONFLICT DO NOTHING",
+                        {tenant, image_id, scan});
+  if (!labels) return err(labels);
+  return {};
+}
+
 }  // namespace
+
+RepositoryTag repository_tag(std::string_view ref) {
+  const std::string_view named = ref.substr(0, ref.find('@'));
+  const std::size_t colon = named.rfind(':');
+  const std::size_t slash = named.rfind('/');
+  if (colon == std::string_view::npos || (slash != std::string_view::npos && colon < slash)) {
+    return {std::string(named), ""};
+  }
+  return {std::string(named.substr(0, colon)), std::string(named.substr(colon + 1))};
+}
 
 std::string_view to_string(Priority priority) {
   return priority == Priority::kInteractive ? "interactive" : "bulk";
@@ -45,7 +76,8 @@ std::optional<Priority> parse_priority(std::string_view text) {
 }
 
 Result<std::string> ScanStore::create_scan(TenantId tenant, Priority priority, const std::vector<std::string>& refs,
-                                       const Admission& admit, const std::optional<std::string>& targets) {
+                                       const Admission& admit, const std::optional<std::string>& targets,
+                                       const std::map<std::string, std::string>& labels) {
   auto db = pool_.acquire();
   if (!db) return err(db);
   auto suffix = random_hex(12);
@@ -56,8 +88,9 @@ Result<std::string> ScanStore::create_scan(TenantId tenant, Priority priority, c
     if (admit) {
       if (auto admitted = admit(**db); !admitted) return admitted;
     }
-    auto s = (*db)->exec("INSERT INTO scans (tenant_id, id, priority, state, targets) VALUES ($1, $2, $3, 'queued', $4)",
-                         {t, id, std::string(to_string(priority)), targets});
+    auto s = (*db)->exec("INSERT INTO scans (tenant_id, id, priority, state, targets, labels) VALUES ($1, $2, $3, "
+                         "'queued', $4, $5::jsonb)",
+                         {t, id, std::string(to_string(priority)), targets, nlohmann::json(labels).dump()});
     if (!s) return err(s);
     return insert_images(**db, t, id, 0, refs);
   });
@@ -231,11 +264,14 @@ Result<void> ScanStore::image_done(TenantId tenant, const std::string& scan, int
                              "image_digest = $2 AND match_ecosystem IS NOT NULL ON CONFLICT DO NOTHING",
                              {t, inv.digest});
     if (!keyed) return err(keyed);
-    if (auto r = FindingStore::record(**db, tenant, std::string(i->get(0, 0)), report); !r) return r;
+    const std::string image_id(i->get(0, 0));
+    if (auto r = FindingStore::record(**db, tenant, image_id, report); !r) return r;
     auto s = (*db)->exec("UPDATE scan_images SET state = 'done', image_digest = $4, error = NULL, finished_at = now() "
-                         "WHERE tenant_id = $1 AND scan_id = $2 AND position = $3",
+                         "WHERE tenant_id = $1 AND scan_id = $2 AND position = $3 RETURNING ref",
                          {t, scan, std::to_string(position), inv.digest});
     if (!s) return err(s);
+    // As the tenant named it (the scan's ref), not as the coordinator resolved it.
+    if (s->rows() > 0) return record_ref_and_labels(**db, t, image_id, scan, std::string(s->get(0, 0)));
     return {};
   });
 }

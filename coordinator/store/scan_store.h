@@ -48,6 +48,15 @@ struct ScanRow {
   std::vector<ScanImageRow> images;
 };
 
+// The repository and tag of an image reference: what precedes and follows the last ':' after the
+// last '/', once any '@digest' is cut off ("registry:5000/app:1.2@sha256:…" → "registry:5000/app",
+// "1.2"); no tag → "". The image_refs rows (migration 024) the findings queries filter by.
+struct RepositoryTag {
+  std::string repository;
+  std::string tag;
+};
+RepositoryTag repository_tag(std::string_view ref);
+
 // A finished image as the coordinator stores it: its report, whose packages and findings become
 // rows, and the report document (common/report/report_document.h) every format is rendered from.
 struct StoredImage {
@@ -72,9 +81,12 @@ class ScanStore {
   // Runs inside create_scan's transaction before anything is written; an error ends it unwritten
   // (a tenant's quota: checked and consumed atomically, however many requests race).
   using Admission = std::function<Result<void>(PgConnection&)>;
-  // `targets`: fleet targets (JSON) the coordinator lists later, adding their images.
+  // `targets`: fleet targets (JSON) the coordinator lists later, adding their images. `labels`
+  // (name → value, e.g. a Kubernetes namespace) go to every image the scan stores, for the fleet
+  // queries' label filter.
   Result<std::string> create_scan(TenantId tenant, Priority priority, const std::vector<std::string>& refs,
-                                  const Admission& admit = {}, const std::optional<std::string>& targets = {});
+                                  const Admission& admit = {}, const std::optional<std::string>& targets = {},
+                                  const std::map<std::string, std::string>& labels = {});
   // The listed images join the scan after its own, and its targets are cleared.
   Result<void> add_listed_images(TenantId tenant, const std::string& scan, const std::vector<std::string>& refs);
   // The targets could not be listed: cleared, with the error the scan shows.

@@ -6,6 +6,7 @@
 #include "coordinator/api/http_api.h"
 #include "coordinator/dispatch/dispatcher.h"
 #include "coordinator/scan/scan_runner.h"
+#include "coordinator/store/finding_query.h"
 #include "coordinator/tenancy/audit_log.h"
 #include "coordinator/tenancy/quotas.h"
 #include "coordinator/tenancy/registry_credentials.h"
@@ -29,6 +30,7 @@ class ApiTest : public StoreTest {
     quotas_ = std::make_unique<Quotas>(*pool_, QuotaLimits{});
     credentials_ = std::make_unique<RegistryCredentials>(*pool_, nullptr);
     rules_ = std::make_unique<SecretRulesStore>(*pool_);
+    finding_queries_ = std::make_unique<FindingQueries>(*pool_);
     cache_ = std::make_unique<LayerCache>(std::make_shared<MemoryStore>(), "a cache secret of 32 bytes......", 60,
                                           metrics_);
     dispatcher_ = std::make_unique<Dispatcher>(DispatcherConfig{}, metrics_, nullptr, 1,
@@ -37,7 +39,7 @@ class ApiTest : public StoreTest {
     runner_config.oci_roots = api_config().oci_roots;
     runner_ = std::make_unique<ScanRunner>(runner_config, *scans_, *cache_, *dispatcher_, metrics_);
     ApiConfig config = api_config();
-    api_ = std::make_unique<HttpApi>(config, *scans_, *runner_, *tenants_, *audit_, *quotas_, *credentials_, *rules_,
+    api_ = std::make_unique<HttpApi>(config, *scans_, *runner_, *tenants_, *audit_, *quotas_, *credentials_, *rules_, *finding_queries_,
                                      metrics_);
     auto port = api_->start();
     ASSERT_TRUE(port) << port.error().message();
@@ -55,6 +57,7 @@ class ApiTest : public StoreTest {
   std::unique_ptr<Quotas> quotas_;
   std::unique_ptr<RegistryCredentials> credentials_;
   std::unique_ptr<SecretRulesStore> rules_;
+  std::unique_ptr<FindingQueries> finding_queries_;
   std::unique_ptr<LayerCache> cache_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<ScanRunner> runner_;

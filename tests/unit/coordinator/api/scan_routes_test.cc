@@ -25,6 +25,10 @@ TEST_F(ScanRoutes, ABadRequestNamesItsFieldAndStoresNothing) {
       {R"({"images": ["r.example/a:1"], "colour": "red"})", "unknown field \"colour\""},
       {R"({"images": ["oci:/etc:x"]})", "oci:"},
       {R"(not json)", "not valid JSON"},
+      {R"({"images": ["r.example/a:1"], "labels": ["team"]})", "\"labels\": must be an object"},
+      {R"({"images": ["r.example/a:1"], "labels": {"team name": "x"}})", "\"labels\": name \"team name\""},
+      {R"({"images": ["r.example/a:1"], "labels": {"team": 7}})", "the value of \"team\" must be a string"},
+      {R"({"images": ["r.example/a:1"], "labels": {"team": "a\nb"}})", "without control characters"},
   };
   for (const auto& [body, why] : cases) {
     const auto answer = post_scan(body);
@@ -34,6 +38,12 @@ TEST_F(ScanRoutes, ABadRequestNamesItsFieldAndStoresNothing) {
     EXPECT_NE(doc["error"]["message"].get<std::string>().find(why), std::string::npos) << body << " → " << answer.body;
   }
   EXPECT_EQ(stored_scans(), 0);
+}
+
+TEST_F(ScanRoutes, AScansLabelsAreStoredWithIt) {
+  const auto answer = post_scan(R"({"images": ["r.example/a:1"], "labels": {"team": "payments", "k8s/namespace": "prod"}})");
+  ASSERT_EQ(answer.status, 202) << answer.body;
+  EXPECT_EQ(db_->exec("SELECT labels::text FROM scans")->get(0, 0), R"({"team": "payments", "k8s/namespace": "prod"})");
 }
 
 TEST_F(ScanRoutes, AnAcceptedScanIsStoredRunAndEndsWithEachImagesReason) {

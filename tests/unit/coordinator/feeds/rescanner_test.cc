@@ -181,6 +181,10 @@ TEST_F(Rescan, ANewGenerationLeavesFindingsAndDocumentsAsAFreshAssessmentWithOne
   EXPECT_EQ(aliases->get(1, 0), R"(PYSEC-django ["SNYK-PYTHON-DJANGO-543998","ZZ-DJANGO-1"])");
   EXPECT_EQ(aliases->get(2, 0), R"(PYSEC-req ["SNYK-PYTHON-REQUESTS-72435"])");
   EXPECT_EQ(aliases->get(3, 0), R"(PYSEC-req ["SNYK-PYTHON-REQUESTS-72435"])");
+  // The fleet queries find the rescan's new finding by its ecosystem and by an alias of the
+  // record that made it (migration 024).
+  EXPECT_EQ(db_->exec("SELECT ecosystem FROM findings WHERE vuln_id = 'PYSEC-django'")->get(0, 0), "pypi");
+  EXPECT_EQ(db_->exec("SELECT vuln_id FROM finding_aliases WHERE alias = 'ZZ-DJANGO-1'")->get(0, 0), "PYSEC-django");
   auto changed = db_->exec("SELECT previous_severity, previous_fixed, fixed_version FROM finding_events "
                            "WHERE kind = 'finding.changed' AND tenant_id = $1",
                            {std::to_string(a_)});
