@@ -27,6 +27,7 @@
 #include "coordinator/notify/webhook_store.h"
 #include "coordinator/store/event_store.h"
 #include "coordinator/store/finding_query.h"
+#include "coordinator/store/fleet_queries.h"
 #include "common/vulndb/feed_download.h"
 #include "coordinator/scan/scan_runner.h"
 #include "coordinator/store/job_log.h"
@@ -217,7 +218,9 @@ int serve(const Options& o) {
   ApiConfig api_config = o.api;
   api_config.oci_roots = o.oci_roots;
   FindingQueries finding_queries(pool);
-  HttpApi api(api_config, scans, runner, tenants, audit, quotas, stored_credentials, secret_rules, finding_queries, metrics,
+  FleetQueries fleet_queries(pool);
+  HttpApi api(api_config, scans, runner, tenants, audit, quotas, stored_credentials, secret_rules, finding_queries,
+              fleet_queries, metrics,
               {.documents = o.vulndb.empty() ? &rescanner : nullptr, .events = &events, .webhooks = &webhooks});
   auto port = api.start();
   if (!port) return fail_with(port.error());

@@ -21,6 +21,7 @@
 #include <set>
 
 #include "common/ecosystems.h"
+#include "common/log.h"
 #include "common/report/csv_row.h"
 #include "coordinator/api/api_json.h"
 #include "coordinator/api/routes.h"
@@ -187,7 +188,10 @@ void stream_csv(FindingQueries& queries, TenantId tenant, FindingRequest request
   };
   // The first batch is read now, so that a store that cannot answer gets a 503, not an empty file.
   auto first = queries.page(tenant, request.filter, request.after, std::min(kCsvBatch, request.csv_limit.value_or(kCsvBatch)));
-  if (!first) return send_error(res, 503, "the findings cannot be read now; try again shortly");
+  if (!first) {
+    log_error("api", "reading findings: " + first.error().message());
+    return send_error(res, 503, "the findings cannot be read now; try again shortly");
+  }
   auto state = std::make_shared<Export>(Export{std::move(request)});
   auto pending = std::make_shared<std::vector<FleetFinding>>(std::move(*first));
   res.set_header("Content-Disposition", "attachment; filename=\"findings.csv\"");
@@ -210,7 +214,10 @@ void stream_csv(FindingQueries& queries, TenantId tenant, FindingRequest request
       return true;
     }
     auto next = queries.page(tenant, state->request.filter, state->request.after, std::min(kCsvBatch, cap - state->sent));
-    if (!next) return false;  // cut short: the client sees a truncated chunked body, not a complete file
+    if (!next) {
+      log_error("api", "reading findings for a CSV export: " + next.error().message());
+      return false;  // cut short: the client sees a truncated chunked body, not a complete file
+    }
     *pending = std::move(*next);
     return true;
   });
@@ -224,7 +231,10 @@ void add_finding_routes(Routes& routes, ApiServices& s) {
     if (!request) return send_error(call.res, 400, request.error().message());
     if (request->csv) return stream_csv(s.findings, call.caller.tenant, std::move(*request), call.res);
     auto page = s.findings.page(call.caller.tenant, request->filter, request->after, request->limit);
-    if (!page) return send_error(call.res, 503, "the findings cannot be read now; try again shortly");
+    if (!page) {
+      log_error("api", "reading findings: " + page.error().message());
+      return send_error(call.res, 503, "the findings cannot be read now; try again shortly");
+    }
     Json list = Json::array();
     for (const auto& f : *page) list.push_back(finding_json(f));
     Json body = {{"findings", list},

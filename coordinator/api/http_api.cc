@@ -25,9 +25,9 @@ int bind_listener(httplib::Server& server, const std::string& host, int port) {
 
 HttpApi::HttpApi(ApiConfig config, ScanStore& store, ScanRunner& runner, Tenants& tenants, AuditLog& audit, Quotas& quotas,
                  RegistryCredentials& registries, SecretRulesStore& secret_rules, FindingQueries& findings,
-                 MetricsRegistry& metrics, FeedServices feeds)
+                 FleetQueries& fleet, MetricsRegistry& metrics, FeedServices feeds)
     : config_(std::move(config)),
-      services_{config_, store, runner, tenants, audit, quotas, registries, secret_rules, findings, feeds},
+      services_{config_, store, runner, tenants, audit, quotas, registries, secret_rules, findings, fleet, feeds},
       metrics_(metrics),
       guard_(config_.connections, metrics),
       limiter_(config_.requests_per_second, std::max(1.0, 2 * config_.requests_per_second)),
@@ -63,6 +63,7 @@ Result<int> HttpApi::start() {
   add_event_routes(*this, services_);
   add_webhook_routes(*this, services_);
   add_finding_routes(*this, services_);
+  add_fleet_routes(*this, services_);
   add_health_route(*server_);
 
   const int port = bind_listener(*server_, config_.host, config_.port);

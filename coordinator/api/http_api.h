@@ -55,7 +55,7 @@ class HttpApi : private Routes {
  public:
   HttpApi(ApiConfig config, ScanStore& store, ScanRunner& runner, Tenants& tenants, AuditLog& audit, Quotas& quotas,
           RegistryCredentials& registries, SecretRulesStore& secret_rules, FindingQueries& findings,
-          MetricsRegistry& metrics, FeedServices feeds = {});
+          FleetQueries& fleet, MetricsRegistry& metrics, FeedServices feeds = {});
   ~HttpApi() override;
 
   // Binds both listeners and serves each on a thread of its own; errors name the address or the

@@ -1,6 +1,6 @@
 // The API's routes, one file per resource (scan_routes.cc, key_routes.cc, registry_routes.cc,
 // audit_routes.cc, secret_rule_routes.cc, event_routes.cc, webhook_routes.cc,
-// finding_routes.cc), all registered through Routes: a route names the scope a key needs and, when
+// finding_routes.cc, fleet_routes.cc), all registered through Routes: a route names the scope a key needs and, when
 // it changes something, the action the audit log records. Authentication, scopes, rate limits and
 // the audit row are HttpApi's; a handler sees only its caller and the request.
 #pragma once
@@ -27,6 +27,7 @@ class Rescanner;
 class EventStore;
 class WebhookStore;
 class FindingQueries;
+class FleetQueries;
 struct ApiConfig;
 
 // What the API serves of the feed store's rescans; each may be null (a coordinator matching with
@@ -66,6 +67,7 @@ struct ApiServices {
   RegistryCredentials& registries;
   SecretRulesStore& secret_rules;
   FindingQueries& findings;
+  FleetQueries& fleet;
   FeedServices feeds;
 };
 
@@ -78,5 +80,6 @@ void add_secret_rule_routes(Routes& routes, ApiServices& services);
 void add_event_routes(Routes& routes, ApiServices& services);
 void add_webhook_routes(Routes& routes, ApiServices& services);
 void add_finding_routes(Routes& routes, ApiServices& services);
+void add_fleet_routes(Routes& routes, ApiServices& services);
 
 }  // namespace strata::coordinator

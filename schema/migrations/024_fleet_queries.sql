@@ -13,6 +13,9 @@ UPDATE findings f SET ecosystem = p.ecosystem
   WHERE f.image_id = i.id AND p.name = f.package_name AND p.version = f.package_version
     AND p.arch = f.package_arch AND p.path = f.package_path;
 
+-- The images list pages through a tenant's images by id.
+CREATE INDEX images_tenant_id ON images (tenant_id, id);
+
 ALTER TABLE scans ADD COLUMN labels JSONB NOT NULL DEFAULT '{}';
 
 CREATE TABLE image_refs (

@@ -7,6 +7,7 @@
 #include "coordinator/dispatch/dispatcher.h"
 #include "coordinator/scan/scan_runner.h"
 #include "coordinator/store/finding_query.h"
+#include "coordinator/store/fleet_queries.h"
 #include "coordinator/tenancy/audit_log.h"
 #include "coordinator/tenancy/quotas.h"
 #include "coordinator/tenancy/registry_credentials.h"
@@ -31,6 +32,7 @@ class ApiTest : public StoreTest {
     credentials_ = std::make_unique<RegistryCredentials>(*pool_, nullptr);
     rules_ = std::make_unique<SecretRulesStore>(*pool_);
     finding_queries_ = std::make_unique<FindingQueries>(*pool_);
+    fleet_queries_ = std::make_unique<FleetQueries>(*pool_);
     cache_ = std::make_unique<LayerCache>(std::make_shared<MemoryStore>(), "a cache secret of 32 bytes......", 60,
                                           metrics_);
     dispatcher_ = std::make_unique<Dispatcher>(DispatcherConfig{}, metrics_, nullptr, 1,
@@ -39,7 +41,7 @@ class ApiTest : public StoreTest {
     runner_config.oci_roots = api_config().oci_roots;
     runner_ = std::make_unique<ScanRunner>(runner_config, *scans_, *cache_, *dispatcher_, metrics_);
     ApiConfig config = api_config();
-    api_ = std::make_unique<HttpApi>(config, *scans_, *runner_, *tenants_, *audit_, *quotas_, *credentials_, *rules_, *finding_queries_,
+    api_ = std::make_unique<HttpApi>(config, *scans_, *runner_, *tenants_, *audit_, *quotas_, *credentials_, *rules_, *finding_queries_, *fleet_queries_,
                                      metrics_);
     auto port = api_->start();
     ASSERT_TRUE(port) << port.error().message();
@@ -58,6 +60,7 @@ class ApiTest : public StoreTest {
   std::unique_ptr<RegistryCredentials> credentials_;
   std::unique_ptr<SecretRulesStore> rules_;
   std::unique_ptr<FindingQueries> finding_queries_;
+  std::unique_ptr<FleetQueries> fleet_queries_;
   std::unique_ptr<LayerCache> cache_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<ScanRunner> runner_;

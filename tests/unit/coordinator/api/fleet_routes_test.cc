@@ -1,0 +1,188 @@
+// The fleet's questions in process, over real sockets and the fixture's PostgreSQL: the images
+// list with its counts, a vulnerability's blast radius by id or alias, the summary and its trend,
+// the layers ranked by what upgrading their packages removes, an image's findings by layer and
+// base image; and what another tenant that shares a base layer reaches of them: nothing.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "common/report/report_document.h"
+#include "tests/unit/coordinator/api/api_fixture.h"
+
+namespace strata::coordinator::test_store {
+namespace {
+
+using Json = nlohmann::json;
+
+std::string digest_of(char c) { return "sha256:" + std::string(64, c); }
+const std::string kBaseLayer = "sha256:" + std::string(63, '0') + "1";
+const std::string kPythonLayer = "sha256:" + std::string(63, '0') + "2";
+const std::string kNodeLayer = "sha256:" + std::string(63, '0') + "3";
+
+struct Pkg {
+  std::string vuln;
+  std::string name;
+  Ecosystem ecosystem;
+  SeverityLevel severity;
+  std::optional<std::string> fixed;
+  std::vector<std::string> aliases;
+  std::string layer;
+};
+
+class FleetRoutes : public ApiTest {
+ protected:
+  void store(TenantId tenant, const std::string& ref, const std::string& digest, const std::vector<std::string>& layers,
+             const std::vector<Pkg>& packages) {
+    ScanReport report;
+    report.inventory.ref = ref;
+    report.inventory.digest = digest;
+    report.inventory.view.distro = Distro{"debian", "12", "Debian:12"};
+    for (const auto& diff_id : layers) report.inventory.layers.push_back({"sha256:blob" + diff_id.substr(7, 8), diff_id, 100, "tar"});
+    for (const auto& p : packages) {
+      Finding f = finding(p.vuln, p.name);
+      f.package.package.ecosystem = p.ecosystem;
+      f.package.layer = p.layer;
+      f.severity = p.severity;
+      f.fixed_version = p.fixed;
+      f.aliases = p.aliases;
+      report.inventory.view.packages.push_back(f.package);
+      report.result.kept.push_back(f);
+    }
+    report.db = {3, "2026-12-01T00:00:00Z"};
+    auto scan = scans_->create_scan(tenant, Priority::kBulk, {ref});
+    ASSERT_TRUE(scan);
+    auto done = scans_->image_done(tenant, *scan, 0, {&report, encode_report_document(report)});
+    ASSERT_TRUE(done) << done.error().message();
+  }
+
+  // A base image and two images built on it; another tenant holds the same base layer.
+  void SetUp() override {
+    ApiTest::SetUp();
+    const Pkg openssl{"CVE-2024-1", "openssl", Ecosystem::kDeb, SeverityLevel::kHigh, "1.1", {"DSA-1"}, kBaseLayer};
+    const Pkg zlib{"CVE-2024-3", "zlib", Ecosystem::kDeb, SeverityLevel::kLow, std::nullopt, {}, kBaseLayer};
+    store(tenant_.id, "registry.example/base:12", digest_of('b'), {kBaseLayer}, {openssl, zlib});
+    store(tenant_.id, "registry.example/app:1", digest_of('1'), {kBaseLayer, kPythonLayer},
+          {openssl, zlib,
+           {"GHSA-aaaa-bbbb-cccc", "requests", Ecosystem::kPypi, SeverityLevel::kCritical, std::nullopt, {"CVE-2024-2"},
+            kPythonLayer}});
+    store(tenant_.id, "registry.example/app:2", digest_of('2'), {kBaseLayer, kNodeLayer},
+          {openssl, {"CVE-2024-4", "lodash", Ecosystem::kNpm, SeverityLevel::kMedium, "4.17.21", {}, kNodeLayer}});
+    auto other = tenants_->create("other");
+    ASSERT_TRUE(other);
+    other_ = *other;
+    store(other_.id, "registry.example/base:12", digest_of('9'), {kBaseLayer},
+          {openssl, {"CVE-2024-2", "requests", Ecosystem::kPypi, SeverityLevel::kCritical, std::nullopt, {}, kBaseLayer}});
+  }
+
+  Json get(const std::string& path, long status = 200, const std::string& key = "") {
+    const auto answer = test::http_get(base_ + path, key.empty() ? tenant_.key : key);
+    EXPECT_EQ(answer.status, status) << path << ": " << answer.body;
+    return Json::parse(answer.body, nullptr, false);
+  }
+  NewTenant other_;
+};
+
+TEST_F(FleetRoutes, TheImagesListCountsEachImagesOpenFindings) {
+  const Json page = get("/v1/images");
+  ASSERT_EQ(page["images"].size(), 3u) << page.dump();
+  EXPECT_EQ(page["images"][0]["digest"], digest_of('b'));
+  EXPECT_EQ(page["images"][0]["refs"], Json::array({"registry.example/base:12"}));
+  EXPECT_EQ(page["images"][1]["open"], (Json{{"critical", 1}, {"high", 1}, {"medium", 0}, {"low", 1}, {"unknown", 0}, {"total", 3}}));
+  EXPECT_EQ(page["images"][1]["fixable"], 1);
+  EXPECT_EQ(page["images"][2]["fixable"], 2);
+  EXPECT_EQ(page["next"], nullptr);
+  const Json first = get("/v1/images?limit=2");
+  ASSERT_EQ(first["images"].size(), 2u);
+  const Json second = get("/v1/images?limit=2&after=" + first["next"].get<std::string>());
+  ASSERT_EQ(second["images"].size(), 1u);
+  EXPECT_EQ(second["images"][0]["digest"], digest_of('2'));
+  EXPECT_NE(get("/v1/images?limit=5000")["notice"].get<std::string>().find("5000"), std::string::npos);
+  EXPECT_EQ(get("/v1/images", 200, other_.key)["images"].size(), 1u);
+}
+
+TEST_F(FleetRoutes, AVulnerabilitysBlastRadiusIsFoundByAnyAlias) {
+  const Json r = get("/v1/vulnerabilities/DSA-1");
+  EXPECT_EQ(r["known_as"], Json::array({"CVE-2024-1", "DSA-1"}));
+  EXPECT_EQ(r["images"], 3);
+  EXPECT_EQ(r["findings"], 3);
+  EXPECT_EQ(r["repositories"], Json::array({"registry.example/app", "registry.example/base"}));
+  ASSERT_EQ(r["affected"].size(), 3u);
+  for (const auto& a : r["affected"]) {
+    ASSERT_EQ(a["packages"].size(), 1u);
+    EXPECT_EQ(a["packages"][0]["layer"], kBaseLayer);
+    EXPECT_EQ(a["packages"][0]["fixed_version"], "1.1");
+  }
+  const Json paged = get("/v1/vulnerabilities/CVE-2024-1?limit=1");
+  EXPECT_EQ(paged["affected"].size(), 1u);
+  const Json rest = get("/v1/vulnerabilities/CVE-2024-1?limit=5&after=" + paged["next"].get<std::string>());
+  EXPECT_EQ(rest["affected"].size(), 2u);
+  EXPECT_EQ(get("/v1/vulnerabilities/CVE-2024-2")["affected"][0]["image"]["digest"], digest_of('1'));
+  get("/v1/vulnerabilities/CVE-2099-9", 404);
+  // The other tenant has its own CVE-2024-2 finding; it never sees the owner's through the alias.
+  const Json theirs = get("/v1/vulnerabilities/CVE-2024-2", 200, other_.key);
+  ASSERT_EQ(theirs["affected"].size(), 1u);
+  EXPECT_EQ(theirs["affected"][0]["image"]["digest"], digest_of('9'));
+  EXPECT_EQ(get("/v1/vulnerabilities/CVE-2024-4", 404, other_.key)["error"]["status"], 404);
+}
+
+TEST_F(FleetRoutes, TheSummaryCountsOpenAndFixableFindingsAndTheirTrend) {
+  ASSERT_TRUE(db_->exec("INSERT INTO feed_generations (generation, imported_at, records, skipped) VALUES "
+                        "(1, '2000-01-01', 1, 0), (2, '2000-01-02', 1, 0)"));
+  const Json s = get("/v1/summary");
+  EXPECT_EQ(s["images"], 3);
+  EXPECT_EQ(s["open"], (Json{{"critical", 1}, {"high", 3}, {"medium", 1}, {"low", 2}, {"unknown", 0}, {"total", 7}}));
+  EXPECT_EQ(s["fixable"]["total"], 4);
+  ASSERT_EQ(s["trend"].size(), 2u);
+  EXPECT_EQ(s["trend"][0]["generation"], 1);
+  EXPECT_EQ(s["trend"][0]["open"]["total"], 0);  // nothing was stored before generation 2
+  EXPECT_EQ(s["trend"][1]["open"]["total"], 7);
+  EXPECT_EQ(get("/v1/summary?generations=1")["trend"].size(), 1u);
+  EXPECT_EQ(get("/v1/summary", 200, other_.key)["open"]["total"], 2);
+}
+
+TEST_F(FleetRoutes, LayersAreRankedByTheFindingsAnUpgradeRemoves) {
+  const Json top = get("/v1/layers/top");
+  ASSERT_EQ(top["layers"].size(), 3u) << top.dump();
+  EXPECT_EQ(top["layers"][0]["diff_id"], kBaseLayer);
+  EXPECT_EQ(top["layers"][0]["images"], 3);  // the owner's; the other tenant's image is not counted
+  EXPECT_EQ(top["layers"][0]["findings"], 5);
+  EXPECT_EQ(top["layers"][0]["fixable"], 3);
+  EXPECT_EQ(top["layers"][1]["diff_id"], kNodeLayer);
+  EXPECT_EQ(top["layers"][2]["diff_id"], kPythonLayer);
+  EXPECT_EQ(top["layers"][2]["fixable"], 0);
+  EXPECT_EQ(get("/v1/layers/top?limit=1")["layers"].size(), 1u);
+}
+
+TEST_F(FleetRoutes, AnImagesFindingsAreGroupedByLayerAndBaseImage) {
+  const Json app = get("/v1/images/" + digest_of('1') + "/layers");
+  ASSERT_EQ(app["layers"].size(), 2u) << app.dump();
+  EXPECT_EQ(app["layers"][0]["diff_id"], kBaseLayer);
+  EXPECT_EQ(app["layers"][0]["base_image"]["digest"], digest_of('b'));
+  EXPECT_EQ(app["layers"][0]["base_image"]["refs"], Json::array({"registry.example/base:12"}));
+  ASSERT_EQ(app["layers"][0]["findings"].size(), 2u);
+  EXPECT_EQ(app["layers"][0]["findings"][0]["vulnerability"], "CVE-2024-1");
+  EXPECT_EQ(app["layers"][1]["base_image"], nullptr);
+  ASSERT_EQ(app["layers"][1]["findings"].size(), 1u);
+  EXPECT_EQ(app["layers"][1]["findings"][0]["package"]["name"], "requests");
+  EXPECT_EQ(get("/v1/images/" + digest_of('b') + "/layers")["layers"][0]["base_image"], nullptr);
+  get("/v1/images/" + digest_of('1') + "/layers", 404, other_.key);
+}
+
+TEST_F(FleetRoutes, BadParametersAreRefusedByName) {
+  for (const auto& [path, name] : std::vector<std::pair<std::string, std::string>>{
+           {"/v1/images?colour=red", "colour"},
+           {"/v1/images?limit=0", "limit"},
+           {"/v1/images?after=x", "after"},
+           {"/v1/summary?generations=lots", "generations"},
+           {"/v1/layers/top?limit=-1", "limit"},
+           {"/v1/vulnerabilities/CVE-2024-1?after=1&after=2", "after"},
+           {"/v1/images/" + digest_of('1') + "/layers?x=1", "x"}}) {
+    SCOPED_TRACE(path);
+    const auto answer = test::http_get(base_ + path, tenant_.key);
+    EXPECT_EQ(answer.status, 400) << answer.body;
+    EXPECT_NE(answer.body.find(name), std::string::npos) << answer.body;
+  }
+}
+
+}  // namespace
+}  // namespace strata::coordinator::test_store
