@@ -35,6 +35,9 @@ packages=(
   python3-packaging python3-rpm ruby
   # SARIF and CycloneDX reports are validated against their published schemas
   python3-jsonschema
+  # the fleet report's PDF is drawn with cairo (a font for its text) and read back by pdftotext;
+  # the dashboard is tested in a real headless browser
+  libcairo2-dev fonts-dejavu-core poppler-utils chromium
 )
 
 # Every program that deploy/, loadtest/ and tests/ run, beyond bash and what Debian marks
@@ -43,6 +46,7 @@ packages=(
 programs=(
   cmake ninja c++ clang++-16 ccache pkg-config git capnp capnpc-c++
   curl python3 ruby redis-server redis-cli docker-registry skopeo htpasswd debootstrap openssl
+  pdftotext chromium
 )
 
 # shellcheck source=deploy/lib/programs.sh

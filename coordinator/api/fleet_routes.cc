@@ -2,6 +2,9 @@
 // scope:
 //   GET /v1/images[?after=ID][&limit=N]         the tenant's images, oldest first: refs, last scan,
 //                                               open findings by severity and how many are fixable
+//   GET /v1/images?order=risk[&limit=N]         the images with the most critical findings, then
+//                                               high, then medium, … (one page)
+//   GET /v1/vulnerabilities[?limit=N]           the vulnerabilities open in the most images (20)
 //   GET /v1/images/DIGEST/layers                an image's findings by the layer that brought their
 //                                               package in, bottom layer first, with the stored
 //                                               base image whose layers this image starts with
@@ -98,13 +101,17 @@ void with_notice(Json& body, const std::optional<std::string>& notice) {
 
 void add_fleet_routes(Routes& routes, ApiServices& s) {
   routes.add(Method::kGet, "/v1/images", kScopeRead, "", [&s](Call& call) {
-    if (!known_params(call.req, call.res, {"after", "limit"})) return;
+    if (!known_params(call.req, call.res, {"after", "limit", "order"})) return;
     std::optional<std::string> notice;
     const auto limit = bounded(call.req, call.res, "limit", 100, 1000, notice);
     if (!limit) return;
     const auto after = after_param(call.req, call.res);
     if (!after) return;
-    auto images = s.fleet.images(call.caller.tenant, *after, *limit);
+    const std::string order = call.req.has_param("order") ? call.req.get_param_value("order") : "id";
+    if (order != "id" && order != "risk") return send_error(call.res, 400, "order must be id or risk, not '" + order + "'");
+    if (order == "risk" && *after != 0) return send_error(call.res, 400, "after pages order=id only; order=risk is one page");
+    auto images = order == "risk" ? s.fleet.worst_images(call.caller.tenant, *limit)
+                                  : s.fleet.images(call.caller.tenant, *after, *limit);
     if (!images) return unavailable(call.res, images.error());
     Json list = Json::array();
     for (const auto& i : *images) {
@@ -112,7 +119,7 @@ void add_fleet_routes(Routes& routes, ApiServices& s) {
                       {"db_generation", i.db_generation}, {"open", counts_json(i.open)}, {"fixable", i.fixable}});
     }
     Json body = {{"images", list},
-                 {"next", images->size() == *limit ? Json(std::to_string(images->back().id)) : Json(nullptr)},
+                 {"next", order == "id" && images->size() == *limit ? Json(std::to_string(images->back().id)) : Json(nullptr)},
                  {"limit", *limit}};
     with_notice(body, notice);
     send_json(call.res, 200, body);
@@ -171,6 +178,23 @@ void add_fleet_routes(Routes& routes, ApiServices& s) {
                with_notice(body, notice);
                send_json(call.res, 200, body);
              });
+
+  routes.add(Method::kGet, "/v1/vulnerabilities", kScopeRead, "", [&s](Call& call) {
+    if (!known_params(call.req, call.res, {"limit"})) return;
+    std::optional<std::string> notice;
+    const auto limit = bounded(call.req, call.res, "limit", 20, 1000, notice);
+    if (!limit) return;
+    auto top = s.fleet.top_vulnerabilities(call.caller.tenant, *limit);
+    if (!top) return unavailable(call.res, top.error());
+    Json list = Json::array();
+    for (const auto& v : *top) {
+      list.push_back({{"id", v.id}, {"severity", v.severity}, {"images", v.images}, {"findings", v.findings},
+                      {"fixable", v.fixable}});
+    }
+    Json body = {{"vulnerabilities", list}};
+    with_notice(body, notice);
+    send_json(call.res, 200, body);
+  });
 
   routes.add(Method::kGet, "/v1/summary", kScopeRead, "", [&s](Call& call) {
     if (!known_params(call.req, call.res, {"generations"})) return;

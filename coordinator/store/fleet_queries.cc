@@ -15,10 +15,10 @@ constexpr const char* kTimestamp = "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'";
 
 // Open findings of `f` by severity (SeverityCounts' order), then those with a known fix.
 constexpr const char* kCounts =
-    "count(*) FILTER (WHERE f.severity = 'CRITICAL'), count(*) FILTER (WHERE f.severity = 'HIGH'), "
-    "count(*) FILTER (WHERE f.severity = 'MEDIUM'), count(*) FILTER (WHERE f.severity = 'LOW'), "
-    "count(*) FILTER (WHERE f.severity NOT IN ('CRITICAL', 'HIGH', 'MEDIUM', 'LOW')), "
-    "count(*) FILTER (WHERE COALESCE(f.fixed_version, '') <> '')";
+    "count(*) FILTER (WHERE f.severity = 'CRITICAL') AS critical, count(*) FILTER (WHERE f.severity = 'HIGH') AS high, "
+    "count(*) FILTER (WHERE f.severity = 'MEDIUM') AS medium, count(*) FILTER (WHERE f.severity = 'LOW') AS low, "
+    "count(*) FILTER (WHERE f.severity NOT IN ('CRITICAL', 'HIGH', 'MEDIUM', 'LOW')) AS unknown, "
+    "count(*) FILTER (WHERE COALESCE(f.fixed_version, '') <> '') AS fixable";
 
 // The refs pointing at image `image_id` (SQL), as a JSON array.
 std::string refs_of(const std::string& image_id) {
@@ -63,27 +63,68 @@ std::size_t severity_index(std::string_view severity) {
   return 4;
 }
 
+namespace {
+
+constexpr const char* kImageColumns = "i.id, i.digest, to_char(i.last_scanned AT TIME ZONE 'UTC', ";
+
+std::vector<ImageSummary> image_summaries(const PgResult& r) {
+  std::vector<ImageSummary> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    ImageSummary s;
+    s.id = r.integer(i, 0);
+    s.digest = r.get(i, 1);
+    s.last_scanned = r.get(i, 2);
+    s.db_generation = r.integer(i, 3);
+    s.refs = string_list(r.get(i, 4));
+    s.open = counts_at(r, i, 5);
+    s.fixable = r.integer(i, 10);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+// The images of tenant $1 with their counts as columns 5 to 10 (SQL up to the WHERE clause).
+std::string images_with_counts() {
+  return std::string("SELECT ") + kImageColumns + kTimestamp + "), i.db_generation, " + refs_of("i.id") +
+         ", c.* FROM images i LEFT JOIN LATERAL (SELECT " + kCounts +
+         " FROM findings f WHERE f.image_id = i.id AND f.tenant_id = i.tenant_id AND f.resolved_at IS NULL) c ON true ";
+}
+
+}  // namespace
+
 Result<std::vector<ImageSummary>> FleetQueries::images(TenantId tenant, std::int64_t after_id, std::size_t limit) {
   auto db = pool_.acquire();
   if (!db) return err(db);
-  auto r = (*db)->exec(
-      std::string("SELECT i.id, i.digest, to_char(i.last_scanned AT TIME ZONE 'UTC', ") + kTimestamp + "), i.db_generation, " +
-          refs_of("i.id") + ", c.* FROM images i LEFT JOIN LATERAL (SELECT " + kCounts +
-          " FROM findings f WHERE f.image_id = i.id AND f.tenant_id = i.tenant_id AND f.resolved_at IS NULL) c ON true "
-          "WHERE i.tenant_id = $1 AND i.id > $2 ORDER BY i.id LIMIT $3",
-      {std::to_string(tenant), std::to_string(after_id), std::to_string(limit)});
+  auto r = (*db)->exec(images_with_counts() + "WHERE i.tenant_id = $1 AND i.id > $2 ORDER BY i.id LIMIT $3",
+                       {std::to_string(tenant), std::to_string(after_id), std::to_string(limit)});
   if (!r) return err(r);
-  std::vector<ImageSummary> out;
+  return image_summaries(*r);
+}
+
+Result<std::vector<ImageSummary>> FleetQueries::worst_images(TenantId tenant, std::size_t limit) {
+  auto db = pool_.acquire();
+  if (!db) return err(db);
+  auto r = (*db)->exec(images_with_counts() + "WHERE i.tenant_id = $1 ORDER BY c.critical DESC, c.high DESC, "
+                       "c.medium DESC, c.low DESC, c.unknown DESC, i.id LIMIT $2",
+                       {std::to_string(tenant), std::to_string(limit)});
+  if (!r) return err(r);
+  return image_summaries(*r);
+}
+
+Result<std::vector<VulnerabilityImpact>> FleetQueries::top_vulnerabilities(TenantId tenant, std::size_t limit) {
+  auto db = pool_.acquire();
+  if (!db) return err(db);
+  auto r = (*db)->exec(
+      "SELECT f.vuln_id, (ARRAY['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'])[min(CASE f.severity WHEN 'CRITICAL' "
+      "THEN 1 WHEN 'HIGH' THEN 2 WHEN 'MEDIUM' THEN 3 WHEN 'LOW' THEN 4 ELSE 5 END)], count(DISTINCT f.image_id), "
+      "count(*), count(*) FILTER (WHERE COALESCE(f.fixed_version, '') <> '') FROM findings f WHERE f.tenant_id = $1 "
+      "AND f.resolved_at IS NULL GROUP BY f.vuln_id ORDER BY 3 DESC, 4 DESC, 1 LIMIT $2",
+      {std::to_string(tenant), std::to_string(limit)});
+  if (!r) return err(r);
+  std::vector<VulnerabilityImpact> out;
   for (int i = 0; i < r->rows(); ++i) {
-    ImageSummary s;
-    s.id = r->integer(i, 0);
-    s.digest = r->get(i, 1);
-    s.last_scanned = r->get(i, 2);
-    s.db_generation = r->integer(i, 3);
-    s.refs = string_list(r->get(i, 4));
-    s.open = counts_at(*r, i, 5);
-    s.fixable = r->integer(i, 10);
-    out.push_back(std::move(s));
+    out.push_back({std::string(r->get(i, 0)), std::string(r->get(i, 1)), r->integer(i, 2), r->integer(i, 3),
+                   r->integer(i, 4)});
   }
   return out;
 }

@@ -77,6 +77,14 @@ struct LayerImpact {
   SeverityCounts open{};
 };
 
+struct VulnerabilityImpact {
+  std::string id;
+  std::string severity;  // the highest of its open findings
+  std::int64_t images = 0;
+  std::int64_t findings = 0;
+  std::int64_t fixable = 0;
+};
+
 struct LayerFindings {
   std::int64_t position = 0;
   std::string diff_id;
@@ -92,6 +100,10 @@ class FleetQueries {
   explicit FleetQueries(PgPool& pool) : pool_(pool) {}
 
   Result<std::vector<ImageSummary>> images(TenantId tenant, std::int64_t after_id, std::size_t limit);
+  // The images with the most open findings by severity: the most critical first, then high, …
+  Result<std::vector<ImageSummary>> worst_images(TenantId tenant, std::size_t limit);
+  // The vulnerabilities open in the most images.
+  Result<std::vector<VulnerabilityImpact>> top_vulnerabilities(TenantId tenant, std::size_t limit);
   // nullopt when no finding of the tenant (open or resolved) has the id or an alias of it.
   Result<std::optional<BlastRadius>> vulnerability(TenantId tenant, const std::string& id, std::int64_t after_image,
                                                    std::size_t limit);

@@ -98,6 +98,20 @@ TEST_F(FleetRoutes, TheImagesListCountsEachImagesOpenFindings) {
   EXPECT_EQ(second["images"][0]["digest"], digest_of('2'));
   EXPECT_NE(get("/v1/images?limit=5000")["notice"].get<std::string>().find("5000"), std::string::npos);
   EXPECT_EQ(get("/v1/images", 200, other_.key)["images"].size(), 1u);
+  const Json risk = get("/v1/images?order=risk&limit=2");
+  ASSERT_EQ(risk["images"].size(), 2u);
+  EXPECT_EQ(risk["images"][0]["digest"], digest_of('1'));  // the one critical finding
+  EXPECT_EQ(risk["images"][1]["digest"], digest_of('2'));  // high and medium before high and low
+  EXPECT_EQ(risk["next"], nullptr);
+}
+
+TEST_F(FleetRoutes, TheTopVulnerabilitiesAreThoseOpenInTheMostImages) {
+  const Json top = get("/v1/vulnerabilities?limit=2");
+  ASSERT_EQ(top["vulnerabilities"].size(), 2u);
+  EXPECT_EQ(top["vulnerabilities"][0], (Json{{"id", "CVE-2024-1"}, {"severity", "HIGH"}, {"images", 3}, {"findings", 3},
+                                             {"fixable", 3}}));
+  EXPECT_EQ(top["vulnerabilities"][1]["id"], "CVE-2024-3");
+  EXPECT_EQ(top["vulnerabilities"][1]["images"], 2);
 }
 
 TEST_F(FleetRoutes, AVulnerabilitysBlastRadiusIsFoundByAnyAlias) {
