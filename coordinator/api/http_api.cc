@@ -64,6 +64,7 @@ Result<int> HttpApi::start() {
   add_webhook_routes(*this, services_);
   add_finding_routes(*this, services_);
   add_fleet_routes(*this, services_);
+  add_report_routes(*this, services_);
   add_health_route(*server_);
 
   const int port = bind_listener(*server_, config_.host, config_.port);

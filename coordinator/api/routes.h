@@ -1,6 +1,6 @@
 // The API's routes, one file per resource (scan_routes.cc, key_routes.cc, registry_routes.cc,
 // audit_routes.cc, secret_rule_routes.cc, event_routes.cc, webhook_routes.cc,
-// finding_routes.cc, fleet_routes.cc), all registered through Routes: a route names the scope a key needs and, when
+// finding_routes.cc, fleet_routes.cc, report_routes.cc), all registered through Routes: a route names the scope a key needs and, when
 // it changes something, the action the audit log records. Authentication, scopes, rate limits and
 // the audit row are HttpApi's; a handler sees only its caller and the request.
 #pragma once
@@ -81,5 +81,6 @@ void add_event_routes(Routes& routes, ApiServices& services);
 void add_webhook_routes(Routes& routes, ApiServices& services);
 void add_finding_routes(Routes& routes, ApiServices& services);
 void add_fleet_routes(Routes& routes, ApiServices& services);
+void add_report_routes(Routes& routes, ApiServices& services);
 
 }  // namespace strata::coordinator

@@ -238,6 +238,38 @@ Result<std::vector<LayerImpact>> FleetQueries::top_layers(TenantId tenant, std::
   return out;
 }
 
+Result<FleetReport> FleetQueries::report(TenantId tenant, std::size_t generations, std::size_t rows) {
+  FleetReport out;
+  {
+    auto db = pool_.acquire();
+    if (!db) return err(db);
+    auto named = (*db)->exec("SELECT name, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI \"UTC\"') FROM tenants "
+                             "WHERE id = $1",
+                             {std::to_string(tenant)});
+    if (!named) return err(named);
+    if (named->rows() > 0) {
+      out.tenant = named->get(0, 0);
+      out.generated_at = named->get(0, 1);
+    }
+  }
+  auto s = summary(tenant, generations);
+  if (!s) return err(s);
+  out.images = s->images;
+  out.open = s->open;
+  out.fixable = s->fixable;
+  for (const auto& g : s->trend) out.trend.push_back({g.generation, g.imported_at, g.open});
+  auto vulnerabilities = top_vulnerabilities(tenant, rows);
+  if (!vulnerabilities) return err(vulnerabilities);
+  for (const auto& v : *vulnerabilities) out.vulnerabilities.push_back({v.id, v.severity, v.images, v.findings, v.fixable});
+  auto worst = worst_images(tenant, rows);
+  if (!worst) return err(worst);
+  for (const auto& i : *worst) out.worst_images.push_back({i.refs.empty() ? i.digest : i.refs.front(), i.digest, i.open, i.fixable});
+  auto layers = top_layers(tenant, rows);
+  if (!layers) return err(layers);
+  for (const auto& l : *layers) out.layers.push_back({l.diff_id, l.images, l.findings, l.fixable});
+  return out;
+}
+
 Result<std::optional<std::vector<LayerFindings>>> FleetQueries::image_layers(TenantId tenant, const std::string& digest) {
   auto db = pool_.acquire();
   if (!db) return err(db);

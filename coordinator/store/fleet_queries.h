@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/report/fleet_report.h"
 #include "coordinator/store/pg.h"
 #include "coordinator/store/tenant_id.h"
 
@@ -110,6 +111,10 @@ class FleetQueries {
   // `generations`: the trend's length, the newest ones.
   Result<FleetSummary> summary(TenantId tenant, std::size_t generations);
   Result<std::vector<LayerImpact>> top_layers(TenantId tenant, std::size_t limit);
+  // The fleet report (GET /v1/reports/fleet.pdf): the summary, the trend over the newest
+  // `generations`, and the top `rows` vulnerabilities, images and layers, as the routes above
+  // answer them.
+  Result<FleetReport> report(TenantId tenant, std::size_t generations, std::size_t rows);
   // nullopt when the tenant has no such image; its layers bottom first, each with its findings.
   Result<std::optional<std::vector<LayerFindings>>> image_layers(TenantId tenant, const std::string& digest);
 

@@ -6,7 +6,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+
 #include "common/report/report_document.h"
+#include "tests/support/image_builder.h"
+#include "tests/support/process.h"
 #include "tests/unit/coordinator/api/api_fixture.h"
 
 namespace strata::coordinator::test_store {
@@ -180,6 +186,35 @@ TEST_F(FleetRoutes, AnImagesFindingsAreGroupedByLayerAndBaseImage) {
   EXPECT_EQ(app["layers"][1]["findings"][0]["package"]["name"], "requests");
   EXPECT_EQ(get("/v1/images/" + digest_of('b') + "/layers")["layers"][0]["base_image"], nullptr);
   get("/v1/images/" + digest_of('1') + "/layers", 404, other_.key);
+}
+
+// The PDF's figures, read back by pdftotext, are the API's answers.
+TEST_F(FleetRoutes, TheFleetPdfSaysWhatTheApiAnswers) {
+  const auto pdf = test::http_get(base_ + "/v1/reports/fleet.pdf", tenant_.key);
+  ASSERT_EQ(pdf.status, 200) << pdf.body;
+  EXPECT_EQ(pdf.headers.at("content-type"), "application/pdf");
+  const std::string dir = test::temp_dir();
+  std::ofstream(dir + "/fleet.pdf", std::ios::binary) << pdf.body;
+  const auto text = test::run_command("pdftotext -layout " + dir + "/fleet.pdf -");
+  std::filesystem::remove_all(dir);
+  ASSERT_EQ(text.exit_code, 0) << text.out;
+  const Json summary = get("/v1/summary");
+  std::vector<std::string> expected = {"Tenant: owner", "Images: " + std::to_string(summary["images"].get<int>()),
+                                       "Open findings: " + std::to_string(summary["open"]["total"].get<int>()),
+                                       "Fixable: " + std::to_string(summary["fixable"]["total"].get<int>())};
+  for (const char* severity : {"critical", "high", "medium", "low", "unknown"}) {
+    std::string name = severity;
+    name[0] = static_cast<char>(std::toupper(name[0]));
+    expected.push_back(name + ": " + std::to_string(summary["open"][severity].get<int>()) + " (" +
+                       std::to_string(summary["fixable"][severity].get<int>()) + " fixable)");
+  }
+  for (const auto& v : get("/v1/vulnerabilities")["vulnerabilities"]) expected.push_back(v["id"].get<std::string>());
+  for (const auto& i : get("/v1/images?order=risk")["images"]) expected.push_back(i["refs"][0].get<std::string>());
+  for (const auto& l : get("/v1/layers/top")["layers"]) expected.push_back(l["diff_id"].get<std::string>().substr(0, 20));
+  for (const auto& e : expected) EXPECT_NE(text.out.find(e), std::string::npos) << e << " not in:\n" << text.out;
+  // Nothing of the other tenant's (its image and its own vulnerability).
+  EXPECT_EQ(text.out.find("CVE-2024-2 "), std::string::npos) << text.out;
+  EXPECT_EQ(test::http_get(base_ + "/v1/reports/fleet.pdf?rows=0", tenant_.key).status, 400);
 }
 
 TEST_F(FleetRoutes, BadParametersAreRefusedByName) {
