@@ -3,8 +3,10 @@
 #include <iostream>
 
 #include "cli/db_command.h"
+#include "cli/findings_command.h"
 #include "cli/image_command.h"
 #include "cli/inventory_command.h"
+#include "cli/report_command.h"
 #include "cli/submit_command.h"
 #include "cli/vercmp_command.h"
 
@@ -18,6 +20,8 @@ int main(int argc, char** argv) {
   strata::cli::add_vercmp_command(app, &exit_code);
   strata::cli::add_db_command(app, &exit_code);
   strata::cli::add_submit_command(app, &exit_code);
+  strata::cli::add_findings_command(app, &exit_code);
+  strata::cli::add_report_command(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -21,6 +21,7 @@ struct SubmitArgs {
   std::vector<std::string> refs;
   std::vector<std::string> repositories;
   std::vector<std::string> registries;
+  std::vector<std::string> labels;  // NAME=VALUE
   std::string priority = "interactive";
   bool wait = false;
   std::string format = "json";
@@ -61,6 +62,15 @@ int run(const SubmitArgs& args) {
   if (!args.refs.empty()) request["images"] = args.refs;
   if (!args.repositories.empty()) request["repositories"] = args.repositories;
   if (!args.registries.empty()) request["registries"] = args.registries;
+  if (!args.labels.empty()) {
+    Json labels = Json::object();
+    for (const auto& label : args.labels) {
+      const std::size_t eq = label.find('=');
+      if (eq == std::string::npos || eq == 0) return error("--label '" + label + "' must be NAME=VALUE");
+      labels[label.substr(0, eq)] = label.substr(eq + 1);
+    }
+    request["labels"] = labels;
+  }
   auto created = api.post("/v1/scans", request.dump());
   if (!created) return error(created.error().message());
   if (created->status != 202) {
@@ -144,6 +154,7 @@ void add_submit_command(CLI::App& app, int* exit_code) {
                   "image references: [REGISTRY/]REPO[:TAG|@DIGEST], or oci:DIR[:TAG] on storage the cluster shares");
   cmd->add_option("--repository", args->repositories, "REGISTRY/REPO: every tag of it (repeatable)");
   cmd->add_option("--registry", args->registries, "REGISTRY: every tag of every repository its catalog lists (repeatable)");
+  cmd->add_option("--label", args->labels, "NAME=VALUE carried by every image the scan stores, for `strata findings --label` (repeatable)");
   cmd->add_option("--server", args->server, "the coordinator's URL")->envname("STRATA_SERVER");
   cmd->add_option("--token", args->token, "the tenant's API key")->envname("STRATA_TOKEN");
   cmd->add_option("--priority", args->priority, "interactive (a pipeline waits) or bulk")

@@ -217,6 +217,45 @@ TEST_F(FleetRoutes, TheFleetPdfSaysWhatTheApiAnswers) {
   EXPECT_EQ(test::http_get(base_ + "/v1/reports/fleet.pdf?rows=0", tenant_.key).status, 400);
 }
 
+// The CLI's fleet verbs against the same server: what they print is what the API answers.
+TEST_F(FleetRoutes, TheCliVerbsPrintWhatTheApiAnswers) {
+  auto run = [&](const std::string& verb, const std::string& flags) {
+    return test::run_command(std::string(STRATA_BINARY) + " " + verb + " --server " + base_ + " --token " + tenant_.key +
+                                 " " + flags,
+                             /*with_stderr=*/false);
+  };
+  const auto lines = run("findings", "--severity high --format json");
+  ASSERT_EQ(lines.exit_code, 0) << lines.out;
+  EXPECT_EQ(std::count(lines.out.begin(), lines.out.end(), '\n'), 4) << lines.out;  // 3 high, 1 critical
+  const auto paged = run("findings", "--all --limit 1 --format json");  // --all pages through all
+  EXPECT_EQ(std::count(paged.out.begin(), paged.out.end(), '\n'), 7) << paged.out;
+  const auto table = run("findings", "--vulnerability DSA-1 --repository registry.example/app");
+  EXPECT_NE(table.out.find("SEVERITY"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("registry.example/app:1"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("registry.example/app:2"), std::string::npos) << table.out;
+  const auto csv = run("findings", "--format csv --all --ecosystem deb");
+  EXPECT_EQ(csv.out, test::http_get(base_ + "/v1/findings?format=csv&ecosystem=deb", tenant_.key).body);
+  const auto bad = test::run_command(std::string(STRATA_BINARY) + " findings --server " + base_ + " --token " +
+                                     tenant_.key + " --first-seen-before soon");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.out.find("first_seen_before"), std::string::npos) << bad.out;
+
+  const auto report = run("report", "--format json");
+  ASSERT_EQ(report.exit_code, 0);
+  const Json parts = Json::parse(report.out, nullptr, false);
+  EXPECT_EQ(parts["summary"], get("/v1/summary"));
+  EXPECT_EQ(parts["layers"]["layers"], get("/v1/layers/top?limit=10")["layers"]);
+  const auto text = run("report", "");
+  EXPECT_NE(text.out.find("Open findings: 7"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find(kBaseLayer), std::string::npos) << text.out;
+  const std::string dir = test::temp_dir();
+  const auto pdf = run("report", "--pdf " + dir + "/fleet.pdf");
+  EXPECT_EQ(pdf.exit_code, 0);
+  const auto pdf_text = test::run_command("pdftotext " + dir + "/fleet.pdf -");
+  EXPECT_NE(pdf_text.out.find("Open findings: 7"), std::string::npos) << pdf_text.out;
+  std::filesystem::remove_all(dir);
+}
+
 TEST_F(FleetRoutes, BadParametersAreRefusedByName) {
   for (const auto& [path, name] : std::vector<std::pair<std::string, std::string>>{
            {"/v1/images?colour=red", "colour"},
