@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite on a fresh Debian 12 machine: install dependencies, then
+# The whole test suite on a fresh Debian 12 machine: install dependencies (Debian packages, and
+# the browser tests' puppeteer-core from npm), then
 #   1. the release build (warnings as errors) and every unit and end-to-end test,
 #   2. the same tests under AddressSanitizer + UndefinedBehaviorSanitizer,
 #   3. the libFuzzer targets (clang), each replaying its corpus and found crashes, then fuzzing
@@ -12,6 +13,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/deploy/bootstrap.sh"
 cd "$root"
+# The dashboard's browser tests drive Debian's chromium with puppeteer-core, from the npm registry
+# at the version package-lock.json pins.
+npm ci --prefix tests/dashboard --no-audit --no-fund --loglevel=error
 
 # Runs ctest in a build tree and adds its counts to the totals printed at the end.
 passed=0 failed=0 skipped=0

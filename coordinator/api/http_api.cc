@@ -5,6 +5,7 @@
 
 #include "common/log.h"
 #include "coordinator/api/api_json.h"
+#include "coordinator/api/dashboard_routes.h"
 #include "coordinator/api/health_routes.h"
 
 namespace strata::coordinator {
@@ -66,6 +67,7 @@ Result<int> HttpApi::start() {
   add_fleet_routes(*this, services_);
   add_report_routes(*this, services_);
   add_health_route(*server_);
+  add_dashboard_routes(*server_);
 
   const int port = bind_listener(*server_, config_.host, config_.port);
   if (port <= 0) {

@@ -9,6 +9,7 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 
 #include "common/report/report_document.h"
 #include "tests/support/image_builder.h"
@@ -254,6 +255,22 @@ TEST_F(FleetRoutes, TheCliVerbsPrintWhatTheApiAnswers) {
   const auto pdf_text = test::run_command("pdftotext " + dir + "/fleet.pdf -");
   EXPECT_NE(pdf_text.out.find("Open findings: 7"), std::string::npos) << pdf_text.out;
   std::filesystem::remove_all(dir);
+}
+
+// The dashboard in a real headless browser (tests/dashboard/dashboard_test.mjs): pages load without
+// console errors, its figures and searches are the API's, text from images never runs, and the
+// other tenant sees none of the owner's fleet.
+TEST_F(FleetRoutes, TheDashboardShowsWhatTheApiAnswersAndNothingOfAnotherTenant) {
+  const std::string dir = std::string(STRATA_SOURCE_DIR) + "/tests/dashboard";
+  ASSERT_TRUE(std::filesystem::exists(dir + "/node_modules/puppeteer-core"))
+      << "puppeteer-core is not installed: run `npm ci --prefix tests/dashboard` (deploy/test.sh does)";
+  store(tenant_.id, "registry.example/web:1", digest_of('w'), {kBaseLayer, kNodeLayer},
+        {{"GHSA-hhhh-iiii-jjjj", "<img src=x onerror=\"window.pwned=1\">", Ecosystem::kNpm, SeverityLevel::kLow,
+          std::nullopt, {}, kNodeLayer}});
+  const auto run = test::run_command("node " + dir + "/dashboard_test.mjs " + base_ + " " + tenant_.key + " " +
+                                     other_.key + " " + digest_of('9') + " " + digest_of('1'));
+  EXPECT_EQ(run.exit_code, 0) << run.out;
+  std::cout << run.out;
 }
 
 TEST_F(FleetRoutes, BadParametersAreRefusedByName) {
