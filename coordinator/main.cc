@@ -28,6 +28,8 @@
 #include "coordinator/store/event_store.h"
 #include "coordinator/store/finding_query.h"
 #include "coordinator/store/fleet_queries.h"
+#include "coordinator/store/fleet_stats.h"
+#include "coordinator/store/fleet_stats_refresher.h"
 #include "common/vulndb/feed_download.h"
 #include "coordinator/scan/scan_runner.h"
 #include "coordinator/store/job_log.h"
@@ -78,6 +80,8 @@ struct Options {
   std::size_t rescan_connections = 2;
   unsigned rescan_give_way_ms = 1000;
   unsigned webhook_retry_ms = 2000;
+  unsigned fleet_stats_max_age_s = 60;
+  unsigned fleet_stats_interval_ms = 10000;
   bool allow_private_webhooks = false;
 };
 
@@ -218,7 +222,14 @@ int serve(const Options& o) {
   ApiConfig api_config = o.api;
   api_config.oci_roots = o.oci_roots;
   FindingQueries finding_queries(pool);
-  FleetQueries fleet_queries(pool);
+  // The fleet's aggregates: counted on a request when older than the maximum age and stale, and
+  // between requests by the refresher, over a connection of its own (a count of a large tenant
+  // holds one for as long as it reads every open finding).
+  FleetStats fleet_stats(pool, std::chrono::seconds(o.fleet_stats_max_age_s));
+  FleetQueries fleet_queries(pool, fleet_stats);
+  PgPool stats_pool(o.database_url, 1);
+  FleetStats background_stats(stats_pool, std::chrono::seconds(o.fleet_stats_max_age_s));
+  FleetStatsRefresher refresher(background_stats, std::chrono::milliseconds(o.fleet_stats_interval_ms));
   HttpApi api(api_config, scans, runner, tenants, audit, quotas, stored_credentials, secret_rules, finding_queries,
               fleet_queries, metrics,
               {.documents = o.vulndb.empty() ? &rescanner : nullptr, .events = &events, .webhooks = &webhooks});
@@ -232,12 +243,14 @@ int serve(const Options& o) {
   if (!unfinished->empty()) log_info("scan", "resuming " + std::to_string(unfinished->size()) + " unfinished scans");
   if (o.vulndb.empty()) watcher.start(rescanner);
   sender.start();
+  refresher.start();
 
   while (!g_stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   log_info("coordinator", "stopping: no new requests; unfinished scans resume at the next start");
   api.stop();
   watcher.stop();
   sender.stop();
+  refresher.stop();
   runner.stop();
   dispatcher.stop();
   job_log.stop();
@@ -295,6 +308,15 @@ int main(int argc, char** argv) {
                         "longest a rescan waits, before each of its statements, for interactive scans under way "
                         "(0: never waits)")
       ->check(CLI::Range(0u, 60'000u))
+      ->capture_default_str();
+  serve_cmd->add_option("--fleet-stats-max-age", o.fleet_stats_max_age_s,
+                        "seconds the fleet's aggregates (summary, top vulnerabilities, images by risk, top layers) "
+                        "may lag the findings before a request counts them again itself")
+      ->check(CLI::Range(0u, 86'400u))
+      ->capture_default_str();
+  serve_cmd->add_option("--fleet-stats-interval-ms", o.fleet_stats_interval_ms,
+                        "how often the fleet's aggregates of tenants whose findings changed are counted again")
+      ->check(CLI::Range(100u, 3'600'000u))
       ->capture_default_str();
   serve_cmd->add_option("--feed-poll-ms", o.feed_poll_ms,
                         "how often to look for a new feed generation besides its notification")

@@ -207,7 +207,8 @@ void add_fleet_routes(Routes& routes, ApiServices& s) {
     for (const auto& g : summary->trend) {
       trend.push_back({{"generation", g.generation}, {"imported_at", g.imported_at}, {"open", counts_json(g.open)}});
     }
-    Json body = {{"images", summary->images},
+    Json body = {{"counted_at", summary->counted_at},
+                 {"images", summary->images},
                  {"open", counts_json(summary->open)},
                  {"fixable", counts_json(summary->fixable)},
                  {"trend", trend}};

@@ -409,6 +409,12 @@ Result<void> publish_chunk(PgConnection& db, const std::string& generation, std:
       !r) {
     return r;
   }
+  // The fleet's aggregates of the tenants these events are for are stale now (migration 025).
+  if (auto r = run(db, "UPDATE fleet_changes s SET changes = changes + 1 WHERE s.tenant_id IN (SELECT DISTINCT tenant_id "
+                       "FROM finding_events WHERE id > " + std::string(kPublishedEventId) + ")");
+      !r) {
+    return r;
+  }
   if (auto r = run(db, "UPDATE finding_events_published SET through = GREATEST(through, (SELECT COALESCE(max(id), 0) "
                        "FROM finding_events))");
       !r) {

@@ -102,24 +102,25 @@ Result<std::vector<ImageSummary>> FleetQueries::images(TenantId tenant, std::int
 }
 
 Result<std::vector<ImageSummary>> FleetQueries::worst_images(TenantId tenant, std::size_t limit) {
+  if (auto fresh = stats_.fresh(tenant); !fresh) return err(fresh);
   auto db = pool_.acquire();
   if (!db) return err(db);
-  auto r = (*db)->exec(images_with_counts() + "WHERE i.tenant_id = $1 ORDER BY c.critical DESC, c.high DESC, "
-                       "c.medium DESC, c.low DESC, c.unknown DESC, i.id LIMIT $2",
+  auto r = (*db)->exec(std::string("SELECT ") + kImageColumns + kTimestamp + "), i.db_generation, " + refs_of("i.id") +
+                           ", c.critical, c.high, c.medium, c.low, c.unknown, c.fixable FROM fleet_image_counts c "
+                           "JOIN images i ON i.id = c.image_id WHERE c.tenant_id = $1 ORDER BY c.critical DESC, "
+                           "c.high DESC, c.medium DESC, c.low DESC, c.unknown DESC, c.image_id LIMIT $2",
                        {std::to_string(tenant), std::to_string(limit)});
   if (!r) return err(r);
   return image_summaries(*r);
 }
 
 Result<std::vector<VulnerabilityImpact>> FleetQueries::top_vulnerabilities(TenantId tenant, std::size_t limit) {
+  if (auto fresh = stats_.fresh(tenant); !fresh) return err(fresh);
   auto db = pool_.acquire();
   if (!db) return err(db);
-  auto r = (*db)->exec(
-      "SELECT f.vuln_id, (ARRAY['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'])[min(CASE f.severity WHEN 'CRITICAL' "
-      "THEN 1 WHEN 'HIGH' THEN 2 WHEN 'MEDIUM' THEN 3 WHEN 'LOW' THEN 4 ELSE 5 END)], count(DISTINCT f.image_id), "
-      "count(*), count(*) FILTER (WHERE COALESCE(f.fixed_version, '') <> '') FROM findings f WHERE f.tenant_id = $1 "
-      "AND f.resolved_at IS NULL GROUP BY f.vuln_id ORDER BY 3 DESC, 4 DESC, 1 LIMIT $2",
-      {std::to_string(tenant), std::to_string(limit)});
+  auto r = (*db)->exec("SELECT vuln_id, severity, images, findings, fixable FROM fleet_vulnerabilities WHERE "
+                       "tenant_id = $1 ORDER BY images DESC, findings DESC, vuln_id LIMIT $2",
+                       {std::to_string(tenant), std::to_string(limit)});
   if (!r) return err(r);
   std::vector<VulnerabilityImpact> out;
   for (int i = 0; i < r->rows(); ++i) {
@@ -180,32 +181,27 @@ Result<std::optional<BlastRadius>> FleetQueries::vulnerability(TenantId tenant, 
 }
 
 Result<FleetSummary> FleetQueries::summary(TenantId tenant, std::size_t generations) {
+  auto counted_at = stats_.fresh(tenant);
+  if (!counted_at) return err(counted_at);
   auto db = pool_.acquire();
   if (!db) return err(db);
   const std::string t = std::to_string(tenant);
   FleetSummary out;
-  auto images = (*db)->exec("SELECT count(*) FROM images WHERE tenant_id = $1", {t});
-  if (!images) return err(images);
-  out.images = images->integer(0, 0);
-  auto open = (*db)->exec("SELECT f.severity, count(*), count(*) FILTER (WHERE COALESCE(f.fixed_version, '') <> '') "
-                          "FROM findings f WHERE f.tenant_id = $1 AND f.resolved_at IS NULL GROUP BY f.severity",
-                          {t});
-  if (!open) return err(open);
-  for (int i = 0; i < open->rows(); ++i) {
-    const std::size_t k = severity_index(open->get(i, 0));
-    out.open[k] += open->integer(i, 1);
-    out.fixable[k] += open->integer(i, 2);
+  out.counted_at = *counted_at;
+  auto s = (*db)->exec("SELECT images, critical, high, medium, low, unknown, fixable_critical, fixable_high, "
+                       "fixable_medium, fixable_low, fixable_unknown FROM fleet_stats WHERE tenant_id = $1",
+                       {t});
+  if (!s) return err(s);
+  if (s->rows() > 0) {
+    out.images = s->integer(0, 0);
+    out.open = counts_at(*s, 0, 1);
+    out.fixable = counts_at(*s, 0, 6);
   }
-  // Each generation's point: the findings open when the next one was imported (now, for the
-  // newest), by the severity each has now.
-  auto trend = (*db)->exec(
-      std::string("WITH g AS (SELECT generation, imported_at, COALESCE(lead(imported_at) OVER (ORDER BY generation), "
-                  "now()) AS until FROM feed_generations), recent AS (SELECT * FROM g ORDER BY generation DESC LIMIT $2) "
-                  "SELECT recent.generation, to_char(recent.imported_at AT TIME ZONE 'UTC', ") + kTimestamp + "), c.* "
-          "FROM recent LEFT JOIN LATERAL (SELECT " + kCounts + " FROM findings f WHERE f.tenant_id = $1 AND "
-          "f.first_seen <= recent.until AND (f.resolved_at IS NULL OR f.resolved_at > recent.until)) c ON true "
-          "ORDER BY recent.generation",
-      {t, std::to_string(generations)});
+  auto trend = (*db)->exec(std::string("SELECT generation, to_char(g.imported_at AT TIME ZONE 'UTC', ") + kTimestamp +
+                               "), t.critical, t.high, t.medium, t.low, t.unknown FROM (SELECT * FROM fleet_trend WHERE "
+                               "tenant_id = $1 ORDER BY generation DESC LIMIT $2) t JOIN feed_generations g USING "
+                               "(generation) ORDER BY generation",
+                           {t, std::to_string(generations)});
   if (!trend) return err(trend);
   for (int i = 0; i < trend->rows(); ++i) {
     out.trend.push_back({trend->integer(i, 0), std::string(trend->get(i, 1)), counts_at(*trend, i, 2)});
@@ -214,16 +210,12 @@ Result<FleetSummary> FleetQueries::summary(TenantId tenant, std::size_t generati
 }
 
 Result<std::vector<LayerImpact>> FleetQueries::top_layers(TenantId tenant, std::size_t limit) {
+  if (auto fresh = stats_.fresh(tenant); !fresh) return err(fresh);
   auto db = pool_.acquire();
   if (!db) return err(db);
-  auto r = (*db)->exec(
-      std::string("WITH a AS (SELECT ") + kIntroducedBy + " AS layer, f.severity, f.fixed_version FROM findings f "
-          "JOIN images i ON i.id = f.image_id WHERE f.tenant_id = $1 AND f.resolved_at IS NULL), "
-          "ranked AS (SELECT f.layer, count(*) AS findings, " + kCounts + " FROM a f WHERE f.layer <> '' "
-          "GROUP BY f.layer) "
-          "SELECT ranked.*, (SELECT count(DISTINCT l.image_digest) FROM image_layers l WHERE l.tenant_id = $1 AND "
-          "l.diff_id = ranked.layer) FROM ranked ORDER BY 8 DESC, 2 DESC, 1 LIMIT $2",
-      {std::to_string(tenant), std::to_string(limit)});
+  auto r = (*db)->exec("SELECT diff_id, findings, critical, high, medium, low, unknown, fixable, images FROM fleet_layers "
+                       "WHERE tenant_id = $1 ORDER BY fixable DESC, findings DESC, diff_id LIMIT $2",
+                       {std::to_string(tenant), std::to_string(limit)});
   if (!r) return err(r);
   std::vector<LayerImpact> out;
   for (int i = 0; i < r->rows(); ++i) {

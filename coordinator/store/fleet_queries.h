@@ -14,6 +14,7 @@
 
 #include "common/error.h"
 #include "common/report/fleet_report.h"
+#include "coordinator/store/fleet_stats.h"
 #include "coordinator/store/pg.h"
 #include "coordinator/store/tenant_id.h"
 
@@ -64,6 +65,7 @@ struct GenerationCounts {
   SeverityCounts open{};  // findings open right after the generation was imported
 };
 struct FleetSummary {
+  std::string counted_at;  // when the aggregates were counted (fleet_stats.h)
   std::int64_t images = 0;
   SeverityCounts open{};
   SeverityCounts fixable{};
@@ -98,7 +100,8 @@ struct LayerFindings {
 
 class FleetQueries {
  public:
-  explicit FleetQueries(PgPool& pool) : pool_(pool) {}
+  // The summary, the images by risk, the top vulnerabilities and layers are read from `stats`.
+  FleetQueries(PgPool& pool, FleetStats& stats) : pool_(pool), stats_(stats) {}
 
   Result<std::vector<ImageSummary>> images(TenantId tenant, std::int64_t after_id, std::size_t limit);
   // The images with the most open findings by severity: the most critical first, then high, …
@@ -108,7 +111,8 @@ class FleetQueries {
   // nullopt when no finding of the tenant (open or resolved) has the id or an alias of it.
   Result<std::optional<BlastRadius>> vulnerability(TenantId tenant, const std::string& id, std::int64_t after_image,
                                                    std::size_t limit);
-  // `generations`: the trend's length, the newest ones.
+  // `generations`: the trend's length, the newest ones (each generation's counts as last counted
+  // while it was the newest).
   Result<FleetSummary> summary(TenantId tenant, std::size_t generations);
   Result<std::vector<LayerImpact>> top_layers(TenantId tenant, std::size_t limit);
   // The fleet report (GET /v1/reports/fleet.pdf): the summary, the trend over the newest
@@ -120,6 +124,7 @@ class FleetQueries {
 
  private:
   PgPool& pool_;
+  FleetStats& stats_;
 };
 
 }  // namespace strata::coordinator

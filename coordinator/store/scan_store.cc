@@ -271,7 +271,13 @@ Result<void> ScanStore::image_done(TenantId tenant, const std::string& scan, int
                          {t, scan, std::to_string(position), inv.digest});
     if (!s) return err(s);
     // As the tenant named it (the scan's ref), not as the coordinator resolved it.
-    if (s->rows() > 0) return record_ref_and_labels(**db, t, image_id, scan, std::string(s->get(0, 0)));
+    if (s->rows() > 0) {
+      if (auto r = record_ref_and_labels(**db, t, image_id, scan, std::string(s->get(0, 0))); !r) return r;
+    }
+    // Last, so that the tenant's row is held only until the commit: the fleet's aggregates are
+    // stale now (migration 025).
+    auto changed = (*db)->exec("UPDATE fleet_changes SET changes = changes + 1 WHERE tenant_id = $1", {t});
+    if (!changed) return err(changed);
     return {};
   });
 }

@@ -32,7 +32,9 @@ class ApiTest : public StoreTest {
     credentials_ = std::make_unique<RegistryCredentials>(*pool_, nullptr);
     rules_ = std::make_unique<SecretRulesStore>(*pool_);
     finding_queries_ = std::make_unique<FindingQueries>(*pool_);
-    fleet_queries_ = std::make_unique<FleetQueries>(*pool_);
+    // Counted again on each request after a change: every test sees its own writes.
+    fleet_stats_ = std::make_unique<FleetStats>(*pool_, std::chrono::seconds(0));
+    fleet_queries_ = std::make_unique<FleetQueries>(*pool_, *fleet_stats_);
     cache_ = std::make_unique<LayerCache>(std::make_shared<MemoryStore>(), "a cache secret of 32 bytes......", 60,
                                           metrics_);
     dispatcher_ = std::make_unique<Dispatcher>(DispatcherConfig{}, metrics_, nullptr, 1,
@@ -60,6 +62,7 @@ class ApiTest : public StoreTest {
   std::unique_ptr<RegistryCredentials> credentials_;
   std::unique_ptr<SecretRulesStore> rules_;
   std::unique_ptr<FindingQueries> finding_queries_;
+  std::unique_ptr<FleetStats> fleet_stats_;
   std::unique_ptr<FleetQueries> fleet_queries_;
   std::unique_ptr<LayerCache> cache_;
   std::unique_ptr<Dispatcher> dispatcher_;

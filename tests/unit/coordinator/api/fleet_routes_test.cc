@@ -147,18 +147,31 @@ TEST_F(FleetRoutes, AVulnerabilitysBlastRadiusIsFoundByAnyAlias) {
 }
 
 TEST_F(FleetRoutes, TheSummaryCountsOpenAndFixableFindingsAndTheirTrend) {
-  ASSERT_TRUE(db_->exec("INSERT INTO feed_generations (generation, imported_at, records, skipped) VALUES "
-                        "(1, '2000-01-01', 1, 0), (2, '2000-01-02', 1, 0)"));
+  ASSERT_TRUE(db_->exec("INSERT INTO feed_generations (generation, records, skipped) VALUES (1, 1, 0)"));
   const Json s = get("/v1/summary");
   EXPECT_EQ(s["images"], 3);
   EXPECT_EQ(s["open"], (Json{{"critical", 1}, {"high", 3}, {"medium", 1}, {"low", 2}, {"unknown", 0}, {"total", 7}}));
   EXPECT_EQ(s["fixable"]["total"], 4);
-  ASSERT_EQ(s["trend"].size(), 2u);
+  EXPECT_EQ(s["fixable"]["high"], 3);
+  EXPECT_TRUE(s["counted_at"].is_string());
+  ASSERT_EQ(s["trend"].size(), 1u);
   EXPECT_EQ(s["trend"][0]["generation"], 1);
-  EXPECT_EQ(s["trend"][0]["open"]["total"], 0);  // nothing was stored before generation 2
-  EXPECT_EQ(s["trend"][1]["open"]["total"], 7);
+  EXPECT_EQ(s["trend"][0]["open"]["total"], 7);
+  // A new generation, and an image stored under it: generation 1 keeps its point.
+  ASSERT_TRUE(db_->exec("INSERT INTO feed_generations (generation, records, skipped) VALUES (2, 1, 0)"));
+  store(tenant_.id, "registry.example/app:3", digest_of('3'), {kBaseLayer},
+        {{"CVE-2024-7", "curl", Ecosystem::kDeb, SeverityLevel::kCritical, "8.0", {}, kBaseLayer}});
+  const Json later = get("/v1/summary");
+  ASSERT_EQ(later["trend"].size(), 2u);
+  EXPECT_EQ(later["trend"][0]["open"]["total"], 7);
+  EXPECT_EQ(later["trend"][1]["generation"], 2);
+  EXPECT_EQ(later["trend"][1]["open"]["total"], 8);
+  EXPECT_EQ(later["open"]["critical"], 2);
   EXPECT_EQ(get("/v1/summary?generations=1")["trend"].size(), 1u);
   EXPECT_EQ(get("/v1/summary", 200, other_.key)["open"]["total"], 2);
+  // Deleting an image makes the counts stale too.
+  ASSERT_EQ(test::http_delete(base_ + "/v1/images/" + digest_of('3'), tenant_.key).status, 204);
+  EXPECT_EQ(get("/v1/summary")["open"]["total"], 7);
 }
 
 TEST_F(FleetRoutes, LayersAreRankedByTheFindingsAnUpgradeRemoves) {
