@@ -1,6 +1,8 @@
 #include "coordinator/store/finding_query.h"
 
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "common/registry/docker_config.h"
 #include "coordinator/store/sql.h"
@@ -133,36 +135,59 @@ Result<std::vector<FleetFinding>> FindingQueries::page(TenantId tenant, const Fi
   if (!db) return err(db);
   auto r = (*db)->exec(
       std::string("SELECT f.vuln_id, f.package_name, f.package_version, f.package_arch, f.package_path, f.image_id, "
-                  "i.digest, COALESCE((SELECT json_agg(r.repository || CASE WHEN r.tag = '' THEN '' ELSE ':' || r.tag END "
-                  "ORDER BY r.repository, r.tag) FROM image_refs r WHERE r.image_id = f.image_id), '[]'), "
-                  "COALESCE((SELECT json_agg(a.alias ORDER BY a.alias) FROM finding_aliases a WHERE a.vuln_id = f.vuln_id), "
-                  "'[]'), f.ecosystem, f.installed_version, f.fixed_version, f.severity, f.cvss_score, f.db_generation, "
+                  "f.ecosystem, f.installed_version, f.fixed_version, f.severity, f.cvss_score, f.db_generation, "
                   "to_char(f.first_seen AT TIME ZONE 'UTC', ") + kTimestamp + "), to_char(f.last_seen AT TIME ZONE 'UTC', " +
-          kTimestamp + "), to_char(f.resolved_at AT TIME ZONE 'UTC', " + kTimestamp + ") "
-          "FROM findings f JOIN images i ON i.id = f.image_id WHERE " + where +
+          kTimestamp + "), to_char(f.resolved_at AT TIME ZONE 'UTC', " + kTimestamp + ") FROM findings f WHERE " + where +
           " ORDER BY f.vuln_id, f.package_name, f.package_version, f.package_arch, f.package_path, f.image_id LIMIT $" +
           std::to_string(params.size()),
       params);
   if (!r) return err(r);
   std::vector<FleetFinding> out;
   out.reserve(static_cast<std::size_t>(r->rows()));
+  std::set<std::int64_t> image_ids;
+  std::set<std::string> vuln_ids;
   for (int i = 0; i < r->rows(); ++i) {
     FleetFinding f;
     f.key = {std::string(r->get(i, 0)), std::string(r->get(i, 1)), std::string(r->get(i, 2)),
              std::string(r->get(i, 3)), std::string(r->get(i, 4)), r->integer(i, 5)};
-    f.image_digest = r->get(i, 6);
-    f.refs = string_list(r->get(i, 7));
-    f.aliases = string_list(r->get(i, 8));
-    f.ecosystem = r->get(i, 9);
-    f.installed_version = r->get(i, 10);
-    f.fixed_version = r->optional(i, 11);
-    f.severity = r->get(i, 12);
-    if (!r->null(i, 13)) f.cvss_score = std::stod(std::string(r->get(i, 13)));
-    f.db_generation = r->integer(i, 14);
-    f.first_seen = r->get(i, 15);
-    f.last_seen = r->get(i, 16);
-    f.resolved_at = r->optional(i, 17);
+    f.ecosystem = r->get(i, 6);
+    f.installed_version = r->get(i, 7);
+    f.fixed_version = r->optional(i, 8);
+    f.severity = r->get(i, 9);
+    if (!r->null(i, 10)) f.cvss_score = std::stod(std::string(r->get(i, 10)));
+    f.db_generation = r->integer(i, 11);
+    f.first_seen = r->get(i, 12);
+    f.last_seen = r->get(i, 13);
+    f.resolved_at = r->optional(i, 14);
+    image_ids.insert(f.key.image_id);
+    vuln_ids.insert(f.key.vuln_id);
     out.push_back(std::move(f));
+  }
+  if (out.empty()) return out;
+  // Each image's digest and refs, and each vulnerability's aliases, once a page rather than once
+  // a row: a page of 5,000 findings names a few hundred images and vulnerabilities.
+  auto images = (*db)->exec("SELECT i.id, i.digest, COALESCE((SELECT json_agg(r.repository || CASE WHEN r.tag = '' THEN "
+                            "'' ELSE ':' || r.tag END ORDER BY r.repository, r.tag) FROM image_refs r WHERE r.image_id = "
+                            "i.id), '[]') FROM images i WHERE i.tenant_id = $1 AND i.id IN (SELECT "
+                            "json_array_elements_text($2::json)::bigint)",
+                            {std::to_string(tenant), nlohmann::json(image_ids).dump()});
+  if (!images) return err(images);
+  std::map<std::int64_t, std::pair<std::string, std::vector<std::string>>> by_image;
+  for (int i = 0; i < images->rows(); ++i) {
+    by_image[images->integer(i, 0)] = {std::string(images->get(i, 1)), string_list(images->get(i, 2))};
+  }
+  auto aliases = (*db)->exec("SELECT vuln_id, json_agg(alias ORDER BY alias) FROM finding_aliases WHERE vuln_id IN "
+                             "(SELECT json_array_elements_text($1::json)) GROUP BY vuln_id",
+                             {nlohmann::json(vuln_ids).dump()});
+  if (!aliases) return err(aliases);
+  std::map<std::string, std::vector<std::string>, std::less<>> by_vuln;
+  for (int i = 0; i < aliases->rows(); ++i) by_vuln[std::string(aliases->get(i, 0))] = string_list(aliases->get(i, 1));
+  for (FleetFinding& f : out) {
+    if (auto it = by_image.find(f.key.image_id); it != by_image.end()) {
+      f.image_digest = it->second.first;
+      f.refs = it->second.second;
+    }
+    if (auto it = by_vuln.find(f.key.vuln_id); it != by_vuln.end()) f.aliases = it->second;
   }
   return out;
 }

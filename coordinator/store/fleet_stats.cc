@@ -51,20 +51,21 @@ Result<void> count_in(PgConnection& db, const std::string& t) {
       !r) {
     return r;
   }
-  // Each finding is the layer's that brought its package in (the package row of its image).
+  // Each finding is the layer's that brought its package in: its image's package row of the same
+  // name, version, arch and path, found by one hash join of the tenant's findings with its
+  // packages (a lookup a finding read a few hundred package rows each).
   if (auto r = run(db,
-                   std::string("INSERT INTO fleet_layers SELECT $1::bigint, a.layer, (SELECT count(DISTINCT l.image_digest) "
-                               "FROM image_layers l WHERE l.tenant_id = $1 AND l.diff_id = a.layer), count(*), "
-                               "count(*) FILTER (WHERE COALESCE(a.fixed_version, '') <> ''), "
-                               "count(*) FILTER (WHERE a.severity = 'CRITICAL'), count(*) FILTER (WHERE a.severity = "
-                               "'HIGH'), count(*) FILTER (WHERE a.severity = 'MEDIUM'), count(*) FILTER (WHERE "
-                               "a.severity = 'LOW'), count(*) FILTER (WHERE a.severity NOT IN ('CRITICAL', 'HIGH', "
-                               "'MEDIUM', 'LOW')) FROM (SELECT f.severity, f.fixed_version, (SELECT p.layer FROM packages "
-                               "p WHERE p.tenant_id = f.tenant_id AND p.image_digest = i.digest AND p.name = "
-                               "f.package_name AND p.version = f.package_version AND p.arch = f.package_arch AND p.path "
-                               "= f.package_path LIMIT 1) AS layer FROM findings f JOIN images i ON i.id = f.image_id "
-                               "WHERE f.tenant_id = $1 AND f.resolved_at IS NULL) a WHERE a.layer IS NOT NULL AND "
-                               "a.layer <> '' GROUP BY a.layer"),
+                   "INSERT INTO fleet_layers SELECT $1::bigint, a.layer, (SELECT count(DISTINCT l.image_digest) FROM "
+                   "image_layers l WHERE l.tenant_id = $1 AND l.diff_id = a.layer), count(*), count(*) FILTER (WHERE "
+                   "COALESCE(a.fixed_version, '') <> ''), count(*) FILTER (WHERE a.severity = 'CRITICAL'), count(*) "
+                   "FILTER (WHERE a.severity = 'HIGH'), count(*) FILTER (WHERE a.severity = 'MEDIUM'), count(*) FILTER "
+                   "(WHERE a.severity = 'LOW'), count(*) FILTER (WHERE a.severity NOT IN ('CRITICAL', 'HIGH', 'MEDIUM', "
+                   "'LOW')) FROM (SELECT f.severity, f.fixed_version, p.layer FROM findings f JOIN images i ON i.id = "
+                   "f.image_id JOIN (SELECT image_digest, name, version, arch, path, min(layer) AS layer FROM packages "
+                   "WHERE tenant_id = $1 GROUP BY 1, 2, 3, 4, 5) p ON p.image_digest = i.digest AND p.name = "
+                   "f.package_name AND p.version = f.package_version AND p.arch = f.package_arch AND p.path = "
+                   "f.package_path WHERE f.tenant_id = $1 AND f.resolved_at IS NULL AND i.tenant_id = $1) a WHERE "
+                   "a.layer <> '' GROUP BY a.layer",
                    {t});
       !r) {
     return r;
