@@ -5,22 +5,13 @@
 namespace strata::coordinator {
 
 using sql::err;
+using sql::string_list;
 
 namespace {
 
 // Severity names in rank order, for the SQL that compares them.
 std::string severity_rank(const std::string& column) {
   return "CASE " + column + " WHEN 'CRITICAL' THEN 4 WHEN 'HIGH' THEN 3 WHEN 'MEDIUM' THEN 2 WHEN 'LOW' THEN 1 ELSE 0 END";
-}
-
-std::vector<std::string> string_list(std::string_view json) {
-  std::vector<std::string> out;
-  const auto doc = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
-  if (!doc.is_array()) return out;
-  for (const auto& item : doc) {
-    if (item.is_string()) out.push_back(item.get<std::string>());
-  }
-  return out;
 }
 
 }  // namespace

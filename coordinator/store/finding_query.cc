@@ -10,20 +10,9 @@
 namespace strata::coordinator {
 
 using sql::err;
+using sql::string_list;
 
 namespace {
-
-constexpr const char* kTimestamp = "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'";
-
-std::vector<std::string> string_list(std::string_view json) {
-  std::vector<std::string> out;
-  const auto doc = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
-  if (!doc.is_array()) return out;
-  for (const auto& item : doc) {
-    if (item.is_string()) out.push_back(item.get<std::string>());
-  }
-  return out;
-}
 
 // The severities at or above `level`, as a PostgreSQL text array literal.
 std::string severities_from(SeverityLevel level) {
@@ -136,8 +125,8 @@ Result<std::vector<FleetFinding>> FindingQueries::page(TenantId tenant, const Fi
   auto r = (*db)->exec(
       std::string("SELECT f.vuln_id, f.package_name, f.package_version, f.package_arch, f.package_path, f.image_id, "
                   "f.ecosystem, f.installed_version, f.fixed_version, f.severity, f.cvss_score, f.db_generation, "
-                  "to_char(f.first_seen AT TIME ZONE 'UTC', ") + kTimestamp + "), to_char(f.last_seen AT TIME ZONE 'UTC', " +
-          kTimestamp + "), to_char(f.resolved_at AT TIME ZONE 'UTC', " + kTimestamp + ") FROM findings f WHERE " + where +
+                  "to_char(f.first_seen AT TIME ZONE 'UTC', ") + sql::kUtcTimestamp + "), to_char(f.last_seen AT TIME ZONE 'UTC', " +
+          sql::kUtcTimestamp + "), to_char(f.resolved_at AT TIME ZONE 'UTC', " + sql::kUtcTimestamp + ") FROM findings f WHERE " + where +
           " ORDER BY f.vuln_id, f.package_name, f.package_version, f.package_arch, f.package_path, f.image_id LIMIT $" +
           std::to_string(params.size()),
       params);

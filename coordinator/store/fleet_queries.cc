@@ -8,17 +8,9 @@
 namespace strata::coordinator {
 
 using sql::err;
+using sql::string_list;
 
 namespace {
-
-constexpr const char* kTimestamp = "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'";
-
-// Open findings of `f` by severity (SeverityCounts' order), then those with a known fix.
-constexpr const char* kCounts =
-    "count(*) FILTER (WHERE f.severity = 'CRITICAL') AS critical, count(*) FILTER (WHERE f.severity = 'HIGH') AS high, "
-    "count(*) FILTER (WHERE f.severity = 'MEDIUM') AS medium, count(*) FILTER (WHERE f.severity = 'LOW') AS low, "
-    "count(*) FILTER (WHERE f.severity NOT IN ('CRITICAL', 'HIGH', 'MEDIUM', 'LOW')) AS unknown, "
-    "count(*) FILTER (WHERE COALESCE(f.fixed_version, '') <> '') AS fixable";
 
 // The refs pointing at image `image_id` (SQL), as a JSON array.
 std::string refs_of(const std::string& image_id) {
@@ -31,16 +23,6 @@ constexpr const char* kIntroducedBy =
     "COALESCE((SELECT p.layer FROM packages p WHERE p.tenant_id = f.tenant_id AND p.image_digest = i.digest AND "
     "p.name = f.package_name AND p.version = f.package_version AND p.arch = f.package_arch AND "
     "p.path = f.package_path LIMIT 1), '')";
-
-std::vector<std::string> string_list(std::string_view json) {
-  std::vector<std::string> out;
-  const auto doc = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
-  if (!doc.is_array()) return out;
-  for (const auto& item : doc) {
-    if (item.is_string()) out.push_back(item.get<std::string>());
-  }
-  return out;
-}
 
 SeverityCounts counts_at(const PgResult& r, int row, int first) {
   SeverityCounts out{};
@@ -85,8 +67,8 @@ std::vector<ImageSummary> image_summaries(const PgResult& r) {
 
 // The images of tenant $1 with their counts as columns 5 to 10 (SQL up to the WHERE clause).
 std::string images_with_counts() {
-  return std::string("SELECT ") + kImageColumns + kTimestamp + "), i.db_generation, " + refs_of("i.id") +
-         ", c.* FROM images i LEFT JOIN LATERAL (SELECT " + kCounts +
+  return std::string("SELECT ") + kImageColumns + sql::kUtcTimestamp + "), i.db_generation, " + refs_of("i.id") +
+         ", c.* FROM images i LEFT JOIN LATERAL (SELECT " + sql::kOpenCounts +
          " FROM findings f WHERE f.image_id = i.id AND f.tenant_id = i.tenant_id AND f.resolved_at IS NULL) c ON true ";
 }
 
@@ -105,7 +87,7 @@ Result<std::vector<ImageSummary>> FleetQueries::worst_images(TenantId tenant, st
   if (auto fresh = stats_.fresh(tenant); !fresh) return err(fresh);
   auto db = pool_.acquire();
   if (!db) return err(db);
-  auto r = (*db)->exec(std::string("SELECT ") + kImageColumns + kTimestamp + "), i.db_generation, " + refs_of("i.id") +
+  auto r = (*db)->exec(std::string("SELECT ") + kImageColumns + sql::kUtcTimestamp + "), i.db_generation, " + refs_of("i.id") +
                            ", c.critical, c.high, c.medium, c.low, c.unknown, c.fixable FROM fleet_image_counts c "
                            "JOIN images i ON i.id = c.image_id WHERE c.tenant_id = $1 ORDER BY c.critical DESC, "
                            "c.high DESC, c.medium DESC, c.low DESC, c.unknown DESC, c.image_id LIMIT $2",
@@ -162,7 +144,7 @@ Result<std::optional<BlastRadius>> FleetQueries::vulnerability(TenantId tenant, 
                   "f.resolved_at IS NULL AND ") + named + " AND f.image_id > $3 ORDER BY 1 LIMIT $4) "
           "SELECT f.image_id, i.digest, " + refs_of("f.image_id") + ", f.package_name, f.package_version, f.ecosystem, "
           "f.installed_version, f.fixed_version, f.severity, " + kIntroducedBy + ", to_char(f.first_seen AT TIME ZONE "
-          "'UTC', " + kTimestamp + ") FROM findings f JOIN page ON page.image_id = f.image_id JOIN images i ON "
+          "'UTC', " + sql::kUtcTimestamp + ") FROM findings f JOIN page ON page.image_id = f.image_id JOIN images i ON "
           "i.id = f.image_id WHERE f.tenant_id = $1 AND f.resolved_at IS NULL AND " + named +
           " ORDER BY f.image_id, f.package_name, f.package_version, f.vuln_id",
       {t, id, std::to_string(after_image), std::to_string(limit)});
@@ -197,7 +179,7 @@ Result<FleetSummary> FleetQueries::summary(TenantId tenant, std::size_t generati
     out.open = counts_at(*s, 0, 1);
     out.fixable = counts_at(*s, 0, 6);
   }
-  auto trend = (*db)->exec(std::string("SELECT generation, to_char(g.imported_at AT TIME ZONE 'UTC', ") + kTimestamp +
+  auto trend = (*db)->exec(std::string("SELECT generation, to_char(g.imported_at AT TIME ZONE 'UTC', ") + sql::kUtcTimestamp +
                                "), t.critical, t.high, t.medium, t.low, t.unknown FROM (SELECT * FROM fleet_trend WHERE "
                                "tenant_id = $1 ORDER BY generation DESC LIMIT $2) t JOIN feed_generations g USING "
                                "(generation) ORDER BY generation",
@@ -308,7 +290,7 @@ Result<std::optional<std::vector<LayerFindings>>> FleetQueries::image_layers(Ten
   }
   auto rows = (*db)->exec(std::string("SELECT ") + kIntroducedBy + ", f.vuln_id, f.package_name, f.package_version, "
                               "f.ecosystem, f.installed_version, f.fixed_version, f.severity, to_char(f.first_seen AT "
-                              "TIME ZONE 'UTC', " + kTimestamp + ") FROM findings f JOIN images i ON i.id = f.image_id "
+                              "TIME ZONE 'UTC', " + sql::kUtcTimestamp + ") FROM findings f JOIN images i ON i.id = f.image_id "
                               "WHERE f.image_id = $2 AND f.tenant_id = $1 AND f.resolved_at IS NULL "
                               "ORDER BY f.vuln_id, f.package_name, f.package_version",
                           {t, std::string(image->get(0, 0))});

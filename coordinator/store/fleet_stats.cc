@@ -8,15 +8,6 @@ using sql::err;
 
 namespace {
 
-constexpr const char* kTimestamp = "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'";
-
-// Open findings of `f` by severity, then those with a known fix (columns of an aggregate).
-constexpr const char* kCounts =
-    "count(*) FILTER (WHERE f.severity = 'CRITICAL'), count(*) FILTER (WHERE f.severity = 'HIGH'), "
-    "count(*) FILTER (WHERE f.severity = 'MEDIUM'), count(*) FILTER (WHERE f.severity = 'LOW'), "
-    "count(*) FILTER (WHERE f.severity NOT IN ('CRITICAL', 'HIGH', 'MEDIUM', 'LOW')), "
-    "count(*) FILTER (WHERE COALESCE(f.fixed_version, '') <> '')";
-
 Result<void> run(PgConnection& db, const std::string& sql, const PgParams& params = {}) {
   auto r = db.exec(sql, params);
   if (!r) return err(r);
@@ -33,7 +24,7 @@ Result<void> count_in(PgConnection& db, const std::string& t) {
   for (const char* table : {"fleet_image_counts", "fleet_vulnerabilities", "fleet_layers"}) {
     if (auto r = run(db, std::string("DELETE FROM ") + table + " WHERE tenant_id = $1", {t}); !r) return r;
   }
-  if (auto r = run(db, std::string("INSERT INTO fleet_image_counts SELECT i.tenant_id, i.id, ") + kCounts +
+  if (auto r = run(db, std::string("INSERT INTO fleet_image_counts SELECT i.tenant_id, i.id, ") + sql::kOpenCounts +
                            " FROM images i LEFT JOIN findings f ON f.image_id = i.id AND f.tenant_id = i.tenant_id AND "
                            "f.resolved_at IS NULL WHERE i.tenant_id = $1 GROUP BY i.tenant_id, i.id",
                    {t});
@@ -152,7 +143,7 @@ Result<std::string> FleetStats::fresh(TenantId tenant) {
     auto db = pool_.acquire();
     if (!db) return err(db);
     // When they were counted, if they may be served: counted, and either current or young enough.
-    auto r = (*db)->exec(std::string("SELECT to_char(s.counted_at AT TIME ZONE 'UTC', ") + kTimestamp +
+    auto r = (*db)->exec(std::string("SELECT to_char(s.counted_at AT TIME ZONE 'UTC', ") + sql::kUtcTimestamp +
                              "), s.counted_changes >= COALESCE(c.changes, 0) OR s.counted_at > now() - $2::interval "
                              "FROM fleet_stats s LEFT JOIN fleet_changes c ON c.tenant_id = s.tenant_id WHERE "
                              "s.tenant_id = $1",
@@ -171,7 +162,7 @@ Result<std::string> FleetStats::fresh(TenantId tenant) {
   // Changed again while counting, and max_age is 0: what was just counted is the answer.
   auto db = pool_.acquire();
   if (!db) return err(db);
-  auto r = (*db)->exec(std::string("SELECT to_char(counted_at AT TIME ZONE 'UTC', ") + kTimestamp +
+  auto r = (*db)->exec(std::string("SELECT to_char(counted_at AT TIME ZONE 'UTC', ") + sql::kUtcTimestamp +
                            ") FROM fleet_stats WHERE tenant_id = $1",
                        {t});
   if (!r) return err(r);

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "common/error.h"
 
 namespace strata::coordinator::sql {
@@ -15,6 +17,28 @@ template <class T>
 inline std::unexpected<Error> err(const Result<T>& r) {
   return std::unexpected(r.error());
 }
+
+// to_char's format for a timestamptz at UTC with microseconds: "2026-12-08T03:12:19.123456Z".
+inline constexpr const char* kUtcTimestamp = "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'";
+
+// The strings of a JSON array a query built (json_agg), in order; anything else gives none.
+inline std::vector<std::string> string_list(std::string_view json) {
+  std::vector<std::string> out;
+  const auto doc = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (!doc.is_array()) return out;
+  for (const auto& item : doc) {
+    if (item.is_string()) out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+// Open findings of `f` by severity (critical, high, medium, low, unknown), then those with a
+// known fixed version: six columns of an aggregate, named as fleet_stats' columns are.
+inline constexpr const char* kOpenCounts =
+    "count(*) FILTER (WHERE f.severity = 'CRITICAL') AS critical, count(*) FILTER (WHERE f.severity = 'HIGH') AS high, "
+    "count(*) FILTER (WHERE f.severity = 'MEDIUM') AS medium, count(*) FILTER (WHERE f.severity = 'LOW') AS low, "
+    "count(*) FILTER (WHERE f.severity NOT IN ('CRITICAL', 'HIGH', 'MEDIUM', 'LOW')) AS unknown, "
+    "count(*) FILTER (WHERE COALESCE(f.fixed_version, '') <> '') AS fixable";
 
 // "($1,$2,$3),($4,$5,$6)" for `rows` rows of `columns` parameters.
 inline std::string placeholders(std::size_t rows, std::size_t columns) {
