@@ -17,9 +17,9 @@
 #include <cstdio>
 #include <limits>
 #include <memory>
-#include <regex>
 #include <set>
 
+#include "common/digest.h"
 #include "common/ecosystems.h"
 #include "common/log.h"
 #include "common/report/csv_row.h"
@@ -43,10 +43,43 @@ struct FindingRequest {
   std::optional<std::string> notice;
 };
 
+// `digits` decimal digits of `text` at `at`, as a number within [low, high]; nullopt otherwise.
+std::optional<int> field(std::string_view text, std::size_t at, std::size_t digits, int low, int high) {
+  if (at + digits > text.size()) return std::nullopt;
+  int n = 0;
+  for (std::size_t i = at; i < at + digits; ++i) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+    n = n * 10 + (text[i] - '0');
+  }
+  if (n < low || n > high) return std::nullopt;
+  return n;
+}
+
+// RFC 3339: YYYY-MM-DD, then optionally [T ]HH:MM:SS[.fraction](Z|±HH:MM). A date alone means
+// its midnight UTC. What PostgreSQL then reads is always a whole, zoned time.
+bool rfc3339(std::string_view t) {
+  if (!field(t, 0, 4, 0, 9999) || t.size() < 10 || t[4] != '-' || !field(t, 5, 2, 1, 12) || t[7] != '-' ||
+      !field(t, 8, 2, 1, 31)) {
+    return false;
+  }
+  if (t.size() == 10) return true;
+  if ((t[10] != 'T' && t[10] != 't' && t[10] != ' ') || !field(t, 11, 2, 0, 23) || t.size() < 19 || t[13] != ':' ||
+      !field(t, 14, 2, 0, 59) || t[16] != ':' || !field(t, 17, 2, 0, 60)) {
+    return false;
+  }
+  std::size_t at = 19;
+  if (at < t.size() && t[at] == '.') {
+    const std::size_t start = ++at;
+    while (at < t.size() && t[at] >= '0' && t[at] <= '9') ++at;
+    if (at == start || at - start > 6) return false;
+  }
+  if (at < t.size() && (t[at] == 'Z' || t[at] == 'z')) return at + 1 == t.size();
+  return at + 6 == t.size() && (t[at] == '+' || t[at] == '-') && field(t, at + 1, 2, 0, 23) && t[at + 3] == ':' &&
+         field(t, at + 4, 2, 0, 59);
+}
+
 Result<std::string> timestamp(const std::string& name, const std::string& value) {
-  // RFC 3339 date-time, or a date (midnight UTC).
-  static const std::regex kRfc3339(R"(\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}:\d{2}))?)");
-  if (!std::regex_match(value, kRfc3339)) {
+  if (!rfc3339(value)) {
     return fail(ErrorCode::kInvalidInput, name + " '" + value + "' is not an RFC 3339 time (2026-11-30T12:00:00Z) or a date");
   }
   return value.size() == 10 ? value + "T00:00:00Z" : value;
@@ -108,8 +141,7 @@ Result<FindingRequest> parse_request(const httplib::Request& req) {
       if (!t) return std::unexpected(t.error());
       (name == "first_seen_before" ? f.first_seen_before : f.first_seen_after) = *t;
     } else if (name == "image") {
-      static const std::regex kDigest("sha256:[0-9a-f]{64}");
-      if (!std::regex_match(value, kDigest)) return bad("image '" + value + "' is not a digest (sha256: and 64 hex digits)");
+      if (!Digest::parse(value)) return bad("image '" + value + "' is not a digest (sha256: and 64 hex digits)");
       f.image = value;
     } else if (name == "state") {
       if (value == "open") f.state = FindingState::kOpen;

@@ -111,6 +111,8 @@ TEST_F(FindingRoutes, EachFilterNarrowsTheTenantsOpenFindings) {
   EXPECT_EQ(found("?image=" + digest_of('2')), (List{"CVE-2024-1@2", "CVE-2024-4@2"}));
   EXPECT_EQ(found("?first_seen_before=2000-01-01"), List{});
   EXPECT_EQ(found("?first_seen_after=2000-01-01T00:00:00Z"), all);
+  EXPECT_EQ(found("?first_seen_after=2000-01-01T00:00:00.5%2B01:00"), all);
+  EXPECT_EQ(found("?first_seen_before=2999-12-31%2023:59:59z"), all);
   EXPECT_EQ(found("?state=resolved"), List{});
   EXPECT_EQ(found("?state=all"), all);
 
@@ -192,6 +194,10 @@ TEST_F(FindingRoutes, BadParametersAreRefusedByName) {
       {"?ecosystem=cobol", "ecosystem"},
       {"?first_seen_before=yesterday", "first_seen_before"},
       {"?first_seen_after=2026-13-01T99:00:00", "first_seen_after"},
+      {"?first_seen_after=2026-12-01T10:00:00", "first_seen_after"},  // no zone
+      {"?first_seen_after=2026-12-01T10:00:00.1234567Z", "first_seen_after"},
+      {"?first_seen_after=2026-12-01T10:00:00+0100", "first_seen_after"},
+      {"?image=sha256:" + std::string(64, 'A'), "image"},
       {"?image=latest", "image"},
       {"?state=closed", "state"},
       {"?label==x", "label"},
