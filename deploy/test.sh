@@ -47,7 +47,7 @@ run_ctest build --output-on-failure -L fresh
 
 echo "== AddressSanitizer + UBSan build and tests"
 bash deploy/build.sh build-asan -DSTRATA_WERROR=ON -DSTRATA_SANITIZE=ON -DSTRATA_BENCHMARKS=OFF
-ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 LSAN_OPTIONS=suppressions=$root/tests/lsan.supp \
   run_ctest build-asan --output-on-failure -j"$(nproc)"
 
 echo "== fuzz targets"

@@ -231,7 +231,9 @@ TEST_F(FindingRoutes, AnotherTenantReachesNothingOfTheOwnersByAnyName) {
   // The owner's cursor positions the other tenant in its own findings, nothing more.
   const Json owners = get("?limit=1");
   const std::string cursor = owners["next"].get<std::string>();
-  for (const auto& f : get("?cursor=" + cursor, key)["findings"]) EXPECT_EQ(f["image"]["digest"], digest_of('9'));
+  // (Each page held in a variable: a range-for over a member of a temporary reads freed memory.)
+  const Json theirs = get("?cursor=" + cursor, key);
+  for (const auto& f : theirs["findings"]) EXPECT_EQ(f["image"]["digest"], digest_of('9'));
   const auto csv = test::http_get(base_ + "/v1/findings?format=csv", key);
   EXPECT_EQ(csv.body.find(digest_of('1')), std::string::npos);
   EXPECT_EQ(csv.body.find(digest_of('2')), std::string::npos);

@@ -222,9 +222,12 @@ TEST_F(FleetRoutes, TheFleetPdfSaysWhatTheApiAnswers) {
     expected.push_back(name + ": " + std::to_string(summary["open"][severity].get<int>()) + " (" +
                        std::to_string(summary["fixable"][severity].get<int>()) + " fixable)");
   }
-  for (const auto& v : get("/v1/vulnerabilities")["vulnerabilities"]) expected.push_back(v["id"].get<std::string>());
-  for (const auto& i : get("/v1/images?order=risk")["images"]) expected.push_back(i["refs"][0].get<std::string>());
-  for (const auto& l : get("/v1/layers/top")["layers"]) expected.push_back(l["diff_id"].get<std::string>().substr(0, 20));
+  // (Each answer held in a variable: a range-for over a member of a temporary reads freed memory.)
+  const Json vulnerabilities = get("/v1/vulnerabilities"), images = get("/v1/images?order=risk"),
+             layers = get("/v1/layers/top");
+  for (const auto& v : vulnerabilities["vulnerabilities"]) expected.push_back(v["id"].get<std::string>());
+  for (const auto& i : images["images"]) expected.push_back(i["refs"][0].get<std::string>());
+  for (const auto& l : layers["layers"]) expected.push_back(l["diff_id"].get<std::string>().substr(0, 20));
   for (const auto& e : expected) EXPECT_NE(text.out.find(e), std::string::npos) << e << " not in:\n" << text.out;
   // Nothing of the other tenant's (its image and its own vulnerability).
   EXPECT_EQ(text.out.find("CVE-2024-2 "), std::string::npos) << text.out;
