@@ -8,6 +8,9 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace strata::coordinator {
 
@@ -35,6 +38,26 @@ inline std::optional<Json> json_body(const httplib::Request& req, httplib::Respo
     return std::nullopt;
   }
   return doc;
+}
+
+// The query's parameters split at the first '=' of each, then decoded. (cpp-httplib 0.11 keeps
+// what follows the last '=', so "label=team=payments" came out as label "payments".)
+inline std::vector<std::pair<std::string, std::string>> query_params(const httplib::Request& req) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const std::size_t q = req.target.find('?');
+  if (q == std::string::npos) return out;
+  std::string_view rest = std::string_view(req.target).substr(q + 1);
+  while (!rest.empty()) {
+    const std::size_t amp = rest.find('&');
+    const std::string_view item = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    if (item.empty()) continue;
+    const std::size_t eq = item.find('=');
+    const std::string name(item.substr(0, eq));
+    const std::string value(eq == std::string_view::npos ? std::string_view() : item.substr(eq + 1));
+    out.emplace_back(httplib::detail::decode_url(name, true), httplib::detail::decode_url(value, true));
+  }
+  return out;
 }
 
 // A whole-number query parameter from 0 to `max`; `fallback` when absent, nullopt when malformed.

@@ -38,7 +38,7 @@ void unavailable(httplib::Response& res, const Error& error) {
 // Refuses (400) a parameter not in `known`, or one given twice; true when all are fine.
 bool known_params(const httplib::Request& req, httplib::Response& res, std::initializer_list<std::string_view> known) {
   std::set<std::string> seen;
-  for (const auto& [name, value] : req.params) {
+  for (const auto& [name, value] : query_params(req)) {
     if (std::find(known.begin(), known.end(), name) == known.end()) {
       std::string list;
       for (const auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
